@@ -1,0 +1,70 @@
+-- Every change is written to the audit log in the same transaction as the change, by
+-- triggers, so no code path can forget it. The actor is what the service declared for
+-- the transaction with api_as(); changes made outside the service are logged as 'system'.
+
+-- Declares who is acting for the rest of the current transaction.
+CREATE FUNCTION api_as(p_sub text, p_role text) RETURNS void
+LANGUAGE sql AS $$
+	SELECT set_config('rendicion.actor_sub', p_sub, true),
+	       set_config('rendicion.actor_role', p_role, true);
+$$;
+
+CREATE FUNCTION audit_row() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_entity text := TG_ARGV[0];
+	v_id_col text := coalesce(TG_ARGV[1], 'id');
+	v_before jsonb;
+	v_after  jsonb;
+	v_action text;
+BEGIN
+	IF TG_OP <> 'INSERT' THEN v_before := to_jsonb(OLD) - 'password_hash'; END IF;
+	IF TG_OP <> 'DELETE' THEN v_after := to_jsonb(NEW) - 'password_hash'; END IF;
+	IF TG_OP = 'UPDATE' AND v_before - 'updated_at' = v_after - 'updated_at' THEN
+		RETURN NULL;
+	END IF;
+	v_action := CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'UPDATE' THEN 'update' ELSE 'delete' END;
+	-- A link row (activity ↔ unit, agreement ↔ observation) is a change of its owner.
+	IF v_id_col <> 'id' THEN v_action := 'update'; END IF;
+	INSERT INTO audit_log (actor_sub, actor_role, action, entity, entity_id, before, after)
+	VALUES (coalesce(nullif(current_setting('rendicion.actor_sub', true), ''), 'system'),
+	        coalesce(nullif(current_setting('rendicion.actor_role', true), ''), 'system'),
+	        v_action, v_entity,
+	        (coalesce(v_after, v_before) ->> v_id_col)::bigint, v_before, v_after);
+	RETURN NULL;
+END;
+$$;
+
+CREATE FUNCTION touch_updated_at() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	NEW.updated_at := now();
+	RETURN NEW;
+END;
+$$;
+
+DO $$
+DECLARE
+	t record;
+BEGIN
+	FOR t IN SELECT * FROM (VALUES
+		('plans', 'plan', 'id'), ('axes', 'axis', 'id'), ('observations', 'observation', 'id'),
+		('agreements', 'agreement', 'id'), ('units', 'unit', 'id'),
+		('activities', 'activity', 'id'), ('progress_updates', 'progress_update', 'id'),
+		('users', 'user', 'id'),
+		('activity_units', 'activity', 'activity_id'),
+		('agreement_observations', 'agreement', 'agreement_id')) AS v(tbl, entity, id_col)
+	LOOP
+		EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
+		                FOR EACH ROW EXECUTE FUNCTION audit_row(%L, %L)',
+		               t.tbl || '_audit', t.tbl, t.entity, t.id_col);
+	END LOOP;
+	FOR t IN SELECT * FROM (VALUES ('plans'), ('axes'), ('observations'), ('agreements'),
+	                               ('units'), ('activities'), ('users')) AS v(tbl)
+	LOOP
+		EXECUTE format('CREATE TRIGGER %I BEFORE UPDATE ON %I
+		                FOR EACH ROW EXECUTE FUNCTION touch_updated_at()',
+		               t.tbl || '_touch', t.tbl);
+	END LOOP;
+END;
+$$;

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Ensures the Debian packages needed to build, run and test Rendición are
+# installed. Silent when nothing is missing; installs as root; otherwise prints
+# the exact command to run and fails.
+set -euo pipefail
+
+pkgs=(
+  build-essential pkg-config
+  libulfius-dev libmicrohttpd-dev libjansson-dev libjwt-dev libpq-dev
+  libcmocka-dev libsodium-dev
+  postgresql-15 postgresql-client-15
+  python3 python3-yaml curl jq openssl ca-certificates
+)
+
+# The integration tests need Node >= 18 (node:test, global fetch). Machines of
+# this project may already carry a newer Node outside Debian's packages (e.g.
+# a vendor build with its own npm); installing Debian's nodejs/npm over it
+# would downgrade or conflict, so only ask for them when no usable node exists.
+node_ok() {
+  command -v node >/dev/null 2>&1 &&
+    node -e 'process.exit(Number(process.versions.node.split(".")[0]) >= 18 ? 0 : 1)' \
+      >/dev/null 2>&1
+}
+if ! node_ok; then
+  pkgs+=(nodejs npm)
+fi
+
+missing=()
+for p in "${pkgs[@]}"; do
+  # "ii" = wanted install, currently installed; anything else needs (re)install.
+  status="$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2>/dev/null || true)"
+  if [[ "$status" != ii* ]]; then
+    missing+=("$p")
+  fi
+done
+
+if [[ ${#missing[@]} -eq 0 ]]; then
+  exit 0
+fi
+
+if [[ "$(id -u)" -ne 0 ]]; then
+  echo "deps.sh: missing Debian packages: ${missing[*]}" >&2
+  echo "Install them with:" >&2
+  echo "  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}" >&2
+  exit 1
+fi
+
+echo "deps.sh: installing missing Debian packages: ${missing[*]}" >&2
+apt-get update
+DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"

@@ -1,0 +1,191 @@
+/* Reads the environment into cfg; every bad value is reported by its variable name. */
+#include "core/config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+struct config cfg;
+
+static bool
+fail(const char *var, const char *why)
+{
+	fprintf(stderr, "rendicion: configuration error: %s %s\n", var, why);
+	return false;
+}
+
+static const char *
+env_or(const char *var, const char *def)
+{
+	const char *v = getenv(var);
+
+	return (v && *v) ? v : def;
+}
+
+static bool
+env_long(const char *var, long def, long min, long max, long *out)
+{
+	const char *v = getenv(var);
+	char *end;
+	long n;
+
+	if (v == NULL || *v == '\0') {
+		*out = def;
+		return true;
+	}
+	errno = 0;
+	n = strtol(v, &end, 10);
+	if (errno || *end || end == v || n < min || n > max) {
+		char why[96];
+
+		snprintf(why, sizeof why, "must be an integer from %ld to %ld", min, max);
+		return fail(var, why);
+	}
+	*out = n;
+	return true;
+}
+
+static bool
+read_file(const char *var, const char *path, unsigned char **data, size_t *len)
+{
+	FILE *f = fopen(path, "rb");
+	unsigned char *p;
+	long n;
+
+	if (f == NULL)
+		return fail(var, "names a file that cannot be read");
+	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) <= 0 || n > 65536 ||
+	    fseek(f, 0, SEEK_SET) != 0) {
+		fclose(f);
+		return fail(var, "names a file that is empty or too large for a key");
+	}
+	p = malloc((size_t)n + 1);
+	if (p == NULL || fread(p, 1, (size_t)n, f) != (size_t)n) {
+		free(p);
+		fclose(f);
+		return fail(var, "names a file that cannot be read");
+	}
+	fclose(f);
+	p[n] = '\0';
+	*data = p;
+	*len = (size_t)n;
+	return true;
+}
+
+/* The key type is read from the PEM header: RSA keys sign RS256, EC keys ES256. */
+static enum jwt_algo
+pem_alg(const unsigned char *pem)
+{
+	const char *s = (const char *)pem;
+
+	if (strstr(s, "EC PRIVATE KEY"))
+		return ALG_ES256;
+	if (strstr(s, "BEGIN PUBLIC KEY") || strstr(s, "BEGIN PRIVATE KEY")) {
+		/* PKCS#8 / SPKI: an EC key's base64 starts with the id-ecPublicKey OID. */
+		if (strstr(s, "MFkwEwYHKoZIzj0CAQ") || strstr(s, "MIGHAgEAMBMGByqGSM49AgE"))
+			return ALG_ES256;
+	}
+	return ALG_RS256;
+}
+
+static bool
+load_jwt(int needs)
+{
+	const char *secret = getenv("JWT_SECRET");
+	const char *pub = getenv("JWT_PUBLIC_KEY_FILE");
+	const char *priv = getenv("JWT_PRIVATE_KEY_FILE");
+	bool has_secret = secret && *secret;
+	bool has_keys = (pub && *pub) || (priv && *priv);
+
+	if (has_secret && has_keys)
+		return fail("JWT_SECRET", "must not be set together with JWT_PUBLIC_KEY_FILE/JWT_PRIVATE_KEY_FILE");
+	if (!has_secret && !has_keys)
+		return fail("JWT_SECRET", "is required (or JWT_PUBLIC_KEY_FILE)");
+	if (has_secret) {
+		size_t n = strlen(secret);
+
+		if (n < 32)
+			return fail("JWT_SECRET", "must be at least 32 bytes");
+		cfg.jwt_alg = ALG_HS256;
+		cfg.jwt_key = (unsigned char *)strdup(secret);
+		cfg.jwt_sign_key = cfg.jwt_key;
+		cfg.jwt_key_len = cfg.jwt_sign_key_len = n;
+		return cfg.jwt_key != NULL;
+	}
+	if (!(pub && *pub))
+		return fail("JWT_PUBLIC_KEY_FILE", "is required when JWT_PRIVATE_KEY_FILE is set");
+	if (!read_file("JWT_PUBLIC_KEY_FILE", pub, &cfg.jwt_key, &cfg.jwt_key_len))
+		return false;
+	cfg.jwt_alg = pem_alg(cfg.jwt_key);
+	if (priv && *priv) {
+		if (!read_file("JWT_PRIVATE_KEY_FILE", priv, &cfg.jwt_sign_key, &cfg.jwt_sign_key_len))
+			return false;
+		if (pem_alg(cfg.jwt_sign_key) != cfg.jwt_alg)
+			return fail("JWT_PRIVATE_KEY_FILE", "is not the same kind of key as JWT_PUBLIC_KEY_FILE");
+	} else if (needs & NEED_SIGNING) {
+		return fail("JWT_PRIVATE_KEY_FILE", "is required to issue tokens");
+	}
+	return true;
+}
+
+bool
+config_load(int needs)
+{
+	const char *lvl;
+	long n;
+
+	cfg.database_url = env_or("DATABASE_URL", NULL);
+	if ((needs & NEED_DB) && cfg.database_url == NULL)
+		return fail("DATABASE_URL", "is required");
+	cfg.host = env_or("HOST", "127.0.0.1");
+	if (!env_long("PORT", 8080, 1, 65535, &n))
+		return false;
+	cfg.port = (int)n;
+	cfg.jwt_issuer = env_or("JWT_ISSUER", "rendicion");
+	cfg.jwt_audience = env_or("JWT_AUDIENCE", "rendicion-api");
+	if (!env_long("TOKEN_TTL_SECONDS", 3600, 60, 31 * 86400, &cfg.token_ttl))
+		return false;
+	if ((needs & (NEED_JWT | NEED_SIGNING)) && !load_jwt(needs))
+		return false;
+	/* Each connection costs PostgreSQL a process: a few per core is its sweet spot. */
+	if (!env_long("DB_POOL_SIZE", 2 * sysconf(_SC_NPROCESSORS_ONLN) + 2, 1, 500, &n))
+		return false;
+	cfg.pool_size = (int)n;
+	if (!env_long("MAX_BODY_BYTES", 1048576, 1024, 64L * 1048576, &n))
+		return false;
+	cfg.max_body = (size_t)n;
+	lvl = env_or("LOG_LEVEL", "info");
+	if (strcmp(lvl, "debug") == 0)
+		cfg.log_level = LOG_DEBUG;
+	else if (strcmp(lvl, "info") == 0)
+		cfg.log_level = LOG_INFO;
+	else if (strcmp(lvl, "warn") == 0)
+		cfg.log_level = LOG_WARN;
+	else if (strcmp(lvl, "error") == 0)
+		cfg.log_level = LOG_ERROR;
+	else
+		return fail("LOG_LEVEL", "must be debug, info, warn or error");
+	lvl = env_or("LISTENER", "threads");
+	if (strcmp(lvl, "threads") == 0)
+		cfg.listener = LISTENER_THREADS;
+	else if (strcmp(lvl, "pool") == 0)
+		cfg.listener = LISTENER_POOL;
+	else
+		return fail("LISTENER", "must be threads or pool");
+	if (!env_long("WORKERS", sysconf(_SC_NPROCESSORS_ONLN) * 2, 1, 256, &n))
+		return false;
+	cfg.workers = (int)n;
+	if (!env_long("CONNECTION_TIMEOUT_SECONDS", 30, 1, 3600, &n))
+		return false;
+	cfg.conn_timeout = (int)n;
+	if (!env_long("MAX_CONNECTIONS", 1000, 4, 100000, &n))
+		return false;
+	cfg.conn_limit = (int)n;
+	if (!env_long("OBSERVATIONS_PER_HOUR", 20, 1, 100000, &n))
+		return false;
+	cfg.obs_per_hour = (int)n;
+	cfg.cors_origins = env_or("CORS_ORIGINS", "");
+	return true;
+}

@@ -1,0 +1,49 @@
+/* Configuration from the environment, read once at start. */
+#ifndef CORE_CONFIG_H
+#define CORE_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+enum jwt_algo { ALG_HS256, ALG_RS256, ALG_ES256 };
+enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
+enum listener { LISTENER_THREADS, LISTENER_POOL };
+
+struct config {
+	const char *database_url;
+	const char *host;
+	int port;
+	enum jwt_algo jwt_alg;
+	unsigned char *jwt_key;        /* secret or public key PEM; owned */
+	size_t jwt_key_len;
+	unsigned char *jwt_sign_key;   /* secret or private key PEM, NULL if only verifying */
+	size_t jwt_sign_key_len;
+	const char *jwt_issuer;
+	const char *jwt_audience;
+	long token_ttl;
+	int pool_size;
+	size_t max_body;
+	enum log_level log_level;
+	enum listener listener;
+	int workers;                   /* listener threads in pool mode */
+	int conn_timeout;              /* seconds an idle connection is kept */
+	int conn_limit;
+	int obs_per_hour;              /* a citizen's submissions per hour */
+	const char *cors_origins;      /* comma-separated allow-list, "" for none */
+};
+
+/* What a command needs from the environment. */
+enum {
+	NEED_DB = 1,
+	NEED_JWT = 2,
+	NEED_SIGNING = 4,
+	NEED_HTTP = 8,
+};
+
+extern struct config cfg;
+
+/* Fills cfg from the environment; on a bad or missing value prints one line naming the
+ * variable to stderr and returns false. */
+bool config_load(int needs);
+
+#endif

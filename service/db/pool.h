@@ -1,0 +1,69 @@
+/* The PostgreSQL connection pool, prepared statements, and the one way to run them. */
+#ifndef DB_POOL_H
+#define DB_POOL_H
+
+#include <libpq-fe.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#define DB_MAX_STMTS 256
+
+/* A named statement, prepared on each connection the first time it runs there. */
+struct db_stmt {
+	const char *name;
+	const char *sql;
+	atomic_int slot;  /* index into each connection's prepared flags; -1 until first use */
+};
+#define DB_STMT(var, text) static struct db_stmt var = {#var, text, -1}
+
+/* How a statement ended, as the callers need to tell it apart. */
+enum db_err {
+	DB_OK = 0,
+	DB_NOT_FOUND,     /* no row, or raised P0404 */
+	DB_CONFLICT,      /* state conflict or uniqueness (P0409, 23505) */
+	DB_FORBIDDEN,     /* a relation the policy needs does not hold (P0403) */
+	DB_PRECONDITION,  /* If-Match did not match (P0412) */
+	DB_INVALID,       /* the data breaks a rule (P0422, check/foreign key violations) */
+	DB_RATE_LIMITED,  /* P0429 */
+	DB_UNAVAILABLE,   /* no connection, timeout, database down */
+	DB_ERROR,         /* anything else: a bug */
+};
+
+/* The answer of an API statement: one row whose first column is the JSON body and whose
+ * optional second column is its ETag. */
+struct db_reply {
+	enum db_err err;
+	char *body;        /* owned, NULL unless DB_OK */
+	char *etag;        /* owned, may be NULL */
+	char reason[64];   /* the raised message or constraint name on an error */
+	char *extra;       /* owned: DETAIL of a raised error (e.g. a JSON errors array) */
+};
+
+struct db_conn;
+
+/* Creates the pool of size connections to url (connected lazily); false on bad url. */
+bool db_pool_init(const char *url, int size);
+/* Closes every connection. */
+void db_pool_close(void);
+/* Takes a healthy connection, waiting a bounded time; NULL when the database is unavailable. */
+struct db_conn *db_acquire(void);
+/* Gives a connection back (rolled back and reset if it was left in a bad state). */
+void db_release(struct db_conn *c);
+/* Runs a prepared statement; returns the result (caller PQclear()s) or NULL with *err set
+ * and, when given, the reason copied into reason[64]. */
+PGresult *db_exec(struct db_conn *c, struct db_stmt *s, int n, const char *const *vals,
+                  enum db_err *err, char *reason);
+/* Runs plain SQL without parameters (migrations, transaction control); false on error,
+ * with the server's message copied into msg (if given, 256 bytes). */
+bool db_exec_sql(struct db_conn *c, const char *sql, char *msg);
+/* Acquires, runs an API statement, releases; fills r (free with db_reply_free). */
+void db_call(struct db_stmt *s, int n, const char *const *vals, struct db_reply *r);
+/* Frees what db_call allocated. */
+void db_reply_free(struct db_reply *r);
+/* Runs fn inside BEGIN/COMMIT on c, rolling back when fn returns false. */
+bool db_tx(struct db_conn *c, bool (*fn)(struct db_conn *, void *), void *arg);
+/* Pool figures for /metrics. */
+void db_pool_stats(int *size, int *in_use, uint64_t *waits, uint64_t *unavailable);
+
+#endif

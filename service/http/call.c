@@ -1,0 +1,366 @@
+/* Replies, problem documents and request inputs: the helpers every handler uses. */
+#include "http/call.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/buf.h"
+#include "core/cursor.h"
+#include "auth/policy.h"
+#include "http/messages.h"
+
+void
+reply_header(struct call *c, const char *name, const char *value)
+{
+	u_map_put(c->res->map_header, name, value);
+}
+
+static void
+set_body(struct call *c, int status, const char *type, char *owned, size_t n)
+{
+	free(c->res->binary_body);
+	c->res->binary_body = owned;
+	c->res->binary_body_length = n;
+	c->res->status = (long)status;
+	c->status = status;
+	reply_header(c, "Content-Type", type);
+}
+
+void
+reply_text(struct call *c, int status, const char *type, const char *text, size_t n)
+{
+	char *p = malloc(n + 1);
+
+	if (p == NULL) {
+		c->res->status = 500;
+		c->status = 500;
+		return;
+	}
+	memcpy(p, text, n);
+	p[n] = '\0';
+	set_body(c, status, type, p, n);
+}
+
+void
+reply_json(struct call *c, int status, const char *json)
+{
+	reply_text(c, status, "application/json", json, strlen(json));
+}
+
+void
+reply_json_owned(struct call *c, int status, char *json)
+{
+	set_body(c, status, "application/json", json, strlen(json));
+}
+
+static void
+problem(struct call *c, int status, const char *code, const struct msg *m, json_t *errors)
+{
+	struct buf b = BUF_INIT;
+	const char *detail;
+
+	if (m == NULL)
+		m = msg_for_status(status);
+	detail = c->lang == LANG_EN ? m->en : m->es;
+	buf_printf(&b, "{\"type\":\"urn:rendicion:problem:%s\",\"title\":", code);
+	buf_json_str(&b, msg_title(status));
+	buf_printf(&b, ",\"status\":%d,\"detail\":", status);
+	buf_json_str(&b, detail);
+	buf_printf(&b, ",\"code\":\"%s\"", code);
+	if (errors) {
+		char *e = json_dumps(errors, JSON_COMPACT);
+
+		if (e) {
+			buf_puts(&b, ",\"errors\":");
+			buf_puts(&b, e);
+			free(e);
+		}
+	}
+	buf_putc(&b, '}');
+	if (b.oom) {
+		buf_free(&b);
+		c->res->status = 500;
+		c->status = 500;
+		return;
+	}
+	set_body(c, status, "application/problem+json", b.data, b.len);
+	if (status == 401) {
+		reply_header(c, "WWW-Authenticate", strcmp(code, "invalid_token") == 0
+		             ? "Bearer error=\"invalid_token\"" : "Bearer");
+	} else if (status == 503) {
+		reply_header(c, "Retry-After", "2");
+	}
+}
+
+void
+reply_problem(struct call *c, int status, const char *code, const struct msg *m)
+{
+	problem(c, status, code, m, NULL);
+}
+
+void
+reply_invalid(struct call *c, struct verr *v)
+{
+	problem(c, 422, "validation_failed", NULL, c->lang == LANG_EN ? v->en : v->es);
+}
+
+/* True if the If-None-Match list names etag (quoted), or is "*". */
+static bool
+etag_listed(const char *list, const char *quoted)
+{
+	size_t n = strlen(quoted);
+	const char *p = list;
+
+	while (*p) {
+		while (*p == ' ' || *p == ',')
+			p++;
+		if (*p == '*')
+			return true;
+		if (strncmp(p, "W/", 2) == 0)
+			p += 2;
+		if (strncmp(p, quoted, n) == 0 && (p[n] == '\0' || p[n] == ',' || p[n] == ' '))
+			return true;
+		while (*p && *p != ',')
+			p++;
+	}
+	return false;
+}
+
+void
+reply_db_error(struct call *c, struct db_reply *r)
+{
+	const struct msg *m = r->reason[0] ? msg_for_reason(r->reason) : NULL;
+	json_t *errs;
+
+	switch (r->err) {
+	case DB_OK:
+	case DB_NOT_FOUND:
+		reply_problem(c, 404, "not_found", m);
+		break;
+	case DB_CONFLICT:
+		reply_problem(c, 409, "conflict", m);
+		break;
+	case DB_FORBIDDEN:
+		reply_problem(c, 403, "forbidden", m);
+		break;
+	case DB_PRECONDITION:
+		reply_problem(c, 412, "precondition_failed", NULL);
+		break;
+	case DB_INVALID:
+		if (m == NULL)
+			m = msg_for_status(422);
+		errs = json_pack("[{s:s,s:s}]", "pointer", r->extra ? r->extra : "",
+		                 "message", c->lang == LANG_EN ? m->en : m->es);
+		problem(c, 422, "validation_failed", m, errs);
+		json_decref(errs);
+		break;
+	case DB_RATE_LIMITED:
+		reply_problem(c, 429, "rate_limited", m);
+		reply_header(c, "Retry-After", r->extra ? r->extra : "60");
+		break;
+	case DB_UNAVAILABLE:
+		reply_problem(c, 503, "database_unavailable", &MSG_DB_DOWN);
+		break;
+	case DB_ERROR:
+		reply_problem(c, 500, "internal_error", NULL);
+		break;
+	}
+	db_reply_free(r);
+}
+
+void
+reply_db(struct call *c, int status, struct db_reply *r)
+{
+	char quoted[80];
+	const char *inm;
+
+	if (r->err != DB_OK) {
+		reply_db_error(c, r);
+		return;
+	}
+	if (r->etag) {
+		snprintf(quoted, sizeof quoted, "\"%s\"", r->etag);
+		reply_header(c, "ETag", quoted);
+		inm = header(c, "If-None-Match");
+		if (status == 200 && inm && etag_listed(inm, quoted)) {
+			set_body(c, 304, "application/json", NULL, 0);
+			db_reply_free(r);
+			return;
+		}
+	}
+	reply_json_owned(c, status, r->body);
+	r->body = NULL;
+	db_reply_free(r);
+}
+
+void
+reply_db_list(struct call *c, struct db_reply *r)
+{
+	struct buf b = BUF_INIT;
+	char cur[CURSOR_MAX];
+
+	if (r->err != DB_OK) {
+		reply_db_error(c, r);
+		return;
+	}
+	buf_puts(&b, "{\"items\":");
+	buf_puts(&b, r->body);
+	if (r->etag) {
+		cursor_encode(strtoll(r->etag, NULL, 10), cur);
+		buf_printf(&b, ",\"next_cursor\":\"%s\"}", cur);
+	} else {
+		buf_puts(&b, ",\"next_cursor\":null}");
+	}
+	db_reply_free(r);
+	if (b.oom) {
+		buf_free(&b);
+		reply_problem(c, 500, "internal_error", NULL);
+		return;
+	}
+	set_body(c, 200, "application/json", b.data, b.len);
+}
+
+const char *
+header(const struct call *c, const char *name)
+{
+	return u_map_get_case(c->req->map_header, name);
+}
+
+const char *
+query(const struct call *c, const char *name)
+{
+	return u_map_get(c->req->map_url, name);
+}
+
+static bool
+bad_param(struct call *c, const char *name)
+{
+	struct verr v;
+	char ptr[96];
+
+	verr_init(&v);
+	snprintf(ptr, sizeof ptr, "%s", name);
+	json_array_append_new(v.es, json_pack("{s:s,s:s}", "parameter", name, "message",
+	                                      "valor no válido"));
+	json_array_append_new(v.en, json_pack("{s:s,s:s}", "parameter", name, "message",
+	                                      "invalid value"));
+	problem(c, 400, "invalid_parameter", &MSG_BAD_PARAM, c->lang == LANG_EN ? v.en : v.es);
+	verr_free(&v);
+	return false;
+}
+
+bool
+query_int(struct call *c, const char *name, int64_t min, int64_t max, int64_t def,
+          int64_t *out)
+{
+	const char *v = query(c, name);
+	char *end;
+	long long n;
+
+	*out = def;
+	if (v == NULL)
+		return true;
+	errno = 0;
+	n = strtoll(v, &end, 10);
+	if (errno || *v == '\0' || *end || n < min || n > max || v[0] == ' ' || v[0] == '+')
+		return bad_param(c, name);
+	*out = n;
+	return true;
+}
+
+bool
+query_choice(struct call *c, const char *name, const char *const *choices, const char **out)
+{
+	const char *v = query(c, name);
+
+	*out = NULL;
+	if (v == NULL)
+		return true;
+	for (; *choices; choices++) {
+		if (strcmp(v, *choices) == 0) {
+			*out = *choices;
+			return true;
+		}
+	}
+	return bad_param(c, name);
+}
+
+bool
+query_page(struct call *c, int64_t *limit, int64_t *after)
+{
+	const char *cur = query(c, "cursor");
+
+	*after = 0;
+	if (!query_int(c, "limit", 1, 200, 50, limit))
+		return false;
+	if (cur && !cursor_decode(cur, after)) {
+		reply_problem(c, 400, "invalid_cursor", &MSG_BAD_CURSOR);
+		return false;
+	}
+	return true;
+}
+
+bool
+body_valid(struct call *c, const struct field *fields)
+{
+	struct verr v;
+	bool ok;
+
+	if (c->body == NULL) {
+		reply_problem(c, 400, "bad_request", &MSG_BODY_REQUIRED);
+		return false;
+	}
+	verr_init(&v);
+	ok = validate_object(c->body, fields, "", &v);
+	if (!ok)
+		reply_invalid(c, &v);
+	verr_free(&v);
+	return ok;
+}
+
+const char *
+actor_sub(const struct call *c)
+{
+	return c->who.sub;
+}
+
+const char *
+actor_role(const struct call *c)
+{
+	return c->who.role == ROLE_PUBLIC ? "" : c->who.role_name;
+}
+
+const char *
+actor_unit(const struct call *c, char *buf)
+{
+	if (c->who.unit_id <= 0)
+		return NULL;
+	return i64s(c->who.unit_id, buf);
+}
+
+const char *
+i64s(int64_t v, char *buf)
+{
+	snprintf(buf, 24, "%lld", (long long)v);
+	return buf;
+}
+
+bool
+authorize(struct call *c, enum action a)
+{
+	if (policy_allows(c->who.role, a))
+		return true;
+	if (c->who.role == ROLE_PUBLIC)
+		reply_problem(c, 401, "unauthorized", &MSG_TOKEN_REQUIRED);
+	else
+		reply_problem(c, 403, "forbidden", &MSG_ROLE);
+	return false;
+}
+
+bool
+is_staff(const struct call *c)
+{
+	return policy_is_staff(c->who.role);
+}

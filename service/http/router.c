@@ -1,0 +1,122 @@
+/* Path matching by segments. The table is small (≈60 routes) and matched linearly: a
+ * request costs a few hundred string compares, far below one database round trip. */
+#include "http/router.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_ROUTES 128
+
+static const struct route *table[MAX_ROUTES];
+static int nroutes;
+
+void
+router_init(void)
+{
+	const struct route *lists[] = {system_routes, auth_routes, user_routes, unit_routes,
+	                               plan_routes, axis_routes, agreement_routes,
+	                               activity_routes, observation_routes, audit_routes};
+
+	nroutes = 0;
+	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
+		for (const struct route *r = lists[i]; r->method && nroutes < MAX_ROUTES; r++)
+			table[nroutes++] = r;
+}
+
+/* Compares one pattern with a path; ids are taken from ":id" segments. */
+static bool
+path_matches(const char *pat, const char *path, int64_t *id, bool *bad_id)
+{
+	while (*pat && *path) {
+		const char *pe = strchr(pat + 1, '/'), *se = strchr(path + 1, '/');
+		size_t pl = pe ? (size_t)(pe - pat) : strlen(pat);
+		size_t sl = se ? (size_t)(se - path) : strlen(path);
+
+		if (strncmp(pat, "/:id", 4) == 0 && pl == 4) {
+			char digits[24];
+			char *end;
+			long long v;
+
+			if (sl < 2)
+				return false;
+			if (sl - 1 >= sizeof digits || path[1] < '0' || path[1] > '9') {
+				*bad_id = true;
+			} else {
+				memcpy(digits, path + 1, sl - 1);
+				digits[sl - 1] = '\0';
+				errno = 0;
+				v = strtoll(digits, &end, 10);
+				if (errno || *end || v <= 0 || v > 9007199254740991LL)
+					*bad_id = true;
+				else
+					*id = v;
+			}
+		} else if (pl != sl || strncmp(pat, path, pl) != 0) {
+			return false;
+		}
+		pat += pl;
+		path += sl;
+	}
+	/* A trailing slash is not a different resource. */
+	if (strcmp(path, "/") == 0)
+		path++;
+	return *pat == '\0' && *path == '\0';
+}
+
+enum match
+router_match(const char *method, const char *path, const struct route **r, int64_t *id,
+             char *allow)
+{
+	bool path_seen = false, bad_id = false;
+	size_t alen = 0;
+
+	allow[0] = '\0';
+	for (int i = 0; i < nroutes; i++) {
+		int64_t v = 0;
+		bool bad = false;
+
+		if (!path_matches(table[i]->pattern, path, &v, &bad))
+			continue;
+		if (bad) {
+			bad_id = true;
+			continue;
+		}
+		path_seen = true;
+		if (strcmp(table[i]->method, method) == 0) {
+			*r = table[i];
+			*id = v;
+			return MATCH_OK;
+		}
+		if (alen + strlen(table[i]->method) + 3 < 64 && !strstr(allow, table[i]->method)) {
+			if (alen)
+				alen += (size_t)snprintf(allow + alen, 64 - alen, ", ");
+			alen += (size_t)snprintf(allow + alen, 64 - alen, "%s", table[i]->method);
+		}
+	}
+	if (path_seen)
+		return MATCH_NO_METHOD;
+	return bad_id ? MATCH_BAD_ID : MATCH_NO_PATH;
+}
+
+int
+router_count(void)
+{
+	return nroutes;
+}
+
+int
+router_index(const struct route *r)
+{
+	for (int i = 0; i < nroutes; i++)
+		if (table[i] == r)
+			return i;
+	return -1;
+}
+
+const struct route *
+router_at(int i)
+{
+	return table[i];
+}

@@ -1,0 +1,74 @@
+/* Operational endpoints: /health, /ready, /metrics, /openapi.json, and /api/v1/me. */
+#include <string.h>
+
+#include "core/assets.h"
+#include "core/buf.h"
+#include "http/messages.h"
+#include "http/metrics.h"
+#include "http/router.h"
+
+DB_STMT(ready_ping, "SELECT 'true'");
+
+/* GET /health: the process is up; never touches the database. */
+static void
+health(struct call *c)
+{
+	reply_json(c, 200, "{\"status\":\"ok\"}");
+}
+
+/* GET /ready: the database answers. */
+static void
+ready(struct call *c)
+{
+	struct db_reply r;
+
+	db_call(&ready_ping, 0, NULL, &r);
+	if (r.err != DB_OK) {
+		r.err = DB_UNAVAILABLE;
+		reply_db_error(c, &r);
+		return;
+	}
+	db_reply_free(&r);
+	reply_json(c, 200, "{\"status\":\"ready\"}");
+}
+
+/* GET /openapi.json: the spec, converted from openapi/openapi.yaml at build time. */
+static void
+openapi(struct call *c)
+{
+	reply_json(c, 200, asset_openapi);
+}
+
+/* GET /metrics: Prometheus text format. */
+static void
+metrics(struct call *c)
+{
+	struct buf b = BUF_INIT;
+
+	metrics_render(&b);
+	if (b.oom) {
+		buf_free(&b);
+		reply_problem(c, 500, "internal_error", NULL);
+		return;
+	}
+	reply_text(c, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
+	buf_free(&b);
+}
+
+/* GET /api/v1/me: the verified claims of the caller's token. */
+static void
+me(struct call *c)
+{
+	if (!authorize(c, ACT_ME))
+		return;
+	reply_json(c, 200, c->who.json);
+}
+
+const struct route system_routes[] = {
+	{"GET", "/health", health},
+	{"GET", "/ready", ready},
+	{"GET", "/openapi.json", openapi},
+	{"GET", "/metrics", metrics},
+	{"GET", "/api/v1/me", me},
+	ROUTES_END,
+};

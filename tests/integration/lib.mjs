@@ -1,0 +1,199 @@
+// Helpers for the black-box integration tests (Node 20, no npm dependencies).
+// The environment comes from tests/integration/run.sh: BASE_URL, DATABASE_URL,
+// JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE, BINARY.
+import { createHmac } from 'node:crypto';
+import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import net from 'node:net';
+
+export const BASE = (process.env.BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
+export const ISSUER = process.env.JWT_ISSUER || 'rendicion';
+export const AUDIENCE = process.env.JWT_AUDIENCE || 'rendicion-api';
+export const SEED_PATH = new URL('../../seed/plan-de-trabajo-2024-valle-de-los-chillos.json', import.meta.url);
+
+function hasHeader(headers, name) {
+  const n = name.toLowerCase();
+  return Object.keys(headers).some((k) => k.toLowerCase() === n);
+}
+
+/**
+ * One HTTP request to the service.
+ * - body: a value sent JSON-encoded with content-type application/json
+ *   (unless the caller's headers already set a content-type);
+ * - raw: a string/Buffer sent exactly as is (set content-type yourself);
+ * - token: sent as "Authorization: Bearer <token>".
+ * Returns {status, headers (a Headers object: headers.get(name)), json (parsed
+ * body or null), text}.
+ */
+export async function api(method, path, { token, body, headers = {}, raw } = {}) {
+  const h = { ...headers };
+  let payload;
+  if (raw !== undefined) {
+    payload = raw;
+  } else if (body !== undefined) {
+    payload = JSON.stringify(body);
+    if (!hasHeader(h, 'content-type')) h['content-type'] = 'application/json';
+  }
+  if (token !== undefined && token !== null) h.authorization = `Bearer ${token}`;
+  const res = await fetch(BASE + path, { method, headers: h, body: payload, redirect: 'manual' });
+  const text = await res.text();
+  let json = null;
+  if (text.length > 0) {
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = null;
+    }
+  }
+  return { status: res.status, headers: res.headers, json, text };
+}
+
+/**
+ * Sends bytes exactly as given over a fresh TCP connection (for requests that
+ * fetch refuses to build, e.g. control characters in a header) and returns
+ * {status, headers: {lowercased name: value}, text} of the response.
+ */
+export function rawHttp(request, { timeoutMs = 5000 } = {}) {
+  const url = new URL(BASE);
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    const sock = net.connect({ host: url.hostname, port: Number(url.port || 80) });
+    const timer = setTimeout(() => {
+      sock.destroy();
+      reject(new Error('rawHttp: timeout'));
+    }, timeoutMs);
+    sock.on('connect', () => sock.end(request));
+    sock.on('data', (c) => chunks.push(c));
+    sock.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    sock.on('close', () => {
+      clearTimeout(timer);
+      const all = Buffer.concat(chunks).toString('latin1');
+      const end = all.indexOf('\r\n\r\n');
+      const head = end >= 0 ? all.slice(0, end) : all;
+      const [statusLine, ...lines] = head.split('\r\n');
+      const m = /^HTTP\/\d(?:\.\d)?\s+(\d{3})/.exec(statusLine ?? '');
+      const headers = {};
+      for (const line of lines) {
+        const i = line.indexOf(':');
+        if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
+      }
+      resolve({ status: m ? Number(m[1]) : 0, headers, text: end >= 0 ? all.slice(end + 4) : '' });
+    });
+  });
+}
+
+function b64url(input) {
+  return Buffer.from(input).toString('base64url');
+}
+
+const HMAC = { HS256: 'sha256', HS384: 'sha384', HS512: 'sha512' };
+
+/**
+ * Builds a JWT independently of the service's code. alg: HS256/HS384/HS512,
+ * or 'none' (empty signature). `header` entries are merged over
+ * {alg, typ:"JWT"}, so a test can lie about the algorithm.
+ */
+export function makeToken(claims, { secret = process.env.JWT_SECRET, alg = 'HS256', header = {} } = {}) {
+  const head = b64url(JSON.stringify({ alg, typ: 'JWT', ...header }));
+  const payload = b64url(JSON.stringify(claims));
+  const input = `${head}.${payload}`;
+  if (alg === 'none') return `${input}.`;
+  const digest = HMAC[alg];
+  if (!digest) throw new Error(`makeToken: unsupported alg ${alg}`);
+  if (!secret) throw new Error('makeToken: no secret (JWT_SECRET unset)');
+  const sig = createHmac(digest, secret).update(input).digest('base64url');
+  return `${input}.${sig}`;
+}
+
+/**
+ * A valid token for a role, with iss/aud from the environment.
+ * unit_id is included only when given (directors need it).
+ */
+export function tokenFor(role, { sub, unit_id, ttl = 600 } = {}) {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = {
+    sub: sub ?? `test-${role}@example.org`,
+    role,
+    iss: ISSUER,
+    aud: AUDIENCE,
+    iat: now,
+    exp: now + ttl,
+  };
+  if (unit_id !== undefined && unit_id !== null) claims.unit_id = unit_id;
+  return makeToken(claims);
+}
+
+/** Runs one SQL statement with psql -At against DATABASE_URL; returns stdout without the final newline. */
+export function sql(query) {
+  const url = process.env.DATABASE_URL;
+  if (!url) throw new Error('sql: DATABASE_URL unset');
+  const out = execFileSync('psql', [url, '-X', '-A', '-t', '-q', '-v', 'ON_ERROR_STOP=1', '-c', query], {
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  return out.replace(/\n$/, '');
+}
+
+/** The shipped seed document (import format), freshly parsed on every call. */
+export function seedDocument() {
+  return JSON.parse(readFileSync(SEED_PATH, 'utf8'));
+}
+
+/**
+ * Projects `actual` onto the shape of `expected`: objects keep only the keys
+ * that `expected` has, arrays are projected element by element (and keep
+ * their own length). deepStrictEqual(project(a, e), e) thus checks every field
+ * of `expected` and ignores extra fields such as ids, with a readable diff.
+ */
+export function project(actual, expected) {
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) return actual;
+    return actual.map((v, i) => (i < expected.length ? project(v, expected[i]) : v));
+  }
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) return actual;
+    const out = {};
+    for (const k of Object.keys(expected)) {
+      if (Object.hasOwn(actual, k)) out[k] = project(actual[k], expected[k]);
+    }
+    return out;
+  }
+  return actual;
+}
+
+/**
+ * Every place where `actual` disagrees with `expected`, as "JSON-pointer:
+ * expected X, got Y" strings (empty when equal). Only fields present in
+ * `expected` are compared; arrays must have the same length. Gives short,
+ * precise failure messages for large documents.
+ */
+export function differences(actual, expected, pointer = '') {
+  const show = (v) => (v === undefined ? 'nothing' : JSON.stringify(v));
+  const here = pointer || '/';
+  if (Array.isArray(expected)) {
+    if (!Array.isArray(actual)) return [`${here}: expected an array, got ${show(actual)}`];
+    const out = [];
+    if (actual.length !== expected.length) {
+      out.push(`${here}: expected ${expected.length} elements, got ${actual.length}`);
+    }
+    const n = Math.min(actual.length, expected.length);
+    for (let i = 0; i < n; i++) out.push(...differences(actual[i], expected[i], `${pointer}/${i}`));
+    return out;
+  }
+  if (expected !== null && typeof expected === 'object') {
+    if (actual === null || typeof actual !== 'object' || Array.isArray(actual)) {
+      return [`${here}: expected an object, got ${show(actual)}`];
+    }
+    const out = [];
+    for (const k of Object.keys(expected)) {
+      const p = `${pointer}/${k.replace(/~/g, '~0').replace(/\//g, '~1')}`;
+      if (!Object.hasOwn(actual, k)) out.push(`${p}: missing (expected ${show(expected[k])})`);
+      else out.push(...differences(actual[k], expected[k], p));
+    }
+    return out;
+  }
+  return Object.is(actual, expected) ? [] : [`${here}: expected ${show(expected)}, got ${show(actual)}`];
+}
