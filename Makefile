@@ -8,68 +8,70 @@ CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-par
 LDFLAGS += -pie -Wl,-z,relro,-z,now
 LDLIBS  += $(shell pkg-config --libs $(PKGS) 2>/dev/null) -lpthread -lm
 
+# B is the build directory (helpers and CI may build side by side: make B=/tmp/b).
+B        ?= build
 SRC      := $(sort $(wildcard service/*.c service/*/*.c))
 MAIN     := service/main.c
 LIB_SRC  := $(filter-out $(MAIN),$(SRC))
-ASSETS   := build/assets/openapi.json seed/plan-de-trabajo-2024-valle-de-los-chillos.json \
+ASSETS   := $(B)/assets/openapi.json seed/plan-de-trabajo-2024-valle-de-los-chillos.json \
             $(sort $(wildcard migrations/*.sql))
 
-OBJ      := $(SRC:service/%.c=build/obj/%.o) build/obj/assets.o
-ASAN_OBJ := $(SRC:service/%.c=build-asan/obj/%.o) build-asan/obj/assets.o
+OBJ      := $(SRC:service/%.c=$(B)/obj/%.o) $(B)/obj/assets.o
+ASAN_OBJ := $(SRC:service/%.c=$(B)-asan/obj/%.o) $(B)-asan/obj/assets.o
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
-UNIT_TESTS := $(patsubst tests/unit/%.c,build-asan/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)-asan/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
 
 .PHONY: all run test test-unit test-integration test-asan check-asan deps clean lint-openapi
-all: build/rendicion
+all: $(B)/rendicion
 
 deps:
 	@scripts/deps.sh
 
-build/rendicion: $(OBJ)
+$(B)/rendicion: $(OBJ)
 	$(CC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
-build-asan/rendicion: $(ASAN_OBJ)
+$(B)-asan/rendicion: $(ASAN_OBJ)
 	$(CC) $(LDFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
-build/obj/%.o: service/%.c $(wildcard service/*.h service/*/*.h)
+$(B)/obj/%.o: service/%.c $(wildcard service/*.h service/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS) -c -o $@ $<
 
-build-asan/obj/%.o: service/%.c $(wildcard service/*.h service/*/*.h)
+$(B)-asan/obj/%.o: service/%.c $(wildcard service/*.h service/*/*.h)
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS:-O2=-O1) $(SAN) -c -o $@ $<
 
 # The OpenAPI description is written as YAML and served as JSON: convert once, at build time.
-build/assets/openapi.json: openapi/openapi.yaml
+$(B)/assets/openapi.json: openapi/openapi.yaml
 	@mkdir -p $(dir $@)
 	/usr/bin/python3 -c 'import sys, json, yaml; json.dump(yaml.safe_load(open(sys.argv[1], encoding="utf-8")), open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False, separators=(",", ":"))' $< $@
 
 # Migrations, the seed plan and the spec are compiled into the binary, so an image needs no data files.
-build/assets/assets.S: $(ASSETS) scripts/embed-assets.sh
+$(B)/assets/assets.S: $(ASSETS) scripts/embed-assets.sh
 	@mkdir -p $(dir $@)
 	scripts/embed-assets.sh $(ASSETS) > $@
 
-build/obj/assets.o build-asan/obj/assets.o: build/assets/assets.S
+$(B)/obj/assets.o $(B)-asan/obj/assets.o: $(B)/assets/assets.S
 	@mkdir -p $(dir $@)
 	$(CC) -c -o $@ $<
 
 # Unit tests link the pure modules only, under ASan/UBSan.
-build-asan/tests/%: tests/unit/%.c $(filter-out build-asan/obj/main.o,$(ASAN_OBJ))
+$(B)-asan/tests/%: tests/unit/%.c $(filter-out $(B)-asan/obj/main.o,$(ASAN_OBJ))
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS:-O2=-O1) $(SAN) -o $@ $^ $(LDLIBS) -lcmocka
 
-run: deps build/rendicion
+run: deps $(B)/rendicion
 	@scripts/run.sh
 
 test-unit: $(UNIT_TESTS)
 	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
 
-test-integration: build/rendicion
-	tests/integration/run.sh build/rendicion
+test-integration: $(B)/rendicion
+	tests/integration/run.sh $(B)/rendicion
 
-test-asan check-asan: build-asan/rendicion
-	SANITIZED=1 tests/integration/run.sh build-asan/rendicion
+test-asan check-asan: $(B)-asan/rendicion
+	SANITIZED=1 tests/integration/run.sh $(B)-asan/rendicion
 
 test: deps test-unit test-integration test-asan
 
@@ -77,4 +79,4 @@ lint-openapi:
 	openapi/lint.sh
 
 clean:
-	rm -rf build build-asan
+	rm -rf $(B) $(B)-asan

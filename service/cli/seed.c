@@ -1,11 +1,54 @@
-/* rendicion seed (stub until the importer lands). */
+/* rendicion seed: the 2024 Valle de los Chillos plan, through the same validation and
+ * importer as POST /api/v1/plans/import. Idempotent. */
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "cli/cli.h"
+#include "core/assets.h"
+#include "core/document.h"
+#include "db/plans.h"
 
 int
 cli_seed(void)
 {
-	fprintf(stderr, "rendicion: seed is not available yet\n");
-	return 1;
+	struct actor system = {"seed", "administradora", 0, true};
+	json_error_t jerr;
+	json_t *doc = json_loadb(asset_seed, (size_t)(asset_seed_end - asset_seed),
+	                         JSON_REJECT_DUPLICATES, &jerr);
+	struct db_reply r;
+	struct verr v;
+	bool ok;
+
+	if (doc == NULL) {
+		fprintf(stderr, "rendicion: the embedded seed is not JSON: %s (line %d)\n",
+		        jerr.text, jerr.line);
+		return 1;
+	}
+	verr_init(&v);
+	ok = document_validate(doc, &v);
+	if (!ok) {
+		char *e = json_dumps(v.en, JSON_INDENT(2));
+
+		fprintf(stderr, "rendicion: the embedded seed is invalid:\n%s\n", e ? e : "");
+		free(e);
+	}
+	verr_free(&v);
+	json_decref(doc);
+	if (!ok)
+		return 1;
+	db_plan_import(&system, asset_seed, true, &r);
+	switch (r.err) {
+	case DB_OK:
+		printf("seeded the 2024 Valle de los Chillos plan\n");
+		break;
+	case DB_NOT_FOUND:
+		printf("the 2024 Valle de los Chillos plan is already there\n");
+		break;
+	default:
+		fprintf(stderr, "rendicion: seeding failed (%s)\n", r.reason);
+		db_reply_free(&r);
+		return 1;
+	}
+	db_reply_free(&r);
+	return 0;
 }

@@ -345,3 +345,16 @@ db_pool_stats(int *size, int *in_use, uint64_t *waits, uint64_t *unavailable)
 	*unavailable = pool.unavailable;
 	pthread_mutex_unlock(&pool.mu);
 }
+
+const char *
+db_int(char *buf, int64_t v)
+{
+	snprintf(buf, 24, "%lld", (long long)v);
+	return buf;
+}
+
+const char *
+db_bool(bool v)
+{
+	return v ? "t" : "f";
+}

@@ -42,6 +42,14 @@ struct db_reply {
 
 struct db_conn;
 
+/* Who is acting, as the database functions need it (audit, visibility, relations). */
+struct actor {
+	const char *sub;    /* "" for the public */
+	const char *role;   /* "administradora", "directores", "ciudadanos", or "" */
+	int64_t unit_id;    /* directors' unit, else 0 */
+	bool staff;         /* sees drafts, authors and every observation */
+};
+
 /* Creates the pool of size connections to url (connected lazily); false on bad url. */
 bool db_pool_init(const char *url, int size);
 /* Closes every connection. */
@@ -63,6 +71,10 @@ void db_call(struct db_stmt *s, int n, const char *const *vals, struct db_reply 
 void db_reply_free(struct db_reply *r);
 /* Runs fn inside BEGIN/COMMIT on c, rolling back when fn returns false. */
 bool db_tx(struct db_conn *c, bool (*fn)(struct db_conn *, void *), void *arg);
+/* Writes v as decimal text into buf (24 bytes) and returns buf: a statement parameter. */
+const char *db_int(char *buf, int64_t v);
+/* "t" or "f": a boolean statement parameter. */
+const char *db_bool(bool v);
 /* Pool figures for /metrics. */
 void db_pool_stats(int *size, int *in_use, uint64_t *waits, uint64_t *unavailable);
 

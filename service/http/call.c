@@ -25,7 +25,8 @@ set_body(struct call *c, int status, const char *type, char *owned, size_t n)
 	c->res->binary_body_length = n;
 	c->res->status = (long)status;
 	c->status = status;
-	reply_header(c, "Content-Type", type);
+	if (owned)
+		reply_header(c, "Content-Type", type);
 }
 
 void
@@ -195,6 +196,67 @@ reply_db(struct call *c, int status, struct db_reply *r)
 	db_reply_free(r);
 }
 
+/* The value of the leading "id" member of a JSON object text, or 0. */
+static long long
+leading_id(const char *json)
+{
+	const char *p = json;
+
+	while (*p == '{' || *p == ' ')
+		p++;
+	if (strncmp(p, "\"id\"", 4) != 0)
+		return 0;
+	p += 4;
+	while (*p == ' ' || *p == ':')
+		p++;
+	return strtoll(p, NULL, 10);
+}
+
+void
+reply_created(struct call *c, const char *prefix, struct db_reply *r)
+{
+	char loc[160];
+
+	if (r->err == DB_OK) {
+		snprintf(loc, sizeof loc, "%s/%lld", prefix, leading_id(r->body));
+		reply_header(c, "Location", loc);
+	}
+	reply_db(c, 201, r);
+}
+
+void
+reply_empty(struct call *c, struct db_reply *r)
+{
+	if (r->err != DB_OK) {
+		reply_db_error(c, r);
+		return;
+	}
+	db_reply_free(r);
+	set_body(c, 204, "application/json", NULL, 0);
+}
+
+const char *
+if_match(const struct call *c, char *buf)
+{
+	const char *h = header(c, "If-Match");
+	size_t n;
+
+	if (h == NULL)
+		return NULL;
+	while (*h == ' ')
+		h++;
+	if (strncmp(h, "W/", 2) == 0)
+		h += 2;
+	if (*h == '"')
+		h++;
+	n = strcspn(h, "\"");
+	if (n >= 80)
+		n = 79;
+	memcpy(buf, h, n);
+	buf[n] = '\0';
+	return buf;
+}
+
 void
 reply_db_list(struct call *c, struct db_reply *r)
 {
@@ -318,33 +380,6 @@ body_valid(struct call *c, const struct field *fields)
 		reply_invalid(c, &v);
 	verr_free(&v);
 	return ok;
-}
-
-const char *
-actor_sub(const struct call *c)
-{
-	return c->who.sub;
-}
-
-const char *
-actor_role(const struct call *c)
-{
-	return c->who.role == ROLE_PUBLIC ? "" : c->who.role_name;
-}
-
-const char *
-actor_unit(const struct call *c, char *buf)
-{
-	if (c->who.unit_id <= 0)
-		return NULL;
-	return i64s(c->who.unit_id, buf);
-}
-
-const char *
-i64s(int64_t v, char *buf)
-{
-	snprintf(buf, 24, "%lld", (long long)v);
-	return buf;
 }
 
 bool

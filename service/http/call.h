@@ -32,6 +32,7 @@ struct call {
 	char request_id[72];
 	enum lang lang;
 	struct claims who;         /* ROLE_PUBLIC without a token */
+	struct actor actor;        /* who, as the database layer takes it */
 	int64_t id;                /* the {id} of the path, 0 if none */
 	json_t *body;              /* the parsed JSON body, owned; NULL without one */
 	const char *body_text;     /* the raw body (NUL-terminated), NULL without one */
@@ -53,6 +54,12 @@ void reply_invalid(struct call *c, struct verr *v);
 /* Answers a single resource from the database: 200/201 with its ETag (304 when
  * If-None-Match matches), or the problem its error maps to. Frees r. */
 void reply_db(struct call *c, int status, struct db_reply *r);
+/* Answers 201 with r's body, its ETag, and Location: prefix + "/" + the body's "id". */
+void reply_created(struct call *c, const char *prefix, struct db_reply *r);
+/* Answers with no body (204), or r's error. Frees r. */
+void reply_empty(struct call *c, struct db_reply *r);
+/* The If-Match ETag without quotes into buf (80 bytes), or NULL when absent. */
+const char *if_match(const struct call *c, char *buf);
 /* Answers a list from the database: r->body is the items array, r->etag the key of the
  * last item when another page follows. Frees r. */
 void reply_db_list(struct call *c, struct db_reply *r);
@@ -78,9 +85,6 @@ const char *header(const struct call *c, const char *name);
 /* Requires a JSON object body valid against fields; answers 400/422 otherwise. */
 bool body_valid(struct call *c, const struct field *fields);
 
-/* The verified actor's sub and role for SQL parameters ("" and "" for the public). */
-const char *actor_sub(const struct call *c);
-const char *actor_role(const struct call *c);
 /* The actor's unit as decimal text (NULL, SQL's NULL, when none); buf has 24 bytes. */
 const char *actor_unit(const struct call *c, char *buf);
 /* True if the actor may do a; otherwise answers 401 (no token) or 403 and returns false. */

@@ -15,6 +15,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "auth/policy.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "http/messages.h"
@@ -76,11 +77,18 @@ authenticate(struct call *c)
 {
 	const char *h = header(c, "Authorization");
 
+	c->actor.sub = "";
+	c->actor.role = "";
 	if (h == NULL)
 		return true;
 	if (strncasecmp(h, "Bearer ", 7) == 0 &&
-	    token_verify(h + 7, time(NULL), &c->who) == TOKEN_OK)
+	    token_verify(h + 7, time(NULL), &c->who) == TOKEN_OK) {
+		c->actor.sub = c->who.sub;
+		c->actor.role = c->who.role_name;
+		c->actor.unit_id = c->who.unit_id;
+		c->actor.staff = policy_is_staff(c->who.role);
 		return true;
+	}
 	reply_problem(c, 401, "invalid_token", &MSG_TOKEN_INVALID);
 	return false;
 }

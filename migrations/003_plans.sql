@@ -1,0 +1,327 @@
+-- Plans: their JSON representations, lifecycle (draft → approved → closed), and the
+-- whole-plan document used for import and export. Write functions take the actor, check
+-- the state, change the rows (the triggers write the audit log) and return the new
+-- representation, all in the one statement the service sends. Errors are raised with
+-- SQLSTATE P04xx (the HTTP status they map to) and a short reason as the message.
+
+CREATE FUNCTION rfc3339(t timestamptz) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
+$$;
+
+CREATE FUNCTION api_raise(p_status int, p_reason text, p_detail text DEFAULT NULL)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	RAISE EXCEPTION USING ERRCODE = 'P0' || p_status::text, MESSAGE = p_reason,
+	                      DETAIL = coalesce(p_detail, '');
+END;
+$$;
+
+CREATE FUNCTION person_json(p_name text, p_position text) RETURNS json
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN p_name IS NULL THEN NULL
+	            ELSE json_build_object('name', p_name, 'position', p_position) END;
+$$;
+
+CREATE FUNCTION plan_json(p plans) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'id', p.id, 'title', p.title, 'process', p.process, 'entity', p.entity,
+		'year', p.year, 'status', p.status,
+		'elaborated_by', person_json(p.elaborated_name, p.elaborated_position),
+		'approved_by', person_json(p.approved_name, p.approved_position),
+		'approved_at', rfc3339(p.approved_at),
+		'created_at', rfc3339(p.created_at), 'updated_at', rfc3339(p.updated_at));
+$$;
+
+-- The single-plan representation: the plan and its axes (id, number, name).
+CREATE FUNCTION plan_full_json(p_id bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'id', p.id, 'title', p.title, 'process', p.process, 'entity', p.entity,
+		'year', p.year, 'status', p.status,
+		'elaborated_by', person_json(p.elaborated_name, p.elaborated_position),
+		'approved_by', person_json(p.approved_name, p.approved_position),
+		'approved_at', rfc3339(p.approved_at),
+		'created_at', rfc3339(p.created_at), 'updated_at', rfc3339(p.updated_at),
+		'axes', coalesce((SELECT json_agg(json_build_object('id', a.id, 'number', a.number,
+		                                                    'name', a.name) ORDER BY a.number)
+		                  FROM axes a WHERE a.plan_id = p.id), '[]'))
+	FROM plans p WHERE p.id = p_id;
+$$;
+
+-- Locks a plan for a change and returns its status; 404 if it does not exist.
+CREATE FUNCTION plan_lock(p_id bigint) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_status text;
+BEGIN
+	SELECT status INTO v_status FROM plans WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM api_raise(404, 'plan_not_found');
+	END IF;
+	RETURN v_status;
+END;
+$$;
+
+-- Structure (axes, agreements, activities and their texts) changes only in drafts.
+CREATE FUNCTION plan_require_draft(p_id bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_status text := plan_lock(p_id);
+BEGIN
+	IF v_status = 'closed' THEN
+		PERFORM api_raise(409, 'plan_closed');
+	ELSIF v_status <> 'draft' THEN
+		PERFORM api_raise(409, 'plan_not_draft');
+	END IF;
+END;
+$$;
+
+-- Compares If-Match (an ETag without quotes, or NULL when absent) with the current body.
+CREATE FUNCTION check_if_match(p_if_match text, p_current json) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF p_if_match IS NOT NULL AND p_if_match <> '*' AND p_if_match <> md5(p_current::text) THEN
+		PERFORM api_raise(412, 'stale');
+	END IF;
+END;
+$$;
+
+CREATE FUNCTION api_plan_create(p_sub text, p_role text, p_body jsonb) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_id bigint;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	INSERT INTO plans (title, process, entity, year, elaborated_name, elaborated_position)
+	VALUES (p_body->>'title', coalesce(p_body->>'process', ''), p_body->>'entity',
+	        (p_body->>'year')::int, p_body->'elaborated_by'->>'name',
+	        p_body->'elaborated_by'->>'position')
+	RETURNING id INTO v_id;
+	RETURN plan_full_json(v_id);
+END;
+$$;
+
+CREATE FUNCTION api_plan_update(p_sub text, p_role text, p_id bigint, p_body jsonb,
+                                p_if_match text) RETURNS json
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	PERFORM plan_require_draft(p_id);
+	PERFORM check_if_match(p_if_match, plan_full_json(p_id));
+	UPDATE plans SET
+		title = coalesce(p_body->>'title', title),
+		process = coalesce(p_body->>'process', process),
+		entity = coalesce(p_body->>'entity', entity),
+		year = coalesce((p_body->>'year')::int, year),
+		elaborated_name = CASE WHEN p_body ? 'elaborated_by'
+		                       THEN p_body->'elaborated_by'->>'name' ELSE elaborated_name END,
+		elaborated_position = CASE WHEN p_body ? 'elaborated_by'
+		                           THEN p_body->'elaborated_by'->>'position'
+		                           ELSE elaborated_position END
+	WHERE id = p_id;
+	RETURN plan_full_json(p_id);
+END;
+$$;
+
+CREATE FUNCTION api_plan_delete(p_sub text, p_role text, p_id bigint) RETURNS json
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	PERFORM plan_require_draft(p_id);
+	DELETE FROM plans WHERE id = p_id;
+	RETURN '{}'::json;
+END;
+$$;
+
+CREATE FUNCTION api_plan_approve(p_sub text, p_role text, p_id bigint, p_body jsonb)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	v_plan plans;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	PERFORM plan_require_draft(p_id);
+	SELECT * INTO v_plan FROM plans WHERE id = p_id;
+	IF v_plan.elaborated_name IS NULL THEN
+		PERFORM api_raise(409, 'plan_needs_elaborated_by');
+	END IF;
+	IF NOT EXISTS (SELECT 1 FROM axes WHERE plan_id = p_id) THEN
+		PERFORM api_raise(409, 'plan_needs_axes');
+	END IF;
+	UPDATE plans SET status = 'approved', approved_name = p_body->>'name',
+	                 approved_position = p_body->>'position', approved_at = now()
+	WHERE id = p_id;
+	RETURN plan_full_json(p_id);
+END;
+$$;
+
+CREATE FUNCTION api_plan_close(p_sub text, p_role text, p_id bigint) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_status text;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	v_status := plan_lock(p_id);
+	IF v_status = 'closed' THEN
+		PERFORM api_raise(409, 'plan_closed');
+	ELSIF v_status <> 'approved' THEN
+		PERFORM api_raise(409, 'plan_not_approved');
+	END IF;
+	UPDATE plans SET status = 'closed' WHERE id = p_id;
+	RETURN plan_full_json(p_id);
+END;
+$$;
+
+-- GET /plans: keyset page of plans visible to the caller, filtered by year and status.
+-- Returns the items array and, when another page follows, the last id.
+CREATE FUNCTION api_plan_list(p_staff boolean, p_year int, p_status text, p_after bigint,
+                              p_limit int, OUT items json, OUT next_after bigint)
+LANGUAGE sql STABLE AS $$
+	WITH page AS (
+		SELECT p FROM plans p
+		WHERE (p_staff OR p.status <> 'draft')
+		  AND (p_year IS NULL OR p.year = p_year)
+		  AND (p_status IS NULL OR p.status = p_status)
+		  AND p.id > p_after
+		ORDER BY p.id
+		LIMIT p_limit + 1),
+	numbered AS (SELECT p, row_number() OVER (ORDER BY (p).id) AS n FROM page)
+	SELECT coalesce(json_agg(plan_json(p) ORDER BY n) FILTER (WHERE n <= p_limit), '[]'),
+	       max((p).id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
+	FROM numbered;
+$$;
+
+-- The whole plan in the import/export format. The public sees only reviewed
+-- observations (accepted, rejected); staff see them all.
+CREATE FUNCTION plan_document(p_id bigint, p_staff boolean) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'title', p.title, 'process', p.process, 'entity', p.entity, 'year', p.year,
+		'status', p.status,
+		'elaborated_by', person_json(p.elaborated_name, p.elaborated_position),
+		'approved_by', person_json(p.approved_name, p.approved_position),
+		'axes', coalesce((
+			SELECT json_agg(json_build_object(
+				'number', a.number, 'name', a.name, 'description', a.description,
+				'observations', coalesce((
+					SELECT json_agg(json_build_object('body', o.body, 'source', o.source,
+					                                  'status', o.status, 'response', o.response)
+					                ORDER BY o.id)
+					FROM observations o
+					WHERE o.axis_id = a.id AND o.kind = 'observation'
+					  AND (p_staff OR o.status IN ('accepted', 'rejected'))), '[]'),
+				'contributions', coalesce((
+					SELECT json_agg(json_build_object('body', o.body, 'source', o.source,
+					                                  'status', o.status, 'response', o.response)
+					                ORDER BY o.id)
+					FROM observations o
+					WHERE o.axis_id = a.id AND o.kind = 'contribution'
+					  AND (p_staff OR o.status IN ('accepted', 'rejected'))), '[]'),
+				'agreements', coalesce((
+					SELECT json_agg(json_build_object('number', g.number, 'text', g.text)
+					                ORDER BY g.number)
+					FROM agreements g WHERE g.axis_id = a.id), '[]'),
+				'activities', coalesce((
+					SELECT json_agg(json_build_object(
+						'number', t.number, 'description', t.description,
+						'due_month', t.due_month,
+						'units', coalesce((SELECT json_agg(u.name ORDER BY au.position, u.id)
+						                   FROM activity_units au JOIN units u ON u.id = au.unit_id
+						                   WHERE au.activity_id = t.id), '[]'),
+						'status', t.status, 'progress', t.progress) ORDER BY t.number)
+					FROM activities t WHERE t.axis_id = a.id), '[]'))
+				ORDER BY a.number)
+			FROM axes a WHERE a.plan_id = p.id), '[]'))
+	FROM plans p
+	WHERE p.id = p_id AND (p_staff OR p.status <> 'draft');
+$$;
+
+-- Finds or creates a unit by name (case-insensitive) and returns its id.
+CREATE FUNCTION unit_ensure(p_name text) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_id bigint;
+BEGIN
+	SELECT id INTO v_id FROM units WHERE lower(name) = lower(btrim(p_name));
+	IF NOT FOUND THEN
+		INSERT INTO units (name) VALUES (btrim(p_name))
+		ON CONFLICT ((lower(name))) DO NOTHING
+		RETURNING id INTO v_id;
+		IF v_id IS NULL THEN
+			SELECT id INTO v_id FROM units WHERE lower(name) = lower(btrim(p_name));
+		END IF;
+	END IF;
+	RETURN v_id;
+END;
+$$;
+
+-- POST /plans/import and `rendicion seed`: creates a whole plan from a document the
+-- service has validated, in one transaction. With p_unless_exists, returns NULL without
+-- writing when a plan of the same title, entity and year exists (the seed is idempotent).
+CREATE FUNCTION api_plan_import(p_sub text, p_role text, p_doc jsonb, p_unless_exists boolean)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	v_plan bigint;
+	v_axis bigint;
+	v_act bigint;
+	v_status text := coalesce(p_doc->>'status', 'draft');
+	a jsonb;
+	o jsonb;
+	u record;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	IF p_unless_exists THEN
+		-- Serialises concurrent seeds so the check below cannot race.
+		PERFORM pg_advisory_xact_lock(7243002);
+		IF EXISTS (SELECT 1 FROM plans WHERE title = p_doc->>'title'
+		           AND entity = p_doc->>'entity' AND year = (p_doc->>'year')::int) THEN
+			RETURN NULL;
+		END IF;
+	END IF;
+	INSERT INTO plans (title, process, entity, year, status, elaborated_name,
+	                   elaborated_position, approved_name, approved_position, approved_at)
+	VALUES (p_doc->>'title', coalesce(p_doc->>'process', ''), p_doc->>'entity',
+	        (p_doc->>'year')::int, v_status,
+	        p_doc->'elaborated_by'->>'name', p_doc->'elaborated_by'->>'position',
+	        p_doc->'approved_by'->>'name', p_doc->'approved_by'->>'position',
+	        CASE WHEN v_status <> 'draft' THEN now() END)
+	RETURNING id INTO v_plan;
+	FOR a IN SELECT * FROM jsonb_array_elements(p_doc->'axes') LOOP
+		INSERT INTO axes (plan_id, number, name, description)
+		VALUES (v_plan, (a->>'number')::int, a->>'name', coalesce(a->>'description', ''))
+		RETURNING id INTO v_axis;
+		INSERT INTO observations (axis_id, kind, body, source, status, response, author_sub,
+		                          author_role)
+		SELECT v_axis, k.kind, e.value->>'body', coalesce(e.value->>'source', 'deliberation'),
+		       coalesce(e.value->>'status', 'received'), e.value->>'response', p_sub, p_role
+		FROM (VALUES ('observation', 'observations'), ('contribution', 'contributions')) AS k(kind, key)
+		CROSS JOIN LATERAL jsonb_array_elements(coalesce(a->k.key, '[]')) WITH ORDINALITY AS e
+		ORDER BY k.kind DESC, e.ordinality;
+		INSERT INTO agreements (axis_id, number, text)
+		SELECT v_axis, (g->>'number')::int, g->>'text'
+		FROM jsonb_array_elements(coalesce(a->'agreements', '[]')) AS g;
+		FOR o IN SELECT * FROM jsonb_array_elements(coalesce(a->'activities', '[]')) LOOP
+			INSERT INTO activities (axis_id, number, description, due_month, status, progress)
+			VALUES (v_axis, (o->>'number')::int, o->>'description', (o->>'due_month')::int,
+			        coalesce(o->>'status', 'pending'), coalesce((o->>'progress')::int, 0))
+			RETURNING id INTO v_act;
+			FOR u IN SELECT value, ordinality FROM jsonb_array_elements_text(o->'units')
+			         WITH ORDINALITY LOOP
+				INSERT INTO activity_units (activity_id, unit_id, position)
+				VALUES (v_act, unit_ensure(u.value), u.ordinality)
+				ON CONFLICT DO NOTHING;
+			END LOOP;
+		END LOOP;
+	END LOOP;
+	RETURN plan_full_json(v_plan);
+END;
+$$;
+
+-- An activity is overdue once the last day of its due month (of the plan's year) has
+-- passed on p_as_of, unless it is done or cancelled.
+CREATE FUNCTION activity_overdue(p_year int, p_due_month int, p_status text, p_as_of date)
+RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT p_status NOT IN ('done', 'cancelled')
+	       AND p_as_of > (make_date(p_year, p_due_month, 1) + interval '1 month - 1 day')::date;
+$$;

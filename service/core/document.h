@@ -1,0 +1,14 @@
+/* Validation of a whole plan document (the import/export format of API.md). Pure. */
+#ifndef CORE_DOCUMENT_H
+#define CORE_DOCUMENT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+
+#include "core/validate.h"
+
+/* Checks doc completely, adding one error per bad element (with its JSON pointer) to v.
+ * Returns true when the document can be imported as it is. */
+bool document_validate(const json_t *doc, struct verr *v);
+
+#endif
