@@ -36,11 +36,13 @@ $(B)-asan/rendicion: $(ASAN_OBJ)
 
 $(B)/obj/%.o: service/%.c $(wildcard service/*.h service/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS) -c -o $@ $<
+	@echo "  CC      $<"
+	@$(CC) $(CFLAGS) -c -o $@ $<
 
 $(B)-asan/obj/%.o: service/%.c $(wildcard service/*.h service/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS:-O2=-O1) $(SAN) -c -o $@ $<
+	@echo "  CC+SAN  $<"
+	@$(CC) $(CFLAGS:-O2=-O1) $(SAN) -c -o $@ $<
 
 # The OpenAPI description is written as YAML and served as JSON: convert once, at build time.
 $(B)/assets/openapi.json: openapi/openapi.yaml

@@ -94,7 +94,7 @@ check_obs(const json_t *o, const char *ptr, struct verr *v)
 	const json_t *resp;
 	char p[256];
 
-	if (!validate_object(o, obs_fields, ptr, v))
+	if (!validate_object(o, obs_fields, ptr, v) && !json_is_object(o))
 		return;
 	st = json_string_value(json_object_get(o, "status"));
 	resp = json_object_get(o, "response");
@@ -124,7 +124,7 @@ check_activity(const json_t *t, const char *ptr, struct verr *v)
 	const char *st;
 	char p[256];
 
-	if (!validate_object(t, activity_fields, ptr, v))
+	if (!validate_object(t, activity_fields, ptr, v) && !json_is_object(t))
 		return;
 	units = json_object_get(t, "units");
 	json_pointer_join(p, sizeof p, ptr, "units");
@@ -173,7 +173,7 @@ check_axis(const json_t *a, const char *ptr, struct verr *v)
 {
 	char p[256];
 
-	if (!validate_object(a, axis_fields, ptr, v))
+	if (!validate_object(a, axis_fields, ptr, v) && !json_is_object(a))
 		return;
 	each(a, "observations", ptr, v, check_obs);
 	each(a, "contributions", ptr, v, check_obs);

@@ -1,0 +1,240 @@
+/* Unit tests of the pure core: string building, cursors, body validation, documents. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "core/buf.h"
+#include "core/cursor.h"
+#include "core/document.h"
+#include "core/validate.h"
+
+static void
+json_strings_escape_quotes_controls_and_keep_utf8(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	buf_json_str(&b, "a\"b\\c\n\x01 ñ😀");
+	assert_string_equal(buf_str(&b), "\"a\\\"b\\\\c\\n\\u0001 ñ😀\"");
+	buf_free(&b);
+}
+
+static void
+buf_grows_past_its_first_block(void **state)
+{
+	struct buf b = BUF_INIT;
+
+	for (int i = 0; i < 1000; i++)
+		buf_printf(&b, "%04d", i);
+	assert_int_equal(b.len, 4000);
+	assert_memory_equal(b.data + 3996, "0999", 4);
+	buf_free(&b);
+}
+
+static void
+cursor_round_trips(void **state)
+{
+	char s[CURSOR_MAX];
+	int64_t k = 0;
+	const int64_t keys[] = {0, 1, 9, 10, 123456, 9007199254740991LL};
+
+	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
+		cursor_encode(keys[i], s);
+		assert_true(cursor_decode(s, &k));
+		assert_int_equal(k, keys[i]);
+	}
+}
+
+static void
+cursor_rejects_what_it_did_not_make(void **state)
+{
+	int64_t k;
+
+	assert_false(cursor_decode("", &k));
+	assert_false(cursor_decode("12", &k));
+	assert_false(cursor_decode("!!!!", &k));
+	assert_false(cursor_decode("djE6LTE", &k));      /* "v1:-1" */
+	assert_false(cursor_decode("djI6MTI", &k));      /* "v2:12" */
+	assert_false(cursor_decode("djE6MTJh", &k));     /* "v1:12a" */
+	assert_false(cursor_decode("djE6OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ", &k)); /* overflow */
+}
+
+static void
+trimmed_length_counts_characters_not_bytes(void **state)
+{
+	assert_int_equal(utf8_trimmed_len("  áéí \n"), 3);
+	assert_int_equal(utf8_trimmed_len("😀"), 1);
+	assert_int_equal(utf8_trimmed_len(" \t\r\n"), 0);
+}
+
+static void
+utf8_check_rejects_overlong_surrogates_and_controls(void **state)
+{
+	assert_true(utf8_text_ok("ñandú\tok\r\n", strlen("ñandú\tok\r\n")));
+	assert_false(utf8_text_ok("\xC0\xAF", 2));          /* overlong '/' */
+	assert_false(utf8_text_ok("\xED\xA0\x80", 3));      /* surrogate */
+	assert_false(utf8_text_ok("\xF4\x90\x80\x80", 4));  /* above U+10FFFF */
+	assert_false(utf8_text_ok("a\x07", 2));             /* bell */
+	assert_false(utf8_text_ok("\xE2\x82", 2));          /* truncated */
+}
+
+static const char *const kinds[] = {"observation", "contribution", NULL};
+static const struct field fields[] = {
+	{"kind", F_STRING, F_REQUIRED, 0, 0, kinds},
+	{"body", F_STRING, F_REQUIRED, 3, 10, NULL},
+	{"month", F_INT, 0, 1, 12, NULL},
+	{"url", F_URL, F_NULLABLE, 0, 0, NULL},
+	{"ids", F_INT_ARRAY, 0, 1, 3, NULL},
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
+
+static size_t
+errors_of(const char *json, struct verr *v)
+{
+	json_t *j = json_loads(json, 0, NULL);
+
+	assert_non_null(j);
+	verr_init(v);
+	validate_object(j, fields, "", v);
+	json_decref(j);
+	return verr_count(v);
+}
+
+static const char *
+pointer_at(struct verr *v, size_t i)
+{
+	return json_string_value(json_object_get(json_array_get(v->en, i), "pointer"));
+}
+
+static void
+validation_accepts_a_good_body(void **state)
+{
+	struct verr v;
+
+	assert_int_equal(errors_of("{\"kind\":\"observation\",\"body\":\"  abc  \",\"month\":12,"
+	                           "\"url\":\"https://x.ec/a\",\"ids\":[1,2]}", &v), 0);
+	verr_free(&v);
+}
+
+static void
+validation_reports_every_bad_field_with_its_pointer(void **state)
+{
+	struct verr v;
+
+	assert_int_equal(errors_of("{\"kind\":\"other\",\"body\":\" ab \",\"month\":13,"
+	                           "\"url\":\"javascript:alert(1)\",\"ids\":[1,\"x\"],\"a/b\":1}", &v), 6);
+	assert_string_equal(pointer_at(&v, 0), "/kind");
+	assert_string_equal(pointer_at(&v, 1), "/body");
+	assert_string_equal(pointer_at(&v, 2), "/month");
+	assert_string_equal(pointer_at(&v, 3), "/url");
+	assert_string_equal(pointer_at(&v, 4), "/ids/1");
+	assert_string_equal(pointer_at(&v, 5), "/a~1b");
+	verr_free(&v);
+}
+
+static void
+validation_reports_missing_required_fields_and_wrong_types(void **state)
+{
+	struct verr v;
+
+	assert_int_equal(errors_of("{\"month\":\"5\"}", &v), 3);
+	assert_string_equal(pointer_at(&v, 0), "/month");
+	assert_string_equal(pointer_at(&v, 1), "/kind");
+	assert_string_equal(pointer_at(&v, 2), "/body");
+	verr_free(&v);
+	assert_int_equal(errors_of("{\"kind\":\"observation\",\"body\":\"abcd\",\"url\":null,"
+	                           "\"month\":null}", &v), 1);
+	assert_string_equal(pointer_at(&v, 0), "/month");
+	verr_free(&v);
+}
+
+static void
+validation_rejects_a_non_object(void **state)
+{
+	struct verr v;
+	json_t *j = json_loads("[1]", 0, NULL);
+
+	verr_init(&v);
+	assert_false(validate_object(j, fields, "", &v));
+	assert_int_equal(verr_count(&v), 1);
+	json_decref(j);
+	verr_free(&v);
+}
+
+static const char good_doc[] =
+	"{\"title\":\"Plan\",\"process\":\"RC\",\"entity\":\"AZ\",\"year\":2024,\"status\":\"draft\","
+	"\"elaborated_by\":null,\"approved_by\":null,\"axes\":[{\"number\":1,\"name\":\"Eje\","
+	"\"description\":\"d\",\"observations\":[{\"body\":\"Una observación\",\"source\":"
+	"\"deliberation\",\"status\":\"accepted\",\"response\":null}],\"contributions\":[],"
+	"\"agreements\":[{\"number\":1,\"text\":\"Acuerdo\"}],\"activities\":[{\"number\":1,"
+	"\"description\":\"Actividad\",\"due_month\":8,\"units\":[\"Unidad A\"],\"status\":"
+	"\"pending\",\"progress\":0}]}]}";
+
+static size_t
+doc_errors(const char *text, struct verr *v)
+{
+	json_t *j = json_loads(text, 0, NULL);
+
+	assert_non_null(j);
+	verr_init(v);
+	document_validate(j, v);
+	json_decref(j);
+	return verr_count(v);
+}
+
+static void
+document_accepts_a_complete_plan(void **state)
+{
+	struct verr v;
+
+	assert_int_equal(doc_errors(good_doc, &v), 0);
+	verr_free(&v);
+}
+
+static void
+document_reports_each_bad_element_deep_in_the_tree(void **state)
+{
+	struct verr v;
+	const char *bad =
+		"{\"title\":\"Plan\",\"entity\":\"AZ\",\"year\":2024,\"status\":\"approved\","
+		"\"axes\":[{\"number\":1,\"name\":\"A\",\"activities\":[{\"number\":1,"
+		"\"description\":\"x\",\"due_month\":13,\"units\":[]},{\"number\":1,"
+		"\"description\":\"y\",\"due_month\":1,\"units\":[\"U\"],\"status\":\"done\","
+		"\"progress\":50}],\"observations\":[{\"body\":\"abc\",\"status\":\"rejected\"}]},"
+		"{\"number\":1,\"name\":\"B\"}]}";
+
+	assert_int_equal(doc_errors(bad, &v), 8);
+	assert_string_equal(pointer_at(&v, 0), "/axes/0/observations/0/response");
+	assert_string_equal(pointer_at(&v, 1), "/axes/0/activities/0/due_month");
+	assert_string_equal(pointer_at(&v, 2), "/axes/0/activities/0/units");
+	assert_string_equal(pointer_at(&v, 3), "/axes/0/activities/1/progress");
+	assert_string_equal(pointer_at(&v, 4), "/axes/0/activities/1/number");
+	assert_string_equal(pointer_at(&v, 5), "/axes/1/number");
+	assert_string_equal(pointer_at(&v, 6), "/approved_by");
+	assert_string_equal(pointer_at(&v, 7), "/elaborated_by");
+	verr_free(&v);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(json_strings_escape_quotes_controls_and_keep_utf8),
+		cmocka_unit_test(buf_grows_past_its_first_block),
+		cmocka_unit_test(cursor_round_trips),
+		cmocka_unit_test(cursor_rejects_what_it_did_not_make),
+		cmocka_unit_test(trimmed_length_counts_characters_not_bytes),
+		cmocka_unit_test(utf8_check_rejects_overlong_surrogates_and_controls),
+		cmocka_unit_test(validation_accepts_a_good_body),
+		cmocka_unit_test(validation_reports_every_bad_field_with_its_pointer),
+		cmocka_unit_test(validation_reports_missing_required_fields_and_wrong_types),
+		cmocka_unit_test(validation_rejects_a_non_object),
+		cmocka_unit_test(document_accepts_a_complete_plan),
+		cmocka_unit_test(document_reports_each_bad_element_deep_in_the_tree),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
