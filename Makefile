@@ -22,7 +22,8 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)-asan/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
 
-.PHONY: all run test test-unit test-integration test-asan check-asan deps clean lint-openapi
+.PHONY: all run test test-unit test-integration test-asan check-asan test-faults deps clean \
+        lint-openapi
 all: $(B)/rendicion
 
 deps:
@@ -75,7 +76,11 @@ test-integration: $(B)/rendicion
 test-asan check-asan: $(B)-asan/rendicion
 	SANITIZED=1 tests/integration/run.sh $(B)-asan/rendicion
 
-test: deps test-unit test-integration test-asan
+# The database is stopped and restarted under the service: its own PostgreSQL and run.
+test-faults: $(B)-asan/rendicion
+	SANITIZED=1 TEST_FILES=tests/faults/ tests/integration/run.sh $(B)-asan/rendicion
+
+test: deps test-unit test-integration test-asan test-faults
 
 lint-openapi:
 	openapi/lint.sh
