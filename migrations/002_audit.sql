@@ -1,5 +1,6 @@
 -- Every change is written to the audit log in the same transaction as the change, by
--- triggers, so no code path can forget it. The actor is what the service declared for
+-- triggers, so no code path can forget it; the same triggers notify the service
+-- instances' response caches. The actor is what the service declared for
 -- the transaction with api_as(); changes made outside the service are logged as 'system'.
 
 -- Declares who is acting for the rest of the current transaction.
@@ -31,6 +32,9 @@ BEGIN
 	        coalesce(nullif(current_setting('rendicion.actor_role', true), ''), 'system'),
 	        v_action, v_entity,
 	        (coalesce(v_after, v_before) ->> v_id_col)::bigint, v_before, v_after);
+	-- Delivered at commit (and once per transaction): the response caches of every
+	-- instance drop what they rendered before this change.
+	PERFORM pg_notify('rendicion_changes', v_entity);
 	RETURN NULL;
 END;
 $$;

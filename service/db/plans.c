@@ -58,7 +58,7 @@ void
 db_plan_delete(const struct actor *a, int64_t id, struct db_reply *r)
 {
 	char s_id[24];
-	const char *v[] = {a->sub, a->role, s_id};
+	const char *v[] = {a->sub, a->role, db_int(s_id, id)};
 
 	db_call(&plan_delete, 3, v, r);
 }
@@ -76,7 +76,7 @@ void
 db_plan_close(const struct actor *a, int64_t id, struct db_reply *r)
 {
 	char s_id[24];
-	const char *v[] = {a->sub, a->role, s_id};
+	const char *v[] = {a->sub, a->role, db_int(s_id, id)};
 
 	db_call(&plan_close, 3, v, r);
 }

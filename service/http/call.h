@@ -38,6 +38,7 @@ struct call {
 	const char *body_text;     /* the raw body (NUL-terminated), NULL without one */
 	size_t body_len;
 	int status;                /* 0 until answered */
+	uint64_t cache_gen;        /* the response cache's generation when the request began */
 	struct timespec t0;
 };
 

@@ -18,6 +18,7 @@
 #include "auth/policy.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "http/cache.h"
 #include "http/messages.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -139,6 +140,7 @@ read_body(struct call *c)
 	const char *len = header(c, "Content-Length");
 	const char *ct = header(c, "Content-Type");
 	size_t n = c->req->binary_body_length;
+	char *text;
 
 	if ((len && strtoull(len, NULL, 10) > cfg.max_body) || n > cfg.max_body) {
 		reply_problem(c, 413, "payload_too_large", &MSG_TOO_LARGE);
@@ -150,7 +152,15 @@ read_body(struct call *c)
 		reply_problem(c, 415, "unsupported_media_type", &MSG_MEDIA_TYPE);
 		return false;
 	}
-	c->body_text = c->req->binary_body;
+	/* Ulfius does not NUL-terminate the body; statements take it as a C string. */
+	text = malloc(n + 1);
+	if (text == NULL) {
+		reply_problem(c, 503, "database_unavailable", NULL);
+		return false;
+	}
+	memcpy(text, c->req->binary_body, n);
+	text[n] = '\0';
+	c->body_text = text;
 	c->body_len = n;
 	c->body = json_loadb(c->req->binary_body, n, JSON_REJECT_DUPLICATES, NULL);
 	if (c->body == NULL) {
@@ -247,13 +257,17 @@ on_request(const struct _u_request *req, struct _u_response *res, void *unused)
 		goto out;
 	}
 	c.route = r;
-	if (!authenticate(&c) || !read_body(&c))
+	if (!authenticate(&c) || !read_body(&c) || cache_answer(&c))
 		goto out;
 	r->handler(&c);
 	if (c.status == 0) {
 		log_msg(LOG_ERROR, "handler for %s %s gave no answer", r->method, r->pattern);
 		reply_problem(&c, 500, "internal_error", NULL);
 	}
+	if (strcmp(c.method, "GET") == 0)
+		cache_keep(&c);
+	else if (c.status < 400)
+		cache_invalidate();
 out:
 	security_headers(&c);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -262,6 +276,7 @@ out:
 	            c.status, secs * 1000.0, c.who.role == ROLE_PUBLIC ? NULL : c.who.sub);
 	metrics_observe(r ? router_index(r) : -1, c.status, secs);
 	json_decref(c.body);
+	free((char *)c.body_text);
 	claims_free(&c.who);
 	atomic_fetch_sub(&in_flight, 1);
 	return U_CALLBACK_COMPLETE;
@@ -321,6 +336,7 @@ server_run(void)
 		ulfius_clean_instance(&inst);
 		return 1;
 	}
+	cache_start(cfg.database_url);
 	log_msg(LOG_INFO, "listening on http://%s:%d (%s, pool of %d database connections)",
 	        cfg.host, cfg.port, cfg.listener == LISTENER_POOL ? "worker pool" : "thread per connection",
 	        cfg.pool_size);
@@ -332,6 +348,7 @@ server_run(void)
 		usleep(10000);
 	ulfius_stop_framework(&inst);
 	ulfius_clean_instance(&inst);
+	cache_stop();
 	log_msg(LOG_INFO, "stopped");
 	return 0;
 }

@@ -197,3 +197,15 @@ export function differences(actual, expected, pointer = '') {
   }
   return Object.is(actual, expected) ? [] : [`${here}: expected ${show(expected)}, got ${show(actual)}`];
 }
+
+/** A free TCP port on the loopback interface (for a second service instance). */
+export function freePort() {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const { port } = srv.address();
+      srv.close(() => resolve(port));
+    });
+  });
+}
