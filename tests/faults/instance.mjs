@@ -1,0 +1,27 @@
+// A service instance of its own for tests that stop it or starve it: same database and
+// secret as the suite's, a free port, extra environment as given.
+import { spawn } from 'node:child_process';
+import { freePort } from '../integration/lib.mjs';
+
+export async function startInstance(env = {}) {
+  const port = await freePort();
+  const base = `http://127.0.0.1:${port}`;
+  const proc = spawn(process.env.BINARY, ['serve'], {
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
+  for (let i = 0; i < 100; i++) {
+    try {
+      if ((await fetch(`${base}/health`)).status === 200) return { port, base, proc, exited };
+    } catch { /* not listening yet */ }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  proc.kill('SIGKILL');
+  throw new Error('instance did not start');
+}
+
+export async function stopInstance(inst) {
+  if (inst.proc.exitCode === null && inst.proc.signalCode === null) inst.proc.kill('SIGTERM');
+  return inst.exited;
+}
