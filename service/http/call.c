@@ -8,6 +8,7 @@
 
 #include "core/buf.h"
 #include "core/cursor.h"
+#include "core/jsontext.h"
 #include "auth/policy.h"
 #include "http/messages.h"
 
@@ -53,7 +54,7 @@ reply_json(struct call *c, int status, const char *json)
 void
 reply_json_owned(struct call *c, int status, char *json)
 {
-	set_body(c, status, "application/json", json, strlen(json));
+	set_body(c, status, "application/json", json, json_compact(json));
 }
 
 static void
@@ -268,7 +269,7 @@ reply_db_list(struct call *c, struct db_reply *r)
 		return;
 	}
 	buf_puts(&b, "{\"items\":");
-	buf_puts(&b, r->body);
+	buf_add(&b, r->body, json_compact(r->body));
 	if (r->etag) {
 		cursor_encode(strtoll(r->etag, NULL, 10), cur);
 		buf_printf(&b, ",\"next_cursor\":\"%s\"}", cur);

@@ -10,6 +10,7 @@
 #include "core/buf.h"
 #include "core/cursor.h"
 #include "core/document.h"
+#include "core/jsontext.h"
 #include "core/validate.h"
 
 static void
@@ -218,6 +219,16 @@ document_reports_each_bad_element_deep_in_the_tree(void **state)
 	verr_free(&v);
 }
 
+static void
+compacting_drops_space_outside_strings_only(void **state)
+{
+	char s[] = "{\"a b\" : 1, \"c\" : [1, \n 2], \"d\" : \"x \\\" y \", \"e\" : {}}";
+	size_t n = json_compact(s);
+
+	assert_string_equal(s, "{\"a b\":1,\"c\":[1,2],\"d\":\"x \\\" y \",\"e\":{}}");
+	assert_int_equal(n, strlen(s));
+}
+
 int
 main(void)
 {
@@ -234,6 +245,7 @@ main(void)
 		cmocka_unit_test(validation_rejects_a_non_object),
 		cmocka_unit_test(document_accepts_a_complete_plan),
 		cmocka_unit_test(document_reports_each_bad_element_deep_in_the_tree),
+		cmocka_unit_test(compacting_drops_space_outside_strings_only),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
