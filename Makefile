@@ -23,7 +23,7 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)-asan/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
 
 .PHONY: all run test test-unit test-integration test-asan check-asan test-faults deps clean \
-        lint-openapi
+        lint-openapi test-container fuzz
 all: $(B)/rendicion
 
 deps:
@@ -84,6 +84,15 @@ test: deps test-unit test-integration test-asan test-faults
 
 lint-openapi:
 	openapi/lint.sh
+
+# Builds the image from the unmodified docker/Dockerfile with podman (no registry) and
+# serves the seed plan from it against a private PostgreSQL.
+test-container:
+	docker/test
+
+# libFuzzer targets under ASan/UBSan (FUZZ_SECONDS each, default 60).
+fuzz:
+	scripts/fuzz.sh
 
 clean:
 	rm -rf $(B) $(B)-asan

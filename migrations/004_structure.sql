@@ -1,0 +1,526 @@
+-- The structure of a plan: its axes, agreements and schedule of activities, and the
+-- units responsible. Reads apply the visibility rule (drafts only for staff); writes
+-- take the actor, require the plan to be a draft (plan_require_draft locks it, so
+-- writes to one plan are serialised), change the rows (the triggers write the audit log)
+-- and return the new representation. Lists are keyset pages: the items and, when another
+-- page follows, the key of the last item.
+
+-- s without the leading and trailing blanks (space, tab, CR, LF) that the service's
+-- validation does not count, so that a length it accepted fits the table's CHECKs.
+CREATE FUNCTION trim_blanks(s text) RETURNS text
+LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+	SELECT btrim(s, E' \t\r\n');
+$$;
+
+-- ---------------------------------------------------------------- units
+
+CREATE FUNCTION unit_json(p_id bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object('id', u.id, 'name', u.name) FROM units u WHERE u.id = p_id;
+$$;
+
+CREATE FUNCTION api_unit_list(p_after bigint, p_limit int, OUT items json, OUT next_after bigint)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	WITH page AS (
+		SELECT u.id, u.name, row_number() OVER (ORDER BY u.id) AS n
+		FROM units u WHERE u.id > p_after ORDER BY u.id LIMIT p_limit + 1)
+	SELECT coalesce(json_agg(json_build_object('id', id, 'name', name) ORDER BY n)
+	                FILTER (WHERE n <= p_limit), '[]'),
+	       max(id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
+	INTO items, next_after
+	FROM page;
+END;
+$$;
+
+CREATE FUNCTION api_unit_create(p_sub text, p_role text, p_body jsonb) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_id bigint;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	INSERT INTO units (name) VALUES (trim_blanks(p_body->>'name')) RETURNING id INTO v_id;
+	RETURN unit_json(v_id);
+END;
+$$;
+
+CREATE FUNCTION api_unit_update(p_sub text, p_role text, p_id bigint, p_body jsonb,
+                                p_if_match text) RETURNS json
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	PERFORM 1 FROM units WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM api_raise(404, 'unit_not_found');
+	END IF;
+	PERFORM check_if_match(p_if_match, unit_json(p_id));
+	UPDATE units SET name = coalesce(trim_blanks(p_body->>'name'), name) WHERE id = p_id;
+	RETURN unit_json(p_id);
+END;
+$$;
+
+-- ---------------------------------------------------------------- axes
+
+CREATE FUNCTION axis_json(p_id bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object('id', a.id, 'plan_id', a.plan_id, 'number', a.number,
+	                         'name', a.name, 'description', a.description)
+	FROM axes a WHERE a.id = p_id;
+$$;
+
+-- True if the plan exists and the caller may see it (drafts: staff only).
+CREATE FUNCTION plan_visible(p_plan bigint, p_staff boolean) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT EXISTS (SELECT 1 FROM plans WHERE id = p_plan AND (p_staff OR status <> 'draft'));
+$$;
+
+-- The plan of an axis, or 404 when there is no such axis.
+CREATE FUNCTION axis_plan(p_axis bigint) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_plan bigint;
+BEGIN
+	SELECT plan_id INTO v_plan FROM axes WHERE id = p_axis;
+	IF NOT FOUND THEN
+		PERFORM api_raise(404, 'axis_not_found');
+	END IF;
+	RETURN v_plan;
+END;
+$$;
+
+-- GET /plans/{id}/axes: in number order (the key is the number); items NULL (404) when
+-- the plan is not visible.
+CREATE FUNCTION api_axis_list(p_staff boolean, p_plan bigint, p_after bigint, p_limit int,
+                              OUT items json, OUT next_after bigint)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF NOT plan_visible(p_plan, p_staff) THEN
+		RETURN;
+	END IF;
+	WITH page AS (
+		SELECT a.*, row_number() OVER (ORDER BY a.number) AS n
+		FROM axes a WHERE a.plan_id = p_plan AND a.number > p_after
+		ORDER BY a.number LIMIT p_limit + 1)
+	SELECT coalesce(json_agg(json_build_object('id', id, 'plan_id', plan_id, 'number', number,
+	                                           'name', name, 'description', description)
+	                         ORDER BY n) FILTER (WHERE n <= p_limit), '[]'),
+	       max(number) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
+	INTO items, next_after
+	FROM page;
+END;
+$$;
+
+CREATE FUNCTION api_axis_create(p_sub text, p_role text, p_plan bigint, p_body jsonb)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	v_id bigint;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	PERFORM plan_require_draft(p_plan);
+	INSERT INTO axes (plan_id, number, name, description)
+	VALUES (p_plan, (p_body->>'number')::int, trim_blanks(p_body->>'name'),
+	        coalesce(trim_blanks(p_body->>'description'), ''))
+	RETURNING id INTO v_id;
+	RETURN axis_json(v_id);
+END;
+$$;
+
+CREATE FUNCTION api_axis_update(p_sub text, p_role text, p_id bigint, p_body jsonb,
+                                p_if_match text) RETURNS json
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	PERFORM plan_require_draft(axis_plan(p_id));
+	PERFORM check_if_match(p_if_match, axis_json(p_id));
+	UPDATE axes SET
+		number = coalesce((p_body->>'number')::int, number),
+		name = coalesce(trim_blanks(p_body->>'name'), name),
+		description = coalesce(trim_blanks(p_body->>'description'), description)
+	WHERE id = p_id;
+	RETURN axis_json(p_id);
+END;
+$$;
+
+CREATE FUNCTION api_axis_delete(p_sub text, p_role text, p_id bigint) RETURNS json
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	PERFORM plan_require_draft(axis_plan(p_id));
+	DELETE FROM axes WHERE id = p_id;
+	RETURN '{}'::json;
+END;
+$$;
+
+-- ---------------------------------------------------------------- agreements
+
+CREATE FUNCTION agreement_json(p_id bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'id', g.id, 'axis_id', g.axis_id, 'number', g.number, 'text', g.text,
+		'observation_ids', coalesce((SELECT json_agg(l.observation_id ORDER BY l.observation_id)
+		                             FROM agreement_observations l
+		                             WHERE l.agreement_id = g.id), '[]'))
+	FROM agreements g WHERE g.id = p_id;
+$$;
+
+-- The plan of an agreement, or 404 when there is no such agreement.
+CREATE FUNCTION agreement_plan(p_id bigint) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_plan bigint;
+BEGIN
+	SELECT a.plan_id INTO v_plan FROM agreements g JOIN axes a ON a.id = g.axis_id
+	WHERE g.id = p_id;
+	IF NOT FOUND THEN
+		PERFORM api_raise(404, 'agreement_not_found');
+	END IF;
+	RETURN v_plan;
+END;
+$$;
+
+-- Replaces the observations an agreement answers: each must be an accepted observation
+-- of the agreement's plan, named once (422 pointing at /observation_ids/N otherwise).
+CREATE FUNCTION agreement_link(p_id bigint, p_plan bigint, p_ids jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+	e record;
+	v_status text;
+BEGIN
+	FOR e IN SELECT value::text::bigint AS id, ordinality - 1 AS i,
+	                count(*) OVER (PARTITION BY value ORDER BY ordinality) AS seen
+	         FROM jsonb_array_elements(p_ids) WITH ORDINALITY ORDER BY ordinality LOOP
+		SELECT o.status INTO v_status FROM observations o JOIN axes a ON a.id = o.axis_id
+		WHERE o.id = e.id AND a.plan_id = p_plan;
+		IF e.seen > 1 THEN
+			PERFORM api_raise(422, 'duplicate_item', '/observation_ids/' || e.i);
+		ELSIF NOT FOUND THEN
+			PERFORM api_raise(422, 'unknown_observation', '/observation_ids/' || e.i);
+		ELSIF v_status <> 'accepted' THEN
+			PERFORM api_raise(422, 'observation_not_accepted', '/observation_ids/' || e.i);
+		END IF;
+	END LOOP;
+	DELETE FROM agreement_observations l
+	WHERE l.agreement_id = p_id
+	  AND l.observation_id NOT IN (SELECT value::text::bigint FROM jsonb_array_elements(p_ids));
+	INSERT INTO agreement_observations (agreement_id, observation_id)
+	SELECT p_id, value::text::bigint FROM jsonb_array_elements(p_ids)
+	ON CONFLICT DO NOTHING;
+END;
+$$;
+
+-- GET /axes/{id}/agreements: in number order (the key is the number); items NULL (404)
+-- when the axis does not exist or its plan is not visible.
+CREATE FUNCTION api_agreement_list(p_staff boolean, p_axis bigint, p_after bigint, p_limit int,
+                                   OUT items json, OUT next_after bigint)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM axes a WHERE a.id = p_axis AND plan_visible(a.plan_id, p_staff)) THEN
+		RETURN;
+	END IF;
+	WITH page AS (
+		SELECT g.*, row_number() OVER (ORDER BY g.number) AS n
+		FROM agreements g WHERE g.axis_id = p_axis AND g.number > p_after
+		ORDER BY g.number LIMIT p_limit + 1)
+	SELECT coalesce(json_agg(json_build_object(
+	                'id', g.id, 'axis_id', g.axis_id, 'number', g.number, 'text', g.text,
+	                'observation_ids', coalesce((SELECT json_agg(l.observation_id
+	                                                             ORDER BY l.observation_id)
+	                                             FROM agreement_observations l
+	                                             WHERE l.agreement_id = g.id), '[]'))
+	                ORDER BY g.n) FILTER (WHERE g.n <= p_limit), '[]'),
+	       max(g.number) FILTER (WHERE g.n = p_limit AND (SELECT count(*) FROM page) > p_limit)
+	INTO items, next_after
+	FROM page g;
+END;
+$$;
+
+CREATE FUNCTION api_agreement_create(p_sub text, p_role text, p_axis bigint, p_body jsonb)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	v_plan bigint;
+	v_id bigint;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	v_plan := axis_plan(p_axis);
+	PERFORM plan_require_draft(v_plan);
+	INSERT INTO agreements (axis_id, number, text)
+	VALUES (p_axis, (p_body->>'number')::int, trim_blanks(p_body->>'text'))
+	RETURNING id INTO v_id;
+	PERFORM agreement_link(v_id, v_plan, coalesce(p_body->'observation_ids', '[]'));
+	RETURN agreement_json(v_id);
+END;
+$$;
+
+CREATE FUNCTION api_agreement_update(p_sub text, p_role text, p_id bigint, p_body jsonb,
+                                     p_if_match text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_plan bigint;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	v_plan := agreement_plan(p_id);
+	PERFORM plan_require_draft(v_plan);
+	PERFORM check_if_match(p_if_match, agreement_json(p_id));
+	UPDATE agreements SET
+		number = coalesce((p_body->>'number')::int, number),
+		text = coalesce(trim_blanks(p_body->>'text'), text)
+	WHERE id = p_id;
+	IF p_body ? 'observation_ids' THEN
+		PERFORM agreement_link(p_id, v_plan, p_body->'observation_ids');
+	END IF;
+	RETURN agreement_json(p_id);
+END;
+$$;
+
+CREATE FUNCTION api_agreement_delete(p_sub text, p_role text, p_id bigint) RETURNS json
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	PERFORM plan_require_draft(agreement_plan(p_id));
+	DELETE FROM agreements WHERE id = p_id;
+	RETURN '{}'::json;
+END;
+$$;
+
+-- ---------------------------------------------------------------- activities
+
+-- The API representation of an activity row, given its plan, the plan's year and its
+-- units (already ordered, NULL for none); shared by the single read and the list, which
+-- both build the units inline (a function per row costs twice as much in the list).
+CREATE FUNCTION activity_row_json(t activities, p_plan bigint, p_year int, p_units json,
+                                  p_as_of date) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'id', t.id, 'axis_id', t.axis_id, 'plan_id', p_plan, 'number', t.number,
+		'description', t.description, 'due_month', t.due_month,
+		'units', coalesce(p_units, '[]'), 'agreement_id', t.agreement_id,
+		'status', t.status, 'progress', t.progress,
+		'overdue', activity_overdue(p_year, t.due_month, t.status, p_as_of),
+		'updated_at', rfc3339(t.updated_at));
+$$;
+
+-- The API representation of an activity as of today (NULL when there is none). Other
+-- modules (progress updates) return it too. PL/pgSQL, so that its plan is kept.
+CREATE FUNCTION activity_json(p_id bigint) RETURNS json
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (
+		SELECT activity_row_json(
+			t, a.plan_id, p.year,
+			(SELECT json_agg(json_build_object('id', u.id, 'name', u.name)
+			                 ORDER BY au.position, u.id)
+			 FROM activity_units au JOIN units u ON u.id = au.unit_id
+			 WHERE au.activity_id = t.id),
+			current_date)
+		FROM activities t JOIN axes a ON a.id = t.axis_id JOIN plans p ON p.id = a.plan_id
+		WHERE t.id = p_id);
+END;
+$$;
+
+-- The plan of an activity, or 404 when there is no such activity.
+CREATE FUNCTION activity_plan(p_id bigint) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_plan bigint;
+BEGIN
+	SELECT a.plan_id INTO v_plan FROM activities t JOIN axes a ON a.id = t.axis_id
+	WHERE t.id = p_id;
+	IF NOT FOUND THEN
+		PERFORM api_raise(404, 'activity_not_found');
+	END IF;
+	RETURN v_plan;
+END;
+$$;
+
+-- 422 unless p_agreement (NULL allowed) is an agreement of the plan.
+CREATE FUNCTION activity_check_agreement(p_plan bigint, p_agreement bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF p_agreement IS NOT NULL AND NOT EXISTS (
+		SELECT 1 FROM agreements g JOIN axes a ON a.id = g.axis_id
+		WHERE g.id = p_agreement AND a.plan_id = p_plan) THEN
+		PERFORM api_raise(422, 'unknown_agreement', '/agreement_id');
+	END IF;
+END;
+$$;
+
+-- Replaces an activity's units, in the given order (422 at /unit_ids/N for an unknown or
+-- repeated one).
+CREATE FUNCTION activity_set_units(p_id bigint, p_units jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+	e record;
+BEGIN
+	FOR e IN SELECT value::text::bigint AS id, ordinality AS pos,
+	                count(*) OVER (PARTITION BY value ORDER BY ordinality) AS seen
+	         FROM jsonb_array_elements(p_units) WITH ORDINALITY ORDER BY ordinality LOOP
+		IF e.seen > 1 THEN
+			PERFORM api_raise(422, 'duplicate_item', '/unit_ids/' || (e.pos - 1));
+		ELSIF NOT EXISTS (SELECT 1 FROM units WHERE id = e.id) THEN
+			PERFORM api_raise(422, 'unknown_unit', '/unit_ids/' || (e.pos - 1));
+		END IF;
+	END LOOP;
+	DELETE FROM activity_units au
+	WHERE au.activity_id = p_id
+	  AND au.unit_id NOT IN (SELECT value::text::bigint FROM jsonb_array_elements(p_units));
+	INSERT INTO activity_units (activity_id, unit_id, position)
+	SELECT p_id, value::text::bigint, ordinality FROM jsonb_array_elements(p_units) WITH ORDINALITY
+	ON CONFLICT (activity_id, unit_id) DO UPDATE SET position = excluded.position
+	WHERE activity_units.position IS DISTINCT FROM excluded.position;
+END;
+$$;
+
+-- The year of a plan the caller may see (drafts: staff only), NULL when there is none.
+CREATE FUNCTION plan_visible_year(p_plan bigint, p_staff boolean) RETURNS int
+LANGUAGE sql STABLE AS $$
+	SELECT year FROM plans WHERE id = p_plan AND (p_staff OR status <> 'draft');
+$$;
+
+-- The plan's activities matching the filters (NULL: any) as of p_as_of, given the plan's
+-- year; shared by the JSON list and the CSV schedule (inlined into both).
+CREATE FUNCTION activity_filter(p_plan bigint, p_year int, p_axis bigint, p_unit bigint,
+                                p_month int, p_status text, p_overdue boolean, p_as_of date)
+RETURNS SETOF activities LANGUAGE sql STABLE AS $$
+	SELECT t.* FROM activities t
+	WHERE t.axis_id IN (SELECT id FROM axes WHERE plan_id = p_plan)
+	  AND (p_axis IS NULL OR t.axis_id = p_axis)
+	  AND (p_unit IS NULL OR EXISTS (SELECT 1 FROM activity_units au
+	                                 WHERE au.activity_id = t.id AND au.unit_id = p_unit))
+	  AND (p_month IS NULL OR t.due_month = p_month)
+	  AND (p_status IS NULL OR t.status = p_status)
+	  AND (p_overdue IS NULL
+	       OR activity_overdue(p_year, t.due_month, t.status, p_as_of) = p_overdue);
+$$;
+
+-- GET /plans/{id}/activities: keyset page by id; items NULL (404) when the plan is not
+-- visible. PL/pgSQL keeps the plan between calls; the optional filters make every custom
+-- plan look cheaper than the generic one, so the generic plan is forced (measured: a
+-- page of 32 of 9600 activities 2 ms instead of 17 ms re-planned as an SQL function).
+-- The units are built inline: a function per row costs twice as much.
+CREATE FUNCTION api_activity_list(p_staff boolean, p_plan bigint, p_axis bigint, p_unit bigint,
+                                  p_month int, p_status text, p_overdue boolean,
+                                  p_after bigint, p_limit int,
+                                  OUT items json, OUT next_after bigint)
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+	v_year int := plan_visible_year(p_plan, p_staff);
+BEGIN
+	IF v_year IS NULL THEN
+		RETURN;
+	END IF;
+	WITH page AS (
+		SELECT t, row_number() OVER (ORDER BY t.id) AS n
+		FROM activity_filter(p_plan, v_year, p_axis, p_unit, p_month, p_status, p_overdue,
+		                     current_date) t
+		WHERE t.id > p_after
+		ORDER BY t.id LIMIT p_limit + 1),
+	shown AS (
+		SELECT p.t, p.n,
+		       (SELECT json_agg(json_build_object('id', u.id, 'name', u.name)
+		                        ORDER BY au.position, u.id)
+		        FROM activity_units au JOIN units u ON u.id = au.unit_id
+		        WHERE au.activity_id = (p.t).id) AS units
+		FROM page p WHERE p.n <= p_limit)
+	SELECT coalesce((SELECT json_agg(activity_row_json(t, p_plan, v_year, units, current_date)
+	                                 ORDER BY n) FROM shown), '[]'),
+	       (SELECT max((t).id) FROM page
+	        WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
+	INTO items, next_after;
+END;
+$$;
+
+-- GET /plans/{id}/activities as CSV: the whole filtered schedule in the plan's order, one
+-- array of display texts per activity (eje, actividad, mes, responsables, estado, avance);
+-- NULL when the plan is not visible.
+CREATE FUNCTION api_activity_schedule(p_staff boolean, p_plan bigint, p_axis bigint,
+                                      p_unit bigint, p_month int, p_status text,
+                                      p_overdue boolean) RETURNS json
+LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
+DECLARE
+	v_year int := plan_visible_year(p_plan, p_staff);
+BEGIN
+	IF v_year IS NULL THEN
+		RETURN NULL;
+	END IF;
+	RETURN (
+		SELECT coalesce(json_agg(json_build_array(
+			a.number || '. ' || a.name,
+			t.description,
+			(ARRAY['Enero', 'Febrero', 'Marzo', 'Abril', 'Mayo', 'Junio', 'Julio', 'Agosto',
+			       'Septiembre', 'Octubre', 'Noviembre', 'Diciembre'])[t.due_month],
+			coalesce((SELECT string_agg(u.name, ' / ' ORDER BY au.position, u.id)
+			          FROM activity_units au JOIN units u ON u.id = au.unit_id
+			          WHERE au.activity_id = t.id), ''),
+			CASE t.status WHEN 'pending' THEN 'pendiente' WHEN 'in_progress' THEN 'en curso'
+			              WHEN 'done' THEN 'cumplida' ELSE 'cancelada' END,
+			t.progress || '%') ORDER BY a.number, t.number, t.id), '[]')
+		FROM activity_filter(p_plan, v_year, p_axis, p_unit, p_month, p_status, p_overdue,
+		                     current_date) t
+		JOIN axes a ON a.id = t.axis_id);
+END;
+$$;
+
+CREATE FUNCTION api_activity_create(p_sub text, p_role text, p_axis bigint, p_body jsonb)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	v_plan bigint;
+	v_id bigint;
+	v_number int := (p_body->>'number')::int;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	v_plan := axis_plan(p_axis);
+	PERFORM plan_require_draft(v_plan);  -- the plan's lock also serialises the numbering
+	PERFORM activity_check_agreement(v_plan, (p_body->>'agreement_id')::bigint);
+	IF v_number IS NULL THEN
+		SELECT coalesce(max(number), 0) + 1 INTO v_number FROM activities WHERE axis_id = p_axis;
+		IF v_number > 10000 THEN
+			PERFORM api_raise(422, 'number_required', '/number');
+		END IF;
+	END IF;
+	INSERT INTO activities (axis_id, number, description, due_month, agreement_id)
+	VALUES (p_axis, v_number, trim_blanks(p_body->>'description'), (p_body->>'due_month')::int,
+	        (p_body->>'agreement_id')::bigint)
+	RETURNING id INTO v_id;
+	PERFORM activity_set_units(v_id, p_body->'unit_ids');
+	RETURN activity_json(v_id);
+END;
+$$;
+
+CREATE FUNCTION api_activity_update(p_sub text, p_role text, p_id bigint, p_body jsonb,
+                                    p_if_match text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_plan bigint;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	v_plan := activity_plan(p_id);
+	PERFORM plan_require_draft(v_plan);
+	PERFORM check_if_match(p_if_match, activity_json(p_id));
+	IF p_body ? 'agreement_id' THEN
+		PERFORM activity_check_agreement(v_plan, (p_body->>'agreement_id')::bigint);
+	END IF;
+	-- Always touched, so updated_at (and the ETag) move when only the units change.
+	UPDATE activities SET
+		number = coalesce((p_body->>'number')::int, number),
+		description = coalesce(trim_blanks(p_body->>'description'), description),
+		due_month = coalesce((p_body->>'due_month')::int, due_month),
+		agreement_id = CASE WHEN p_body ? 'agreement_id'
+		                    THEN (p_body->>'agreement_id')::bigint ELSE agreement_id END,
+		updated_at = now()
+	WHERE id = p_id;
+	IF p_body ? 'unit_ids' THEN
+		PERFORM activity_set_units(p_id, p_body->'unit_ids');
+	END IF;
+	RETURN activity_json(p_id);
+END;
+$$;
+
+CREATE FUNCTION api_activity_delete(p_sub text, p_role text, p_id bigint) RETURNS json
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	PERFORM plan_require_draft(activity_plan(p_id));
+	DELETE FROM activities WHERE id = p_id;
+	RETURN '{}'::json;
+END;
+$$;
