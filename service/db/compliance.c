@@ -1,0 +1,62 @@
+/* Compliance counts: one statement, one row per group (the plan, its axes, its units). */
+#include "db/compliance.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+DB_STMT(compliance_counts,
+        "SELECT kind, id, number, name, activities, done, in_progress, pending, cancelled, "
+        "overdue, progress_sum FROM plan_compliance_counts($1::bigint, $2::boolean, $3::date)");
+
+static int64_t
+col(const PGresult *res, int row, int c)
+{
+	return strtoll(PQgetvalue(res, row, c), NULL, 10);
+}
+
+void
+db_compliance(const struct actor *a, int64_t plan_id, const char *as_of,
+              struct compliance_report *out, struct db_reply *r)
+{
+	char s_id[24];
+	const char *v[] = {db_int(s_id, plan_id), db_bool(a->staff), as_of};
+	struct db_conn *c;
+	PGresult *res;
+	int rows;
+
+	memset(r, 0, sizeof *r);
+	memset(out, 0, sizeof *out);
+	out->plan_id = plan_id;
+	snprintf(out->as_of, sizeof out->as_of, "%s", as_of);
+	c = db_acquire();
+	if (c == NULL) {
+		r->err = DB_UNAVAILABLE;
+		return;
+	}
+	res = db_exec(c, &compliance_counts, 3, v, &r->err, r->reason);
+	db_release(c);
+	if (res == NULL)
+		return;
+	rows = PQntuples(res);
+	if (rows == 0) {
+		r->err = DB_NOT_FOUND;
+		snprintf(r->reason, sizeof r->reason, "plan_not_found");
+	}
+	for (int i = 0; i < rows && r->err == DB_OK; i++) {
+		const char *kind = PQgetvalue(res, i, 0);
+		struct compliance_counts n = {
+			.activities = col(res, i, 4), .done = col(res, i, 5),
+			.in_progress = col(res, i, 6), .pending = col(res, i, 7),
+			.cancelled = col(res, i, 8), .overdue = col(res, i, 9),
+			.progress_sum = col(res, i, 10),
+		};
+
+		if (strcmp(kind, "total") == 0)
+			out->totals = n;
+		else if (!compliance_add_group(out, strcmp(kind, "axis") == 0, col(res, i, 1),
+		                               col(res, i, 2), PQgetvalue(res, i, 3), &n))
+			r->err = DB_ERROR;
+	}
+	PQclear(res);
+}

@@ -1,0 +1,14 @@
+/* The raw compliance counts of a plan, read in one query (migrations/005_progress.sql). */
+#ifndef DB_COMPLIANCE_H
+#define DB_COMPLIANCE_H
+
+#include "core/compliance.h"
+#include "db/pool.h"
+
+/* Fills out (zeroed first; free with compliance_report_free) with the counts of plan_id as
+ * of as_of (YYYY-MM-DD), if visible to a. r->err says how it went (DB_NOT_FOUND when the
+ * plan is absent or not visible); r carries no body. */
+void db_compliance(const struct actor *a, int64_t plan_id, const char *as_of,
+                   struct compliance_report *out, struct db_reply *r);
+
+#endif

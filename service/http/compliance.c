@@ -1,0 +1,58 @@
+/* /api/v1/plans/{id}/compliance: the plan's compliance figures as of a day. */
+#include <sodium.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "core/compliance.h"
+#include "db/compliance.h"
+#include "http/messages.h"
+#include "http/router.h"
+
+/* GET /api/v1/plans/{id}/compliance?as_of=YYYY-MM-DD: totals, by axis and by unit. The
+ * database counts, core/compliance computes the percentages and writes the JSON. */
+static void
+compliance_get(struct call *c)
+{
+	struct compliance_report rep;
+	struct db_reply r;
+	unsigned char hash[16];
+	char as_of[11], etag[2 * sizeof hash + 1];
+	const char *q = query(c, "as_of");
+	struct tm tm;
+	time_t now;
+
+	if (q) {
+		if (!compliance_date_ok(q)) {
+			reply_problem(c, 400, "invalid_parameter", &MSG_BAD_PARAM);
+			return;
+		}
+		memcpy(as_of, q, sizeof as_of);
+	} else {
+		now = time(NULL);
+		gmtime_r(&now, &tm);
+		strftime(as_of, sizeof as_of, "%Y-%m-%d", &tm);
+	}
+	db_compliance(&c->actor, c->id, as_of, &rep, &r);
+	if (r.err != DB_OK) {
+		compliance_report_free(&rep);
+		reply_db_error(c, &r);
+		return;
+	}
+	r.body = compliance_render(&rep);
+	compliance_report_free(&rep);
+	if (r.body == NULL) {
+		reply_problem(c, 500, "internal_error", NULL);
+		return;
+	}
+	crypto_generichash(hash, sizeof hash, (const unsigned char *)r.body, strlen(r.body),
+	                   NULL, 0);
+	sodium_bin2hex(etag, sizeof etag, hash, sizeof hash);
+	r.etag = strdup(etag);
+	reply_db(c, 200, &r);
+}
+
+const struct route compliance_routes[] = {
+	{"GET", "/api/v1/plans/:id/compliance", compliance_get},
+	ROUTES_END,
+};
