@@ -1,28 +1,49 @@
 /* The permission matrix. Rows are actions, columns roles: public, ciudadanos,
- * directores, administradora. An unknown role may do nothing that needs a role. */
+ * directores, administradora. A cell is NO, YES, or allowed only through a relation with
+ * the data (UNIT, AUTHOR). An unknown role may do nothing that needs a role (403). */
 #include "auth/policy.h"
 
-static const bool matrix[ACT_COUNT][4] = {
+enum cell { NO, YES, UNIT, AUTHOR };
+
+static const enum cell matrix[ACT_COUNT][4] = {
 	/*                      public ciudad. direct. admin */
-	[ACT_READ]            = {true,  true,  true,  true},
-	[ACT_ME]              = {false, true,  true,  true},
-	[ACT_PLAN_WRITE]      = {false, false, false, true},
-	[ACT_UNIT_WRITE]      = {false, false, false, true},
-	[ACT_USER_ADMIN]      = {false, false, false, true},
-	[ACT_AUDIT_READ]      = {false, false, false, true},
-	[ACT_OBS_SUBMIT]      = {false, true,  true,  true},
-	[ACT_OBS_REVIEW]      = {false, false, true,  true},
-	[ACT_OBS_WITHDRAW]    = {false, true,  false, false},
-	[ACT_OWN_OBS_READ]    = {false, true,  false, false},
-	[ACT_REPORT_PROGRESS] = {false, false, true,  true},
+	[ACT_READ]            = {YES,  YES,    YES,    YES},
+	[ACT_ME]              = {NO,   YES,    YES,    YES},
+	[ACT_PLAN_WRITE]      = {NO,   NO,     NO,     YES},
+	[ACT_UNIT_WRITE]      = {NO,   NO,     NO,     YES},
+	[ACT_USER_ADMIN]      = {NO,   NO,     NO,     YES},
+	[ACT_AUDIT_READ]      = {NO,   NO,     NO,     YES},
+	[ACT_OBS_SUBMIT]      = {NO,   YES,    YES,    YES},
+	[ACT_OBS_REVIEW]      = {NO,   NO,     YES,    YES},
+	[ACT_OBS_WITHDRAW]    = {NO,   AUTHOR, NO,     NO},
+	[ACT_OWN_OBS_READ]    = {NO,   YES,    NO,     NO},
+	[ACT_REPORT_PROGRESS] = {NO,   NO,     UNIT,   YES},
 };
+
+static enum cell
+cell(enum role r, enum action a)
+{
+	if ((unsigned)a >= ACT_COUNT)
+		return NO;
+	if (r == ROLE_OTHER || (unsigned)r > ROLE_ADMIN)
+		return a == ACT_READ ? YES : NO;
+	return matrix[a][r];
+}
 
 bool
 policy_allows(enum role r, enum action a)
 {
-	if (r == ROLE_OTHER)
-		return a == ACT_READ;
-	return matrix[a][r];
+	return cell(r, a) != NO;
+}
+
+enum relation
+policy_relation(enum role r, enum action a)
+{
+	switch (cell(r, a)) {
+	case UNIT: return REL_UNIT;
+	case AUTHOR: return REL_AUTHOR;
+	default: return REL_NONE;
+	}
 }
 
 bool

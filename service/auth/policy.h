@@ -1,4 +1,6 @@
-/* Who may do what: the role × action table of API.md, in one place. */
+/* Who may do what: the role × action table of API.md, and the two relations some cells
+ * depend on, in one place. Every handler asks authorize(c, ACT_…) (http/call.h) before it
+ * touches data; the relations are checked with the data by the action's SQL function. */
 #ifndef AUTH_POLICY_H
 #define AUTH_POLICY_H
 
@@ -11,20 +13,34 @@ enum action {
 	ACT_ME,                /* any valid token of a known role */
 	ACT_PLAN_WRITE,        /* plans, axes, agreements, activities: structure and state */
 	ACT_UNIT_WRITE,
-	ACT_USER_ADMIN,
+	ACT_USER_ADMIN,        /* GET/POST /users, PATCH /users/{id} */
 	ACT_AUDIT_READ,
 	ACT_OBS_SUBMIT,        /* citizens (online) and staff (also deliberation) */
 	ACT_OBS_REVIEW,        /* move an observation through its review */
-	ACT_OBS_WITHDRAW,      /* citizens: their own, while received */
+	ACT_OBS_WITHDRAW,      /* citizens: their own (REL_AUTHOR), while received */
 	ACT_OWN_OBS_READ,      /* GET /me/observations */
-	ACT_REPORT_PROGRESS,   /* admin; directors only on activities of their unit (the
-	                        * relation is checked with the data, in api_update_create) */
+	ACT_REPORT_PROGRESS,   /* admin; directors only on activities of their unit (REL_UNIT) */
 	ACT_COUNT
 };
 
-/* True if role r may perform a (relations aside). */
+/* A relation between the actor and the data that a cell of the table requires. The SQL
+ * write function of the action checks it, in the same statement as the change, with the
+ * helpers of migrations/007_accounts.sql. */
+enum relation {
+	REL_NONE,    /* the role alone decides */
+	REL_UNIT,    /* the director's unit_id is among the activity's units:
+	              * policy_require_unit(role, unit_id, activity_id), else 403 not_your_unit */
+	REL_AUTHOR,  /* the observation's author_sub is the actor's sub:
+	              * policy_require_author(sub, observation_id), else 403 not_author
+	              * (someone else's observation they cannot even see is 404) */
+};
+
+/* True if role r may perform a (before any relation is checked). */
 bool policy_allows(enum role r, enum action a);
-/* True if r sees drafts, authors and every observation. */
+/* The relation r must also have with the data to perform a (REL_NONE if none). */
+enum relation policy_relation(enum role r, enum action a);
+/* True if r sees drafts, authors and every observation. The public and citizens do not:
+ * a draft plan and everything in it is 404 to them. */
 bool policy_is_staff(enum role r);
 
 #endif

@@ -1,10 +1,14 @@
 /* JWT verification and issuing on libjwt 1.10, which trusts the token's own header and
- * checks no time, issuer or audience claim: all of that is done here. */
+ * checks no time, issuer or audience claim: all of that is done here. RS256/ES256
+ * verification parses the PEM key on every call (~0.7 ms), so verified tokens of those
+ * algorithms are remembered in a small cache. */
 #include "auth/token.h"
 
 #include <jansson.h>
 #include <jwt.h>
+#include <pthread.h>
 #include <sodium.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,6 +16,29 @@
 #include "core/config.h"
 
 #define LEEWAY 60 /* seconds of clock skew tolerated on exp and nbf */
+
+/* The cache: CACHE_SETS × CACHE_WAYS entries (bounded), keyed by a keyed BLAKE2b hash of
+ * the token and of the configuration it was verified against; an entry is good from the
+ * token's nbf/iat (less the leeway) until min(exp + leeway, CACHE_TTL seconds after it was
+ * verified). */
+#define CACHE_SETS 256
+#define CACHE_WAYS 4
+#define CACHE_TTL 300
+_Static_assert(CACHE_SETS == 256, "a set is chosen by one byte of the hash");
+
+struct cache_entry {
+	unsigned char key[crypto_generichash_BYTES];
+	time_t from, until;   /* good while from <= now < until; until 0: empty */
+	struct claims c;      /* c.json owned by the cache */
+};
+
+static struct {
+	pthread_mutex_t mu;
+	pthread_once_t once;
+	unsigned char salt[crypto_generichash_KEYBYTES];
+	struct cache_entry e[CACHE_SETS][CACHE_WAYS];
+	atomic_ullong hits, misses;
+} cache = {.mu = PTHREAD_MUTEX_INITIALIZER, .once = PTHREAD_ONCE_INIT};
 
 static const char *const role_names[] = {"", "ciudadanos", "directores", "administradora", ""};
 
@@ -71,27 +98,34 @@ aud_matches(json_t *aud)
 	return false;
 }
 
-/* Checks the claims of a token whose signature is already verified. */
+/* Checks the claims of a token whose signature is already verified; *from and *until
+ * receive the times between which the token is good (nbf/iat and exp, leeway included). */
 static bool
-check_claims(json_t *c, time_t now, struct claims *out)
+check_claims(json_t *c, time_t now, struct claims *out, time_t *from, time_t *until)
 {
 	json_t *sub = json_object_get(c, "sub"), *role = json_object_get(c, "role");
 	json_t *iss = json_object_get(c, "iss"), *unit = json_object_get(c, "unit_id");
 	json_t *v;
 	json_int_t exp, t;
 
+	*from = 0;
 	if (!json_is_string(iss) || strcmp(json_string_value(iss), cfg.jwt_issuer) != 0)
 		return false;
 	if (!aud_matches(json_object_get(c, "aud")))
 		return false;
 	if (!numeric_date(json_object_get(c, "exp"), &exp) || exp + LEEWAY <= now)
 		return false;
+	*until = (time_t)(exp + LEEWAY);
 	v = json_object_get(c, "nbf");
 	if (v && (!numeric_date(v, &t) || t - LEEWAY > now))
 		return false;
+	if (v && t - LEEWAY > *from)
+		*from = (time_t)(t - LEEWAY);
 	v = json_object_get(c, "iat");
 	if (v && (!numeric_date(v, &t) || t - LEEWAY > now))
 		return false;
+	if (v && t - LEEWAY > *from)
+		*from = (time_t)(t - LEEWAY);
 	if (!json_is_string(sub) || json_string_length(sub) == 0 ||
 	    json_string_length(sub) >= sizeof out->sub)
 		return false;
@@ -109,6 +143,115 @@ check_claims(json_t *c, time_t now, struct claims *out)
 	return true;
 }
 
+static void
+cache_init(void)
+{
+	randombytes_buf(cache.salt, sizeof cache.salt);
+}
+
+/* The cache key: the token and everything its verification depended on. */
+static void
+cache_key(const char *token, unsigned char *key)
+{
+	crypto_generichash_state h;
+	unsigned char alg = (unsigned char)cfg.jwt_alg;
+
+	pthread_once(&cache.once, cache_init);
+	crypto_generichash_init(&h, cache.salt, sizeof cache.salt, crypto_generichash_BYTES);
+	crypto_generichash_update(&h, (const unsigned char *)token, strlen(token) + 1);
+	crypto_generichash_update(&h, &alg, 1);
+	crypto_generichash_update(&h, (const unsigned char *)cfg.jwt_issuer,
+	                          strlen(cfg.jwt_issuer) + 1);
+	crypto_generichash_update(&h, (const unsigned char *)cfg.jwt_audience,
+	                          strlen(cfg.jwt_audience) + 1);
+	crypto_generichash_update(&h, cfg.jwt_key, cfg.jwt_key_len);
+	crypto_generichash_final(&h, key, crypto_generichash_BYTES);
+}
+
+/* Copies a cached verification of key good at now into out; false if there is none. */
+static bool
+cache_get(const unsigned char *key, time_t now, struct claims *out)
+{
+	struct cache_entry *set = cache.e[key[0]];
+	bool found = false;
+
+	pthread_mutex_lock(&cache.mu);
+	for (int w = 0; w < CACHE_WAYS; w++) {
+		struct cache_entry *e = &set[w];
+
+		if (e->until == 0 || sodium_memcmp(e->key, key, sizeof e->key) != 0)
+			continue;
+		if (now >= e->from && now < e->until) {
+			*out = e->c;
+			out->json = strdup(e->c.json);
+			found = out->json != NULL;
+		}
+		break;
+	}
+	pthread_mutex_unlock(&cache.mu);
+	if (!found)
+		memset(out, 0, sizeof *out);
+	return found;
+}
+
+/* Remembers a verified token; the entry that expires first in its set makes room. */
+static void
+cache_put(const unsigned char *key, time_t now, time_t from, time_t until,
+          const struct claims *c)
+{
+	struct cache_entry *set = cache.e[key[0]], *victim = NULL;
+	char *json = strdup(c->json);
+
+	if (json == NULL)
+		return;
+	if (until > now + CACHE_TTL)
+		until = now + CACHE_TTL;
+	pthread_mutex_lock(&cache.mu);
+	for (int w = 0; w < CACHE_WAYS && victim == NULL; w++)
+		if (set[w].until != 0 && sodium_memcmp(set[w].key, key, sizeof set[w].key) == 0)
+			victim = &set[w];
+	for (int w = 0; w < CACHE_WAYS && victim == NULL; w++)
+		if (set[w].until <= now)
+			victim = &set[w];
+	if (victim == NULL) {
+		victim = &set[0];
+		for (int w = 1; w < CACHE_WAYS; w++)
+			if (set[w].until < victim->until)
+				victim = &set[w];
+	}
+	free(victim->c.json);
+	memcpy(victim->key, key, sizeof victim->key);
+	victim->from = from;
+	victim->until = until;
+	victim->c = *c;
+	victim->c.json = json;
+	pthread_mutex_unlock(&cache.mu);
+}
+
+void
+token_cache_clear(void)
+{
+	pthread_mutex_lock(&cache.mu);
+	for (int s = 0; s < CACHE_SETS; s++) {
+		for (int w = 0; w < CACHE_WAYS; w++) {
+			free(cache.e[s][w].c.json);
+			memset(&cache.e[s][w], 0, sizeof cache.e[s][w]);
+		}
+	}
+	pthread_mutex_unlock(&cache.mu);
+	atomic_store(&cache.hits, 0);
+	atomic_store(&cache.misses, 0);
+}
+
+void
+token_cache_stats(unsigned long long *hits, unsigned long long *misses)
+{
+	if (hits)
+		*hits = atomic_load(&cache.hits);
+	if (misses)
+		*misses = atomic_load(&cache.misses);
+}
+
 enum token_status
 token_verify(const char *token, time_t now, struct claims *out)
 {
@@ -116,10 +259,23 @@ token_verify(const char *token, time_t now, struct claims *out)
 	char *grants = NULL;
 	json_t *c = NULL;
 	enum token_status st = TOKEN_INVALID;
+	unsigned char key[crypto_generichash_BYTES];
+	bool cached = cfg.jwt_alg != ALG_HS256; /* HS256 verifies in ~13 µs: no need */
+	time_t from = 0, until = 0;
 
 	memset(out, 0, sizeof *out);
-	if (token == NULL || *token == '\0' || strlen(token) > 8192 || cfg.jwt_key == NULL)
+	/* Never a NULL key: libjwt would skip the signature check altogether. */
+	if (token == NULL || *token == '\0' || strlen(token) > 8192 || cfg.jwt_key == NULL ||
+	    cfg.jwt_key_len == 0)
 		return TOKEN_INVALID;
+	if (cached) {
+		cache_key(token, key);
+		if (cache_get(key, now, out)) {
+			atomic_fetch_add(&cache.hits, 1);
+			return TOKEN_OK;
+		}
+		atomic_fetch_add(&cache.misses, 1);
+	}
 	if (jwt_decode(&jwt, token, cfg.jwt_key, (int)cfg.jwt_key_len) != 0 || jwt == NULL)
 		goto out;
 	/* libjwt takes the algorithm from the token: pin it to the configured one. */
@@ -129,11 +285,13 @@ token_verify(const char *token, time_t now, struct claims *out)
 	if (grants == NULL)
 		goto out;
 	c = json_loads(grants, JSON_REJECT_DUPLICATES, NULL);
-	if (!json_is_object(c) || !check_claims(c, now, out))
+	if (!json_is_object(c) || !check_claims(c, now, out, &from, &until))
 		goto out;
 	out->json = grants;
 	grants = NULL;
 	st = TOKEN_OK;
+	if (cached)
+		cache_put(key, now, from, until, out);
 out:
 	if (st != TOKEN_OK)
 		memset(out, 0, sizeof *out);

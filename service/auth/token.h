@@ -27,6 +27,10 @@ const char *role_name(enum role r);
  * time now; fills out (caller frees with claims_free) and returns TOKEN_OK, or returns
  * TOKEN_INVALID leaving out public. */
 enum token_status token_verify(const char *token, time_t now, struct claims *out);
+/* Forgets every cached verification (RS256/ES256 tokens are cached; HS256 ones never). */
+void token_cache_clear(void);
+/* Cache hits and misses since the start or the last token_cache_clear (either may be NULL). */
+void token_cache_stats(unsigned long long *hits, unsigned long long *misses);
 /* Releases what token_verify allocated. */
 void claims_free(struct claims *c);
 /* Returns a new signed token (caller frees) for sub/role, or NULL on failure. */

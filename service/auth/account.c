@@ -1,0 +1,102 @@
+/* Account input: one rule for the API and the CLI. */
+#include "auth/account.h"
+
+#include <string.h>
+
+#include "auth/password.h"
+
+static bool
+is_space(unsigned char ch)
+{
+	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
+}
+
+bool
+account_email(const json_t *val, char *out, struct verr *v)
+{
+	static const struct field email = {"email", F_EMAIL, F_REQUIRED, 0, 0, NULL};
+	const char *s, *end;
+	json_t *trimmed;
+	bool ok;
+
+	out[0] = '\0';
+	if (!json_is_string(val)) {
+		verr_add(v, "/email", "debe ser un texto", "must be a string");
+		return false;
+	}
+	s = json_string_value(val);
+	end = s + json_string_length(val);
+	while (s < end && is_space((unsigned char)*s))
+		s++;
+	while (end > s && is_space((unsigned char)end[-1]))
+		end--;
+	if ((size_t)(end - s) > ACCOUNT_EMAIL_MAX) {
+		verr_add(v, "/email", "debe ser un correo electrónico válido",
+		         "must be a valid email address");
+		return false;
+	}
+	trimmed = json_stringn(s, (size_t)(end - s));
+	if (trimmed == NULL) {
+		verr_add(v, "/email", "debe ser un correo electrónico válido",
+		         "must be a valid email address");
+		return false;
+	}
+	ok = validate_value(trimmed, &email, "/email", v);
+	if (ok) {
+		memcpy(out, s, (size_t)(end - s));
+		out[end - s] = '\0';
+	}
+	json_decref(trimmed);
+	return ok;
+}
+
+enum pw_problem { PW_OK, PW_TOO_LONG, PW_BAD_CHARS, PW_TOO_SHORT };
+
+static const struct {
+	const char *es, *en;
+} pw_text[] = {
+	[PW_OK] = {"", ""},
+	[PW_TOO_LONG] = {"debe tener como máximo 1024 bytes", "must have at most 1024 bytes"},
+	[PW_BAD_CHARS] = {"contiene caracteres no permitidos",
+	                  "contains characters that are not allowed"},
+	[PW_TOO_SHORT] = {"debe tener al menos 10 caracteres", "must have at least 10 characters"},
+};
+
+static enum pw_problem
+pw_check(const char *pw, size_t n)
+{
+	size_t chars = 0;
+
+	if (n > PASSWORD_MAX_BYTES)
+		return PW_TOO_LONG;
+	if (memchr(pw, '\0', n) || !utf8_text_ok(pw, n))
+		return PW_BAD_CHARS;
+	for (size_t i = 0; i < n; i++)
+		if (((unsigned char)pw[i] & 0xC0) != 0x80)
+			chars++;
+	return chars < PASSWORD_MIN_CHARS ? PW_TOO_SHORT : PW_OK;
+}
+
+const char *
+account_password_problem(const char *pw, size_t n)
+{
+	enum pw_problem p = pw_check(pw, n);
+
+	return p == PW_OK ? NULL : pw_text[p].en;
+}
+
+bool
+account_new_password(const json_t *val, struct verr *v)
+{
+	enum pw_problem p;
+
+	if (!json_is_string(val)) {
+		verr_add(v, "/password", "debe ser un texto", "must be a string");
+		return false;
+	}
+	p = pw_check(json_string_value(val), json_string_length(val));
+	if (p == PW_OK)
+		return true;
+	verr_add(v, "/password", pw_text[p].es, pw_text[p].en);
+	return false;
+}

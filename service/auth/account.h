@@ -1,0 +1,24 @@
+/* Input rules of local accounts: the email (trimmed here, lower-cased by the database)
+ * and new passwords. Pure: no I/O. */
+#ifndef AUTH_ACCOUNT_H
+#define AUTH_ACCOUNT_H
+
+#include <jansson.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "core/validate.h"
+
+#define ACCOUNT_EMAIL_MAX 254
+
+/* Checks an email member (at pointer "/email"): a string that, trimmed of white space, is
+ * a valid address of at most ACCOUNT_EMAIL_MAX bytes; copies the trimmed text into out
+ * (ACCOUNT_EMAIL_MAX + 1 bytes). Otherwise adds an error to v and returns false. */
+bool account_email(const json_t *val, char *out, struct verr *v);
+/* Checks a new password member (at "/password"): a string of at least PASSWORD_MIN_CHARS
+ * characters and at most PASSWORD_MAX_BYTES bytes. Otherwise adds an error to v. */
+bool account_new_password(const json_t *val, struct verr *v);
+/* The same rule on raw text: NULL when acceptable, else why not (English). */
+const char *account_password_problem(const char *pw, size_t n);
+
+#endif

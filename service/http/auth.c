@@ -1,0 +1,167 @@
+/* /api/v1/auth…: local accounts obtain tokens, citizens register. Tokens name the account
+ * as sub "user:<id>" (ids never change, emails may), with its role and a director's
+ * unit_id. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sodium.h>
+#include <time.h>
+
+#include "auth/account.h"
+#include "auth/password.h"
+#include "core/buf.h"
+#include "core/config.h"
+#include "db/users.h"
+#include "http/messages.h"
+#include "http/router.h"
+
+static const struct msg MSG_BAD_LOGIN = {"Correo o contraseña incorrectos.",
+                                         "Wrong email or password."};
+static const struct msg MSG_NO_ISSUER = {
+	"Este servicio no emite tokens: los emite el proveedor de identidad.",
+	"This service does not issue tokens: the identity provider does."};
+
+static const struct field login_fields[] = {
+	{"email", F_ANY, F_REQUIRED, 0, 0, NULL},
+	{"password", F_ANY, F_REQUIRED, 0, 0, NULL},
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
+static const struct field register_fields[] = {
+	{"email", F_ANY, F_REQUIRED, 0, 0, NULL},
+	{"password", F_ANY, F_REQUIRED, 0, 0, NULL},
+	{"name", F_STRING, F_REQUIRED, 1, 200, NULL},
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
+
+/* Validates {email, password, …}: 400 without a body, 422 with every error. With
+ * new_password the password must meet the rules for new ones; else any string. */
+static bool
+credentials_valid(struct call *c, const struct field *fields, bool new_password, char *email)
+{
+	json_t *pw;
+	struct verr v;
+	bool ok;
+
+	if (c->body == NULL) {
+		reply_problem(c, 400, "bad_request", &MSG_BODY_REQUIRED);
+		return false;
+	}
+	verr_init(&v);
+	ok = validate_object(c->body, fields, "", &v);
+	if (json_is_object(c->body)) {
+		if (json_object_get(c->body, "email") &&
+		    !account_email(json_object_get(c->body, "email"), email, &v))
+			ok = false;
+		pw = json_object_get(c->body, "password");
+		if (pw && new_password && !account_new_password(pw, &v))
+			ok = false;
+		if (pw && !new_password && (!json_is_string(pw) || json_string_length(pw) == 0 ||
+		                            json_string_length(pw) > PASSWORD_MAX_BYTES)) {
+			verr_add(&v, "/password", "debe ser un texto de 1 a 1024 bytes",
+			         "must be a string of 1 to 1024 bytes");
+			ok = false;
+		}
+	}
+	if (!ok)
+		reply_invalid(c, &v);
+	verr_free(&v);
+	return ok;
+}
+
+/* Answers {access_token, token_type, expires_in} for an account. */
+static void
+reply_token(struct call *c, json_int_t id, const char *role, json_int_t unit_id)
+{
+	char sub[32], *tok;
+	struct buf b = BUF_INIT;
+
+	snprintf(sub, sizeof sub, "user:%lld", (long long)id);
+	tok = token_issue(sub, role, unit_id, cfg.token_ttl, time(NULL));
+	if (tok == NULL) {
+		reply_problem(c, 500, "internal_error", NULL);
+		return;
+	}
+	buf_puts(&b, "{\"access_token\":");
+	buf_json_str(&b, tok);
+	buf_printf(&b, ",\"token_type\":\"Bearer\",\"expires_in\":%ld}", cfg.token_ttl);
+	free(tok);
+	if (b.oom) {
+		buf_free(&b);
+		reply_problem(c, 500, "internal_error", NULL);
+		return;
+	}
+	reply_json_owned(c, 200, buf_take(&b));
+}
+
+/* POST /api/v1/auth/token {email, password}: a token for a local account. Unknown email,
+ * wrong password and disabled account get the same 401 after the same Argon2id work.
+ * Every attempt counts towards the email's throttle (429 with Retry-After) until one
+ * succeeds. */
+static void
+auth_token(struct call *c)
+{
+	char email[ACCOUNT_EMAIL_MAX + 1];
+	struct db_reply r, end;
+	json_t *acct = NULL;
+	json_int_t id = 0, unit_id = 0;
+	const char *hash = NULL, *role = NULL;
+	bool ok;
+
+	if (cfg.jwt_sign_key == NULL) {
+		reply_problem(c, 503, "tokens_not_issued", &MSG_NO_ISSUER);
+		return;
+	}
+	if (!credentials_valid(c, login_fields, false, email))
+		return;
+	db_login_begin(email, &r);
+	if (r.err != DB_OK) {
+		reply_db_error(c, &r);
+		return;
+	}
+	/* Members are null for an unknown email: then hash stays NULL (a dummy check). */
+	acct = json_loads(r.body, 0, NULL);
+	id = json_integer_value(json_object_get(acct, "id"));
+	unit_id = json_integer_value(json_object_get(acct, "unit_id"));
+	role = json_string_value(json_object_get(acct, "role"));
+	hash = json_string_value(json_object_get(acct, "hash"));
+	ok = password_verify(hash, json_string_value(json_object_get(c->body, "password")));
+	ok = ok && id > 0 && role != NULL && !json_is_true(json_object_get(acct, "disabled"));
+	if (!ok) {
+		reply_problem(c, 401, "unauthorized", &MSG_BAD_LOGIN);
+	} else {
+		db_login_succeeded(email, &end);
+		if (end.err != DB_OK) {
+			reply_db_error(c, &end);
+		} else {
+			db_reply_free(&end);
+			reply_token(c, id, role, unit_id);
+		}
+	}
+	json_decref(acct);
+	if (r.body)
+		sodium_memzero(r.body, strlen(r.body));
+	db_reply_free(&r);
+}
+
+/* POST /api/v1/auth/register {email, password, name}: a citizen's account. */
+static void
+auth_register(struct call *c)
+{
+	char email[ACCOUNT_EMAIL_MAX + 1], hash[PASSWORD_HASH_MAX];
+	struct db_reply r;
+
+	if (!credentials_valid(c, register_fields, true, email))
+		return;
+	if (!password_hash(json_string_value(json_object_get(c->body, "password")), hash)) {
+		reply_problem(c, 503, "service_unavailable", NULL);
+		return;
+	}
+	db_user_register(email, json_string_value(json_object_get(c->body, "name")), hash, &r);
+	reply_created(c, "/api/v1/users", &r);
+}
+
+const struct route auth_routes[] = {
+	{"POST", "/api/v1/auth/token", auth_token},
+	{"POST", "/api/v1/auth/register", auth_register},
+	ROUTES_END,
+};

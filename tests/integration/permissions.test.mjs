@@ -1,0 +1,206 @@
+// The permission matrix of API.md, exhaustively: every role (no token, ciudadanos,
+// directores, administradora, an unknown role) against every write endpoint and every
+// read that needs a role. Forbidden → exactly 401 (no token) or 403 (a role without the
+// right, or an unknown role). Allowed → anything but 401/403 (ids such as 999999999 are
+// used where the resource does not matter, so 404/422 are fine). Then the two relations
+// (a director's unit among an activity's units; a citizen's own submission) and the
+// visibility of drafts (404 to the public and citizens).
+import { test, describe, before } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomBytes } from 'node:crypto';
+import { api, tokenFor, sql, seedDocument } from './lib.mjs';
+
+const X = 999999999; // no such resource
+const uniq = () => randomBytes(4).toString('hex');
+
+const TOKENS = {
+  none: undefined,
+  ciudadanos: tokenFor('ciudadanos', { sub: 'perm-citizen' }),
+  directores: tokenFor('directores', { sub: 'perm-director', unit_id: 1 }),
+  administradora: tokenFor('administradora', { sub: 'perm-admin' }),
+  'unknown role': tokenFor('superadmin', { sub: 'perm-unknown' }),
+};
+const ROLES = Object.keys(TOKENS);
+
+// Who may call each endpoint (API.md's table). Bodies are chosen so that an allowed call
+// changes nothing (a missing resource or an invalid body).
+const ALL = ['none', 'ciudadanos', 'directores', 'administradora', 'unknown role'];
+const KNOWN = ['ciudadanos', 'directores', 'administradora'];
+const ADMIN = ['administradora'];
+const STAFF = ['directores', 'administradora'];
+const CITIZENS = ['ciudadanos'];
+
+const MATRIX = [
+  ['POST', '/api/v1/auth/token', ALL, {}],
+  ['POST', '/api/v1/auth/register', ALL, {}],
+  ['GET', '/api/v1/me', KNOWN],
+  ['GET', '/api/v1/users', ADMIN],
+  ['POST', '/api/v1/users', ADMIN, {}],
+  ['PATCH', `/api/v1/users/${X}`, ADMIN, { name: 'Nadie' }],
+  ['POST', '/api/v1/units', ADMIN, {}],
+  ['PATCH', `/api/v1/units/${X}`, ADMIN, { name: 'Nada' }],
+  ['POST', '/api/v1/plans', ADMIN, {}],
+  ['PATCH', `/api/v1/plans/${X}`, ADMIN, { title: 'Nada' }],
+  ['DELETE', `/api/v1/plans/${X}`, ADMIN],
+  ['POST', `/api/v1/plans/${X}/approve`, ADMIN, { name: 'Ana', position: 'Administradora' }],
+  ['POST', `/api/v1/plans/${X}/close`, ADMIN],
+  ['POST', '/api/v1/plans/import', ADMIN, {}],
+  ['POST', `/api/v1/plans/${X}/axes`, ADMIN, { number: 1, name: 'Eje' }],
+  ['PATCH', `/api/v1/axes/${X}`, ADMIN, { name: 'Eje' }],
+  ['DELETE', `/api/v1/axes/${X}`, ADMIN],
+  ['POST', `/api/v1/axes/${X}/observations`, KNOWN, { kind: 'observation', body: 'Una observación' }],
+  ['PATCH', `/api/v1/observations/${X}`, STAFF, { status: 'in_review' }],
+  ['POST', `/api/v1/observations/${X}/withdraw`, CITIZENS],
+  ['GET', '/api/v1/me/observations', CITIZENS],
+  ['POST', `/api/v1/axes/${X}/agreements`, ADMIN, { number: 1, text: 'Acuerdo' }],
+  ['PATCH', `/api/v1/agreements/${X}`, ADMIN, { text: 'Acuerdo' }],
+  ['DELETE', `/api/v1/agreements/${X}`, ADMIN],
+  ['POST', `/api/v1/axes/${X}/activities`, ADMIN, { description: 'Actividad', due_month: 5, unit_ids: [X] }],
+  ['PATCH', `/api/v1/activities/${X}`, ADMIN, { description: 'Actividad' }],
+  ['DELETE', `/api/v1/activities/${X}`, ADMIN],
+  // Directors too; whether their unit is responsible is a relation, tested below.
+  ['POST', `/api/v1/activities/${X}/updates`, STAFF, { progress: 10, note: 'Avance' }],
+  ['GET', '/api/v1/audit', ADMIN],
+  // Public reads stay open to every role.
+  ['GET', '/api/v1/plans', ALL],
+  ['GET', '/api/v1/units', ALL],
+];
+
+async function call(method, path, role, body) {
+  return api(method, path, { token: TOKENS[role], body, headers: { 'accept-language': 'en' } });
+}
+
+/** True when the router itself has no such route (as opposed to a missing resource). */
+function noRoute(res) {
+  return (res.status === 404 && res.json?.detail === 'There is no such resource.') || res.status === 405;
+}
+
+describe('the permission matrix', () => {
+  for (const [method, path, allowed, body] of MATRIX) {
+    for (const role of ROLES) {
+      const ok = allowed.includes(role);
+      const want = ok ? 'allowed (not 401/403)' : role === 'none' ? '401' : '403';
+      test(`${role}: ${method} ${path} → ${want}`, async () => {
+        const res = await call(method, path, role, body);
+        assert.ok(!noRoute(res), `the route ${method} ${path} does not exist (${res.status})`);
+        if (ok) {
+          assert.ok(res.status !== 401 && res.status !== 403, `got ${res.status}: ${res.text.slice(0, 200)}`);
+          assert.ok(res.status < 500, `got ${res.status}: ${res.text.slice(0, 200)}`);
+        } else if (role === 'none') {
+          assert.equal(res.status, 401, res.text.slice(0, 200));
+          assert.equal(res.headers.get('www-authenticate'), 'Bearer');
+          assert.equal(res.json.code, 'unauthorized');
+        } else {
+          assert.equal(res.status, 403, res.text.slice(0, 200));
+          assert.equal(res.json.code, 'forbidden');
+        }
+      });
+    }
+  }
+});
+
+// ------------------------------------------------------------------ the relations
+
+describe('the relations', () => {
+  const admin = TOKENS.administradora;
+  let activityId;
+  let ownUnit;
+  let otherUnit;
+  let axisId;
+  const subA = `perm-a-${uniq()}`;
+  const citizenA = tokenFor('ciudadanos', { sub: subA });
+  const citizenB = tokenFor('ciudadanos', { sub: `perm-b-${uniq()}` });
+
+  before(async () => {
+    const doc = { ...seedDocument(), title: `Plan de permisos ${uniq()}`, status: 'approved' };
+    const res = await api('POST', '/api/v1/plans/import', { token: admin, body: doc });
+    assert.equal(res.status, 201, res.text);
+    const planId = res.json.id;
+    axisId = res.json.axes[0].id;
+    [activityId, ownUnit] = sql(`SELECT t.id || '|' || au.unit_id FROM activities t
+      JOIN axes a ON a.id = t.axis_id JOIN activity_units au ON au.activity_id = t.id
+      WHERE a.plan_id = ${planId} ORDER BY t.id, au.position LIMIT 1`).split('|').map(Number);
+    otherUnit = Number(sql(`SELECT unit_ensure('Unidad ajena a la actividad ${uniq()}')`));
+  });
+
+  function observation(status, author) {
+    const response = status === 'rejected' ? "'No procede'" : 'NULL';
+    return Number(sql(`INSERT INTO observations (axis_id, kind, body, source, status, response, author_sub, author_role)
+      VALUES (${axisId}, 'observation', 'Texto de prueba de permisos', 'online', '${status}', ${response}, '${author}', 'ciudadanos')
+      RETURNING id`));
+  }
+
+  test('a director reports progress on an activity of their unit', async () => {
+    const token = tokenFor('directores', { sub: 'perm-own-director', unit_id: ownUnit });
+    const res = await api('POST', `/api/v1/activities/${activityId}/updates`, { token, body: { progress: 10, note: 'Avance de la unidad' } });
+    assert.equal(res.status, 201, res.text);
+  });
+
+  test('a director of another unit gets 403 reporting progress', async () => {
+    const token = tokenFor('directores', { sub: 'perm-other-director', unit_id: otherUnit });
+    const res = await api('POST', `/api/v1/activities/${activityId}/updates`, { token, body: { progress: 20, note: 'No es mía' } });
+    assert.equal(res.status, 403, res.text);
+    assert.equal(res.json.code, 'forbidden');
+  });
+
+  test('the administradora reports progress on any activity', async () => {
+    const res = await api('POST', `/api/v1/activities/${activityId}/updates`, { token: admin, body: { progress: 30, note: 'Administración' } });
+    assert.equal(res.status, 201, res.text);
+  });
+
+  test('a citizen withdraws their own received observation', async () => {
+    const id = observation('received', subA);
+    const res = await api('POST', `/api/v1/observations/${id}/withdraw`, { token: citizenA });
+    assert.equal(res.status, 200, res.text);
+    assert.equal(res.json.status, 'withdrawn');
+  });
+
+  test("another citizen gets 403 withdrawing an observation they can see but did not write", async () => {
+    const id = observation('accepted', subA);
+    const res = await api('POST', `/api/v1/observations/${id}/withdraw`, { token: citizenB });
+    assert.equal(res.status, 403, res.text);
+    assert.equal(res.json.code, 'forbidden');
+  });
+
+  test("another citizen gets 404 withdrawing someone's observation they cannot see", async () => {
+    const id = observation('received', subA);
+    const res = await api('POST', `/api/v1/observations/${id}/withdraw`, { token: citizenB });
+    assert.equal(res.status, 404, res.text);
+  });
+});
+
+// ------------------------------------------------------------------ drafts
+
+describe('drafts are invisible (404) to the public and citizens', () => {
+  const admin = TOKENS.administradora;
+  const paths = [];
+
+  before(async () => {
+    const doc = { ...seedDocument(), title: `Borrador de permisos ${uniq()}`, status: 'draft' };
+    delete doc.approved_by;
+    const res = await api('POST', '/api/v1/plans/import', { token: admin, body: doc });
+    assert.equal(res.status, 201, res.text);
+    const planId = res.json.id;
+    const axisId = res.json.axes[0].id;
+    const activityId = Number(sql(`SELECT t.id FROM activities t JOIN axes a ON a.id = t.axis_id
+      WHERE a.plan_id = ${planId} ORDER BY t.id LIMIT 1`));
+    const agreementId = Number(sql(`SELECT g.id FROM agreements g JOIN axes a ON a.id = g.axis_id
+      WHERE a.plan_id = ${planId} ORDER BY g.id LIMIT 1`));
+    paths.push(
+      `/api/v1/plans/${planId}`, `/api/v1/plans/${planId}/document`, `/api/v1/plans/${planId}/axes`,
+      `/api/v1/plans/${planId}/activities`, `/api/v1/plans/${planId}/compliance`,
+      `/api/v1/axes/${axisId}`, `/api/v1/axes/${axisId}/observations`, `/api/v1/axes/${axisId}/agreements`,
+      `/api/v1/agreements/${agreementId}`, `/api/v1/activities/${activityId}`,
+      `/api/v1/activities/${activityId}/updates`,
+    );
+  });
+
+  for (const role of ROLES) {
+    const want = role === 'directores' || role === 'administradora' ? 200 : 404;
+    test(`${role}: every read of a draft plan gives ${want}`, async () => {
+      const got = [];
+      for (const p of paths) got.push(`${p} ${(await call('GET', p, role)).status}`);
+      assert.deepEqual(got, paths.map((p) => `${p} ${want}`));
+    });
+  }
+});

@@ -1,0 +1,625 @@
+/* Unit tests of token verification with a fixed configuration (cfg set directly): the
+ * algorithm pinned to the configured one, signature, exp/nbf/iat with 60 s leeway, iss,
+ * aud, sub, role, a director's unit_id, and the RS/ES cache. HS256 tokens are built here
+ * with libsodium's HMAC, independently of libjwt; ES256 ones with token_issue. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <sodium.h>
+
+#include "auth/token.h"
+#include "core/config.h"
+
+#define SECRET "unit-test-secret-0123456789abcdefghij"
+#define NOW 1700000000L
+
+static const char ec_private[] =
+	"-----BEGIN PRIVATE KEY-----\n"
+	"MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgAISAANowydEU8MYA\n"
+	"V+nLUyv7LS2uSSCaRJ+7bpRC0nihRANCAATWj1z0TE7Xz010BsT1BreC6rl3xRbk\n"
+	"A+iqja+pT1LpQ+BpAMefThDuKwtYKDaZtRh4h9g+0lrxRyo5ngxe5fQY\n"
+	"-----END PRIVATE KEY-----\n";
+static const char ec_public[] =
+	"-----BEGIN PUBLIC KEY-----\n"
+	"MFkwEwYHKoZIzj0CAQYIKoZIzj0DAQcDQgAE1o9c9ExO189NdAbE9Qa3guq5d8UW\n"
+	"5APoqo2vqU9S6UPgaQDHn04Q7isLWCg2mbUYeIfYPtJa8UcqOZ4MXuX0GA==\n"
+	"-----END PUBLIC KEY-----\n";
+static const char rsa_public[] =
+	"-----BEGIN PUBLIC KEY-----\n"
+	"MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEAuoXEaDfFxLveZd4mXpkz\n"
+	"n6Ra6PrewceSpoZb/v7e4VE40OwnBsr53N2j+ovfElOODIjhkQJSoJ7WzABena7v\n"
+	"83J9fo77v4dYMr7mfp9vBCHD8QirEUbo8dHr3rAJU31FTz355K9UZYHW1vyjhbpt\n"
+	"GyIrHWxyB5/ZZ0UmAS2kcrQcHLz4r/2R2vmEajGjwp3rgmvkh9p5qG4ZYLsGYpcc\n"
+	"ybI8VuEfxve5mpqXpL/hRNk3ovssD/vVSfJ07wVLcbG5TpHFIMOySNJjqanfh027\n"
+	"1fCnfGSe/IhMf3uF1dX0rOhsHyMOUFNXgNBjavtvEnWXcnxnlfgSI1d2jMuYtTel\n"
+	"/wIDAQAB\n"
+	"-----END PUBLIC KEY-----\n";
+
+static void
+use_hs256(void)
+{
+	cfg.jwt_alg = ALG_HS256;
+	cfg.jwt_key = cfg.jwt_sign_key = (unsigned char *)SECRET;
+	cfg.jwt_key_len = cfg.jwt_sign_key_len = strlen(SECRET);
+	cfg.jwt_issuer = "rendicion";
+	cfg.jwt_audience = "rendicion-api";
+	token_cache_clear();
+}
+
+static void
+use_key(enum jwt_algo alg, const char *pub, const char *priv)
+{
+	cfg.jwt_alg = alg;
+	cfg.jwt_key = (unsigned char *)pub;
+	cfg.jwt_key_len = strlen(pub);
+	cfg.jwt_sign_key = (unsigned char *)priv;
+	cfg.jwt_sign_key_len = priv ? strlen(priv) : 0;
+	cfg.jwt_issuer = "rendicion";
+	cfg.jwt_audience = "rendicion-api";
+	token_cache_clear();
+}
+
+static void
+b64url(char *out, size_t n, const void *bin, size_t len)
+{
+	sodium_bin2base64(out, n, bin, len, sodium_base64_VARIANT_URLSAFE_NO_PADDING);
+}
+
+enum sig { SIG_NONE, SIG_HS256, SIG_HS512 };
+
+/* A compact JWT of header and payload (JSON texts), signed with key by HMAC (or not). */
+static char *
+jwt(const char *header, const char *payload, enum sig sig, const void *key, size_t keylen)
+{
+	static char out[8192];
+	char h[1024], p[4096], s[200];
+	unsigned char mac[crypto_auth_hmacsha512_BYTES];
+	size_t n;
+
+	b64url(h, sizeof h, header, strlen(header));
+	b64url(p, sizeof p, payload, strlen(payload));
+	n = (size_t)snprintf(out, sizeof out, "%s.%s", h, p);
+	if (sig == SIG_HS256) {
+		crypto_auth_hmacsha256_state st;
+
+		crypto_auth_hmacsha256_init(&st, key, keylen);
+		crypto_auth_hmacsha256_update(&st, (const unsigned char *)out, n);
+		crypto_auth_hmacsha256_final(&st, mac);
+		b64url(s, sizeof s, mac, crypto_auth_hmacsha256_BYTES);
+	} else if (sig == SIG_HS512) {
+		crypto_auth_hmacsha512_state st;
+
+		crypto_auth_hmacsha512_init(&st, key, keylen);
+		crypto_auth_hmacsha512_update(&st, (const unsigned char *)out, n);
+		crypto_auth_hmacsha512_final(&st, mac);
+		b64url(s, sizeof s, mac, crypto_auth_hmacsha512_BYTES);
+	} else {
+		s[0] = '\0';
+	}
+	snprintf(out + n, sizeof out - n, ".%s", s);
+	return out;
+}
+
+#define HS256_HEADER "{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
+
+/* An HS256 token signed with SECRET carrying the given claims. */
+static char *
+hs256(const char *payload)
+{
+	return jwt(HS256_HEADER, payload, SIG_HS256, SECRET, strlen(SECRET));
+}
+
+/* Claims valid at NOW, with extra members (e.g. ",\"unit_id\":3") appended. */
+static char *
+claims(const char *role, const char *extra)
+{
+	static char p[2048];
+
+	snprintf(p, sizeof p,
+	         "{\"sub\":\"user:7\",\"role\":\"%s\",\"iss\":\"rendicion\","
+	         "\"aud\":\"rendicion-api\",\"iat\":%ld,\"exp\":%ld%s}",
+	         role, NOW - 10, NOW + 600, extra);
+	return p;
+}
+
+static enum token_status
+verify(const char *token, struct claims *out)
+{
+	return token_verify(token, NOW, out);
+}
+
+static void
+expect_invalid(const char *token)
+{
+	struct claims c;
+
+	assert_int_equal(verify(token, &c), TOKEN_INVALID);
+	assert_int_equal(c.role, ROLE_PUBLIC);
+	assert_null(c.json);
+}
+
+static void
+accepts_a_valid_hs256_token(void **state)
+{
+	struct claims c;
+
+	use_hs256();
+	assert_int_equal(verify(hs256(claims("ciudadanos", "")), &c), TOKEN_OK);
+	assert_int_equal(c.role, ROLE_CIUDADANOS);
+	assert_string_equal(c.sub, "user:7");
+	assert_string_equal(c.role_name, "ciudadanos");
+	assert_int_equal(c.unit_id, 0);
+	assert_non_null(strstr(c.json, "\"sub\":\"user:7\""));
+	claims_free(&c);
+}
+
+static void
+rejects_alg_none(void **state)
+{
+	use_hs256();
+	expect_invalid(jwt("{\"alg\":\"none\",\"typ\":\"JWT\"}", claims("administradora", ""),
+	                   SIG_NONE, NULL, 0));
+	/* Even with a (meaningless) HMAC after it. */
+	expect_invalid(jwt("{\"alg\":\"none\",\"typ\":\"JWT\"}", claims("administradora", ""),
+	                   SIG_HS256, SECRET, strlen(SECRET)));
+}
+
+static void
+rejects_hs512_when_hs256_is_configured(void **state)
+{
+	use_hs256();
+	expect_invalid(jwt("{\"alg\":\"HS512\",\"typ\":\"JWT\"}", claims("administradora", ""),
+	                   SIG_HS512, SECRET, strlen(SECRET)));
+}
+
+static void
+rejects_another_secret(void **state)
+{
+	const char *other = "another-secret-0123456789abcdefghijkl";
+
+	use_hs256();
+	expect_invalid(jwt(HS256_HEADER, claims("administradora", ""), SIG_HS256, other,
+	                   strlen(other)));
+}
+
+static void
+rejects_a_payload_swapped_under_a_valid_signature(void **state)
+{
+	char good[8192], forged[8192], *dot;
+
+	use_hs256();
+	snprintf(good, sizeof good, "%s", hs256(claims("ciudadanos", "")));
+	/* The administrator's header.payload with the citizen's (valid) signature. */
+	snprintf(forged, sizeof forged, "%s", jwt(HS256_HEADER, claims("administradora", ""),
+	                                          SIG_NONE, NULL, 0));
+	dot = strrchr(forged, '.');
+	snprintf(dot, sizeof forged - (size_t)(dot - forged), "%s", strrchr(good, '.'));
+	expect_invalid(forged);
+}
+
+static void
+rejects_malformed_tokens(void **state)
+{
+	use_hs256();
+	expect_invalid("");
+	expect_invalid("not-a-jwt");
+	expect_invalid("a.b");
+	expect_invalid("a.b.c");
+	expect_invalid("...");
+	expect_invalid(jwt(HS256_HEADER, "[1,2,3]", SIG_HS256, SECRET, strlen(SECRET)));
+	expect_invalid(jwt(HS256_HEADER, "not json", SIG_HS256, SECRET, strlen(SECRET)));
+	assert_int_equal(token_verify(NULL, NOW, &(struct claims){0}), TOKEN_INVALID);
+}
+
+static void
+rejects_any_token_without_a_key(void **state)
+{
+	use_hs256();
+	cfg.jwt_key = NULL;
+	cfg.jwt_key_len = 0;
+	expect_invalid(jwt("{\"alg\":\"none\"}", claims("administradora", ""), SIG_NONE, NULL, 0));
+	expect_invalid(hs256(claims("administradora", "")));
+}
+
+static void
+expiry_has_at_most_60_seconds_of_leeway(void **state)
+{
+	char p[512];
+	struct claims c;
+
+	use_hs256();
+	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW - 59);
+	assert_int_equal(verify(hs256(p), &c), TOKEN_OK);
+	claims_free(&c);
+	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW - 60);
+	expect_invalid(hs256(p));
+	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW - 3600);
+	expect_invalid(hs256(p));
+}
+
+static void
+rejects_a_token_without_exp(void **state)
+{
+	use_hs256();
+	expect_invalid(hs256("{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+	                     "\"aud\":\"rendicion-api\"}"));
+	expect_invalid(hs256("{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+	                     "\"aud\":\"rendicion-api\",\"exp\":\"tomorrow\"}"));
+}
+
+static void
+not_before_has_at_most_60_seconds_of_leeway(void **state)
+{
+	char extra[64];
+	struct claims c;
+
+	use_hs256();
+	snprintf(extra, sizeof extra, ",\"nbf\":%ld", NOW + 59);
+	assert_int_equal(verify(hs256(claims("ciudadanos", extra)), &c), TOKEN_OK);
+	claims_free(&c);
+	snprintf(extra, sizeof extra, ",\"nbf\":%ld", NOW + 61);
+	expect_invalid(hs256(claims("ciudadanos", extra)));
+	snprintf(extra, sizeof extra, ",\"nbf\":%ld", NOW + 3600);
+	expect_invalid(hs256(claims("ciudadanos", extra)));
+}
+
+static void
+rejects_a_token_issued_in_the_future(void **state)
+{
+	char p[512];
+
+	use_hs256();
+	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+	                      "\"aud\":\"rendicion-api\",\"iat\":%ld,\"exp\":%ld}",
+	         NOW + 600, NOW + 1200);
+	expect_invalid(hs256(p));
+}
+
+static void
+rejects_another_issuer(void **state)
+{
+	char p[512];
+
+	use_hs256();
+	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"someone-else\","
+	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW + 600);
+	expect_invalid(hs256(p));
+	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\","
+	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW + 600);
+	expect_invalid(hs256(p));
+}
+
+static void
+rejects_another_audience(void **state)
+{
+	char p[512];
+
+	use_hs256();
+	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+	                      "\"aud\":\"other-api\",\"exp\":%ld}", NOW + 600);
+	expect_invalid(hs256(p));
+	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+	                      "\"exp\":%ld}", NOW + 600);
+	expect_invalid(hs256(p));
+}
+
+static void
+accepts_the_audience_within_an_array(void **state)
+{
+	char p[512];
+	struct claims c;
+
+	use_hs256();
+	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+	                      "\"aud\":[\"other\",\"rendicion-api\"],\"exp\":%ld}", NOW + 600);
+	assert_int_equal(verify(hs256(p), &c), TOKEN_OK);
+	claims_free(&c);
+	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+	                      "\"aud\":[\"other\"],\"exp\":%ld}", NOW + 600);
+	expect_invalid(hs256(p));
+}
+
+static void
+rejects_a_token_without_sub(void **state)
+{
+	char p[512];
+
+	use_hs256();
+	snprintf(p, sizeof p, "{\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW + 600);
+	expect_invalid(hs256(p));
+	snprintf(p, sizeof p, "{\"sub\":\"\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW + 600);
+	expect_invalid(hs256(p));
+}
+
+static void
+rejects_a_token_without_role(void **state)
+{
+	char p[512];
+
+	use_hs256();
+	snprintf(p, sizeof p, "{\"sub\":\"s\",\"iss\":\"rendicion\","
+	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW + 600);
+	expect_invalid(hs256(p));
+	expect_invalid(hs256(claims("", "")));
+	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":7,\"iss\":\"rendicion\","
+	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW + 600);
+	expect_invalid(hs256(p));
+}
+
+static void
+an_unknown_role_verifies_as_other(void **state)
+{
+	struct claims c;
+
+	use_hs256();
+	assert_int_equal(verify(hs256(claims("superadmin", "")), &c), TOKEN_OK);
+	assert_int_equal(c.role, ROLE_OTHER);
+	assert_string_equal(c.role_name, "other");
+	claims_free(&c);
+	/* Case matters: the contract's names are exact. */
+	assert_int_equal(verify(hs256(claims("Administradora", "")), &c), TOKEN_OK);
+	assert_int_equal(c.role, ROLE_OTHER);
+	claims_free(&c);
+}
+
+static void
+a_director_needs_a_positive_integer_unit_id(void **state)
+{
+	struct claims c;
+
+	use_hs256();
+	expect_invalid(hs256(claims("directores", "")));
+	expect_invalid(hs256(claims("directores", ",\"unit_id\":\"3\"")));
+	expect_invalid(hs256(claims("directores", ",\"unit_id\":0")));
+	expect_invalid(hs256(claims("directores", ",\"unit_id\":-2")));
+	expect_invalid(hs256(claims("directores", ",\"unit_id\":null")));
+	assert_int_equal(verify(hs256(claims("directores", ",\"unit_id\":3")), &c), TOKEN_OK);
+	assert_int_equal(c.role, ROLE_DIRECTORES);
+	assert_int_equal(c.unit_id, 3);
+	claims_free(&c);
+}
+
+static void
+other_roles_carry_no_unit(void **state)
+{
+	struct claims c;
+
+	use_hs256();
+	assert_int_equal(verify(hs256(claims("administradora", ",\"unit_id\":3")), &c), TOKEN_OK);
+	assert_int_equal(c.unit_id, 0);
+	claims_free(&c);
+}
+
+static void
+issued_hs256_tokens_verify(void **state)
+{
+	struct claims c;
+	char *tok;
+
+	use_hs256();
+	tok = token_issue("user:5", "directores", 4, 3600, NOW);
+	assert_non_null(tok);
+	assert_int_equal(verify(tok, &c), TOKEN_OK);
+	assert_string_equal(c.sub, "user:5");
+	assert_int_equal(c.role, ROLE_DIRECTORES);
+	assert_int_equal(c.unit_id, 4);
+	claims_free(&c);
+	assert_int_equal(token_verify(tok, NOW + 3600 + 61, &c), TOKEN_INVALID);
+	free(tok);
+}
+
+static void
+rejects_hs256_signed_with_the_rsa_public_key(void **state)
+{
+	use_key(ALG_RS256, rsa_public, NULL);
+	expect_invalid(jwt(HS256_HEADER, claims("administradora", ""), SIG_HS256, rsa_public,
+	                   strlen(rsa_public)));
+	expect_invalid(jwt("{\"alg\":\"none\"}", claims("administradora", ""), SIG_NONE, NULL, 0));
+}
+
+static void
+es256_tokens_verify_with_the_public_key(void **state)
+{
+	struct claims c;
+	char *tok;
+
+	use_key(ALG_ES256, ec_public, ec_private);
+	tok = token_issue("idp|42", "administradora", 0, 3600, NOW);
+	assert_non_null(tok);
+	assert_int_equal(verify(tok, &c), TOKEN_OK);
+	assert_int_equal(c.role, ROLE_ADMIN);
+	assert_string_equal(c.sub, "idp|42");
+	claims_free(&c);
+	free(tok);
+}
+
+static void
+es256_rejects_hs256_signed_with_the_public_key(void **state)
+{
+	use_key(ALG_ES256, ec_public, NULL);
+	expect_invalid(jwt(HS256_HEADER, claims("administradora", ""), SIG_HS256, ec_public,
+	                   strlen(ec_public)));
+}
+
+static void
+rs256_configuration_rejects_es256_tokens(void **state)
+{
+	char *tok;
+
+	use_key(ALG_ES256, ec_public, ec_private);
+	tok = token_issue("s", "ciudadanos", 0, 3600, NOW);
+	assert_non_null(tok);
+	use_key(ALG_RS256, rsa_public, NULL);
+	expect_invalid(tok);
+	free(tok);
+}
+
+static void
+verified_es256_tokens_are_cached(void **state)
+{
+	struct claims c;
+	unsigned long long hits, misses;
+	char *tok;
+
+	use_key(ALG_ES256, ec_public, ec_private);
+	tok = token_issue("user:9", "directores", 2, 3600, NOW);
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(verify(tok, &c), TOKEN_OK);
+		assert_int_equal(c.unit_id, 2);
+		assert_string_equal(c.sub, "user:9");
+		assert_non_null(c.json);
+		claims_free(&c);
+	}
+	token_cache_stats(&hits, &misses);
+	assert_int_equal(misses, 1);
+	assert_int_equal(hits, 2);
+	free(tok);
+}
+
+static void
+a_cached_token_still_expires(void **state)
+{
+	struct claims c;
+	char *tok;
+
+	use_key(ALG_ES256, ec_public, ec_private);
+	tok = token_issue("user:9", "ciudadanos", 0, 120, NOW);
+	assert_int_equal(verify(tok, &c), TOKEN_OK);
+	claims_free(&c);
+	assert_int_equal(token_verify(tok, NOW + 120 + 59, &c), TOKEN_OK);
+	claims_free(&c);
+	assert_int_equal(token_verify(tok, NOW + 120 + 60, &c), TOKEN_INVALID);
+	/* Nor is it good before it was issued. */
+	assert_int_equal(token_verify(tok, NOW - 61, &c), TOKEN_INVALID);
+	free(tok);
+}
+
+static void
+the_cache_keeps_an_entry_at_most_5_minutes(void **state)
+{
+	struct claims c;
+	unsigned long long hits, misses;
+	char *tok;
+
+	use_key(ALG_ES256, ec_public, ec_private);
+	tok = token_issue("user:9", "ciudadanos", 0, 3600, NOW);
+	assert_int_equal(verify(tok, &c), TOKEN_OK);
+	claims_free(&c);
+	assert_int_equal(token_verify(tok, NOW + 301, &c), TOKEN_OK);
+	claims_free(&c);
+	token_cache_stats(&hits, &misses);
+	assert_int_equal(hits, 0);
+	assert_int_equal(misses, 2);
+	free(tok);
+}
+
+static void
+a_cached_token_is_rechecked_under_another_configuration(void **state)
+{
+	struct claims c;
+	char *tok;
+
+	use_key(ALG_ES256, ec_public, ec_private);
+	tok = token_issue("user:9", "ciudadanos", 0, 3600, NOW);
+	assert_int_equal(verify(tok, &c), TOKEN_OK);
+	claims_free(&c);
+	cfg.jwt_audience = "another-api";
+	expect_invalid(tok);
+	cfg.jwt_audience = "rendicion-api";
+	cfg.jwt_issuer = "another-issuer";
+	expect_invalid(tok);
+	free(tok);
+}
+
+static void
+the_cache_stays_bounded_and_correct_under_many_tokens(void **state)
+{
+	struct claims c;
+	char sub[32], *tok[1100];
+
+	use_key(ALG_ES256, ec_public, ec_private);
+	for (int i = 0; i < 1100; i++) {
+		snprintf(sub, sizeof sub, "user:%d", i);
+		tok[i] = token_issue(sub, "ciudadanos", 0, 3600, NOW);
+		assert_int_equal(verify(tok[i], &c), TOKEN_OK);
+		claims_free(&c);
+	}
+	for (int i = 0; i < 1100; i++) {
+		snprintf(sub, sizeof sub, "user:%d", i);
+		assert_int_equal(verify(tok[i], &c), TOKEN_OK);
+		assert_string_equal(c.sub, sub);
+		claims_free(&c);
+		free(tok[i]);
+	}
+}
+
+static void
+role_names_map_both_ways(void **state)
+{
+	assert_int_equal(role_from_name("ciudadanos"), ROLE_CIUDADANOS);
+	assert_int_equal(role_from_name("directores"), ROLE_DIRECTORES);
+	assert_int_equal(role_from_name("administradora"), ROLE_ADMIN);
+	assert_int_equal(role_from_name("admin"), ROLE_OTHER);
+	assert_int_equal(role_from_name(""), ROLE_OTHER);
+	assert_string_equal(role_name(ROLE_ADMIN), "administradora");
+	assert_string_equal(role_name(ROLE_PUBLIC), "");
+}
+
+static int
+teardown(void **state)
+{
+	token_cache_clear();
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(accepts_a_valid_hs256_token),
+		cmocka_unit_test(rejects_alg_none),
+		cmocka_unit_test(rejects_hs512_when_hs256_is_configured),
+		cmocka_unit_test(rejects_another_secret),
+		cmocka_unit_test(rejects_a_payload_swapped_under_a_valid_signature),
+		cmocka_unit_test(rejects_malformed_tokens),
+		cmocka_unit_test(rejects_any_token_without_a_key),
+		cmocka_unit_test(expiry_has_at_most_60_seconds_of_leeway),
+		cmocka_unit_test(rejects_a_token_without_exp),
+		cmocka_unit_test(not_before_has_at_most_60_seconds_of_leeway),
+		cmocka_unit_test(rejects_a_token_issued_in_the_future),
+		cmocka_unit_test(rejects_another_issuer),
+		cmocka_unit_test(rejects_another_audience),
+		cmocka_unit_test(accepts_the_audience_within_an_array),
+		cmocka_unit_test(rejects_a_token_without_sub),
+		cmocka_unit_test(rejects_a_token_without_role),
+		cmocka_unit_test(an_unknown_role_verifies_as_other),
+		cmocka_unit_test(a_director_needs_a_positive_integer_unit_id),
+		cmocka_unit_test(other_roles_carry_no_unit),
+		cmocka_unit_test(issued_hs256_tokens_verify),
+		cmocka_unit_test(rejects_hs256_signed_with_the_rsa_public_key),
+		cmocka_unit_test(es256_tokens_verify_with_the_public_key),
+		cmocka_unit_test(es256_rejects_hs256_signed_with_the_public_key),
+		cmocka_unit_test(rs256_configuration_rejects_es256_tokens),
+		cmocka_unit_test(verified_es256_tokens_are_cached),
+		cmocka_unit_test(a_cached_token_still_expires),
+		cmocka_unit_test(the_cache_keeps_an_entry_at_most_5_minutes),
+		cmocka_unit_test(a_cached_token_is_rechecked_under_another_configuration),
+		cmocka_unit_test(the_cache_stays_bounded_and_correct_under_many_tokens),
+		cmocka_unit_test(role_names_map_both_ways),
+	};
+
+	if (sodium_init() < 0)
+		return 1;
+	return cmocka_run_group_tests(tests, NULL, teardown);
+}
