@@ -4,8 +4,9 @@
 -- representation, all in the one statement the service sends. Errors are raised with
 -- SQLSTATE P04xx (the HTTP status they map to) and a short reason as the message.
 
+-- STABLE like to_char itself, so PostgreSQL can inline it into the calling query.
 CREATE FUNCTION rfc3339(t timestamptz) RETURNS text
-LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
 	SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
 $$;
 
@@ -35,9 +36,12 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- The single-plan representation: the plan and its axes (id, number, name).
+-- PL/pgSQL rather than SQL: its query plan is kept for the session instead of being
+-- made again on every call.
 CREATE FUNCTION plan_full_json(p_id bigint) RETURNS json
-LANGUAGE sql STABLE AS $$
-	SELECT json_build_object(
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT json_build_object(
 		'id', p.id, 'title', p.title, 'process', p.process, 'entity', p.entity,
 		'year', p.year, 'status', p.status,
 		'elaborated_by', person_json(p.elaborated_name, p.elaborated_position),
@@ -47,7 +51,8 @@ LANGUAGE sql STABLE AS $$
 		'axes', coalesce((SELECT json_agg(json_build_object('id', a.id, 'number', a.number,
 		                                                    'name', a.name) ORDER BY a.number)
 		                  FROM axes a WHERE a.plan_id = p.id), '[]'))
-	FROM plans p WHERE p.id = p_id;
+	FROM plans p WHERE p.id = p_id);
+END;
 $$;
 
 -- Locks a plan for a change and returns its status; 404 if it does not exist.
@@ -173,30 +178,12 @@ BEGIN
 END;
 $$;
 
--- GET /plans: keyset page of plans visible to the caller, filtered by year and status.
--- Returns the items array and, when another page follows, the last id.
-CREATE FUNCTION api_plan_list(p_staff boolean, p_year int, p_status text, p_after bigint,
-                              p_limit int, OUT items json, OUT next_after bigint)
-LANGUAGE sql STABLE AS $$
-	WITH page AS (
-		SELECT p FROM plans p
-		WHERE (p_staff OR p.status <> 'draft')
-		  AND (p_year IS NULL OR p.year = p_year)
-		  AND (p_status IS NULL OR p.status = p_status)
-		  AND p.id > p_after
-		ORDER BY p.id
-		LIMIT p_limit + 1),
-	numbered AS (SELECT p, row_number() OVER (ORDER BY (p).id) AS n FROM page)
-	SELECT coalesce(json_agg(plan_json(p) ORDER BY n) FILTER (WHERE n <= p_limit), '[]'),
-	       max((p).id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
-	FROM numbered;
-$$;
-
 -- The whole plan in the import/export format. The public sees only reviewed
 -- observations (accepted, rejected); staff see them all.
 CREATE FUNCTION plan_document(p_id bigint, p_staff boolean) RETURNS json
-LANGUAGE sql STABLE AS $$
-	SELECT json_build_object(
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT json_build_object(
 		'title', p.title, 'process', p.process, 'entity', p.entity, 'year', p.year,
 		'status', p.status,
 		'elaborated_by', person_json(p.elaborated_name, p.elaborated_position),
@@ -234,7 +221,8 @@ LANGUAGE sql STABLE AS $$
 				ORDER BY a.number)
 			FROM axes a WHERE a.plan_id = p.id), '[]'))
 	FROM plans p
-	WHERE p.id = p_id AND (p_staff OR p.status <> 'draft');
+	WHERE p.id = p_id AND (p_staff OR p.status <> 'draft'));
+END;
 $$;
 
 -- Finds or creates a unit by name (case-insensitive) and returns its id.

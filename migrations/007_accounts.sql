@@ -178,15 +178,3 @@ BEGIN
 	END IF;
 END;
 $$;
-
--- A citizen acts only on their own submission (so does anyone this is asked of).
-CREATE FUNCTION policy_require_author(p_sub text, p_observation_id bigint)
-RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-	IF NOT EXISTS (
-		SELECT 1 FROM observations WHERE id = p_observation_id AND author_sub = p_sub)
-	THEN
-		PERFORM api_raise(403, 'not_author');
-	END IF;
-END;
-$$;

@@ -24,15 +24,14 @@ enum action {
 };
 
 /* A relation between the actor and the data that a cell of the table requires. The SQL
- * write function of the action checks it, in the same statement as the change, with the
- * helpers of migrations/007_accounts.sql. */
+ * write function of the action checks it, in the same statement as the change. */
 enum relation {
 	REL_NONE,    /* the role alone decides */
 	REL_UNIT,    /* the director's unit_id is among the activity's units:
 	              * policy_require_unit(role, unit_id, activity_id), else 403 not_your_unit */
-	REL_AUTHOR,  /* the observation's author_sub is the actor's sub:
-	              * policy_require_author(sub, observation_id), else 403 not_author
-	              * (someone else's observation they cannot even see is 404) */
+	REL_AUTHOR,  /* the observation's author is the actor (a citizen):
+	              * observation_is_own() of migrations/006_observations.sql, else 403
+	              * not_author (someone else's observation they cannot see is 404) */
 };
 
 /* True if role r may perform a (before any relation is checked). */

@@ -4,8 +4,19 @@
 
 #define WITH_ETAG(call) "SELECT b::text, md5(b::text) FROM " call " b"
 
-DB_STMT(plan_list, "SELECT items::text, next_after::text FROM "
-                   "api_plan_list($1::boolean, $2::int, $3, $4::bigint, $5::int)");
+/* A keyset page: one row more than asked tells whether another page follows. */
+DB_STMT(plan_list,
+	"WITH page AS ("
+	"  SELECT p FROM plans p"
+	"  WHERE ($1::boolean OR p.status <> 'draft')"
+	"    AND ($2::int IS NULL OR p.year = $2::int)"
+	"    AND ($3::text IS NULL OR p.status = $3::text)"
+	"    AND p.id > $4::bigint"
+	"  ORDER BY p.id LIMIT $5::int + 1),"
+	" numbered AS (SELECT p, row_number() OVER (ORDER BY (p).id) AS n FROM page)"
+	" SELECT coalesce(json_agg(plan_json(p) ORDER BY n) FILTER (WHERE n <= $5::int), '[]')::text,"
+	"        (max((p).id) FILTER (WHERE n = $5::int AND (SELECT count(*) FROM page) > $5::int))::text"
+	" FROM numbered");
 DB_STMT(plan_get, "SELECT b::text, md5(b::text) FROM plan_full_json($1::bigint) b "
                   "JOIN plans p ON p.id = $1::bigint AND ($2::boolean OR p.status <> 'draft')");
 DB_STMT(plan_create, WITH_ETAG("api_plan_create($1, $2, $3::jsonb)"));

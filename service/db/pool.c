@@ -250,7 +250,9 @@ exec_stmt(struct db_conn *c, struct db_stmt *s, int n, const char *const *vals,
 	r->err = classify(c, res, r->reason);
 	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
-	if (detail && r->err != DB_ERROR && r->err != DB_UNAVAILABLE)
+	/* Only our own raised errors carry a DETAIL meant for clients (a JSON pointer, a
+	 * Retry-After); PostgreSQL's own (e.g. "Failing row contains …") would leak data. */
+	if (detail && *detail && state && strncmp(state, "P04", 3) == 0)
 		r->extra = strdup(detail);
 	/* The session lost its prepared statements (e.g. a pooler reset it): prepare again. */
 	if (state && strcmp(state, "26000") == 0)

@@ -154,23 +154,6 @@ accept_media(const char *accept)
 	return q[1] > q[0] ? MEDIA_CSV : MEDIA_JSON;
 }
 
-/* A PATCH must change something: 422 for an empty object. */
-static bool
-patch_valid(struct call *c, const struct field *fields)
-{
-	struct verr v;
-
-	if (!body_valid(c, fields))
-		return false;
-	if (json_object_size(c->body) > 0)
-		return true;
-	verr_init(&v);
-	verr_add(&v, "", "debe tener al menos un campo", "must have at least one member");
-	reply_invalid(c, &v);
-	verr_free(&v);
-	return false;
-}
-
 /* Reads ?axis_id=&unit_id=&due_month=&status=&overdue=; 400 when one is bad. */
 static bool
 read_filter(struct call *c, struct activity_filter *f)
@@ -274,7 +257,7 @@ activity_update(struct call *c)
 	struct db_reply r;
 	char etag[80];
 
-	if (!authorize(c, ACT_PLAN_WRITE) || !patch_valid(c, activity_patch_fields))
+	if (!authorize(c, ACT_PLAN_WRITE) || !body_patch_valid(c, activity_patch_fields))
 		return;
 	db_activity_update(&c->actor, c->id, c->body_text, if_match(c, etag), &r);
 	reply_db(c, 200, &r);

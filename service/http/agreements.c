@@ -18,23 +18,6 @@ static const struct field agreement_patch_fields[] = {
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
-/* A PATCH must change something: 422 for an empty object. */
-static bool
-patch_valid(struct call *c, const struct field *fields)
-{
-	struct verr v;
-
-	if (!body_valid(c, fields))
-		return false;
-	if (json_object_size(c->body) > 0)
-		return true;
-	verr_init(&v);
-	verr_add(&v, "", "debe tener al menos un campo", "must have at least one member");
-	reply_invalid(c, &v);
-	verr_free(&v);
-	return false;
-}
-
 /* GET /api/v1/axes/{id}/agreements: the axis's agreements by number. */
 static void
 agreement_list(struct call *c)
@@ -79,7 +62,7 @@ agreement_update(struct call *c)
 	struct db_reply r;
 	char etag[80];
 
-	if (!authorize(c, ACT_PLAN_WRITE) || !patch_valid(c, agreement_patch_fields))
+	if (!authorize(c, ACT_PLAN_WRITE) || !body_patch_valid(c, agreement_patch_fields))
 		return;
 	db_agreement_update(&c->actor, c->id, c->body_text, if_match(c, etag), &r);
 	reply_db(c, 200, &r);

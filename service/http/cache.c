@@ -33,6 +33,7 @@ struct entry {
 	char *type;
 	char *etag;          /* the quoted ETag header, or NULL */
 	char *disposition;   /* Content-Disposition, or NULL */
+	char *vary;          /* the handler's Vary (e.g. Accept), or NULL */
 	uint64_t gen;
 	long day;
 };
@@ -92,6 +93,7 @@ free_entry(struct entry *e)
 	free(e->type);
 	free(e->etag);
 	free(e->disposition);
+	free(e->vary);
 	free(e);
 }
 
@@ -142,6 +144,8 @@ cache_answer(struct call *c)
 			reply_header(c, "ETag", e->etag);
 		if (e->disposition)
 			reply_header(c, "Content-Disposition", e->disposition);
+		if (e->vary)
+			reply_header(c, "Vary", e->vary);
 		inm = header(c, "If-None-Match");
 		if (e->etag && inm && strstr(inm, e->etag))
 			reply_text(c, 304, e->type, "", 0);
@@ -183,6 +187,8 @@ cache_keep(struct call *c)
 	e->type = dup_or_null(u_map_get_case(c->res->map_header, "Content-Type"));
 	e->etag = dup_or_null(u_map_get_case(c->res->map_header, "ETag"));
 	e->disposition = dup_or_null(u_map_get_case(c->res->map_header, "Content-Disposition"));
+	/* cache_keep runs before the pipeline adds its own Vary: this is the handler's. */
+	e->vary = dup_or_null(u_map_get_case(c->res->map_header, "Vary"));
 	/* The generation read before the handler queried the database: a change committed
 	 * meanwhile makes this entry stale at once, never the other way round. */
 	e->gen = c->cache_gen;

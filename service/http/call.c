@@ -57,8 +57,11 @@ reply_json_owned(struct call *c, int status, char *json)
 	set_body(c, status, "application/json", json, json_compact(json));
 }
 
+/* The one writer of problem documents. reason, when given, is the machine-readable cause
+ * (e.g. "plan_not_draft"), for clients that must tell two 409s apart. */
 static void
-problem(struct call *c, int status, const char *code, const struct msg *m, json_t *errors)
+problem(struct call *c, int status, const char *code, const struct msg *m, json_t *errors,
+        const char *reason)
 {
 	struct buf b = BUF_INIT;
 	const char *detail;
@@ -71,6 +74,10 @@ problem(struct call *c, int status, const char *code, const struct msg *m, json_
 	buf_printf(&b, ",\"status\":%d,\"detail\":", status);
 	buf_json_str(&b, detail);
 	buf_printf(&b, ",\"code\":\"%s\"", code);
+	if (reason) {
+		buf_puts(&b, ",\"reason\":");
+		buf_json_str(&b, reason);
+	}
 	if (errors) {
 		char *e = json_dumps(errors, JSON_COMPACT);
 
@@ -99,13 +106,13 @@ problem(struct call *c, int status, const char *code, const struct msg *m, json_
 void
 reply_problem(struct call *c, int status, const char *code, const struct msg *m)
 {
-	problem(c, status, code, m, NULL);
+	problem(c, status, code, m, NULL, NULL);
 }
 
 void
 reply_invalid(struct call *c, struct verr *v)
 {
-	problem(c, 422, "validation_failed", NULL, c->lang == LANG_EN ? v->en : v->es);
+	problem(c, 422, "validation_failed", NULL, c->lang == LANG_EN ? v->en : v->es, NULL);
 }
 
 /* True if the If-None-Match list names etag (quoted), or is "*". */
@@ -134,32 +141,33 @@ void
 reply_db_error(struct call *c, struct db_reply *r)
 {
 	const struct msg *m = r->reason[0] ? msg_for_reason(r->reason) : NULL;
+	const char *reason = m ? r->reason : NULL;
 	json_t *errs;
 
 	switch (r->err) {
 	case DB_OK:
 	case DB_NOT_FOUND:
-		reply_problem(c, 404, "not_found", m);
+		problem(c, 404, "not_found", m, NULL, reason);
 		break;
 	case DB_CONFLICT:
-		reply_problem(c, 409, "conflict", m);
+		problem(c, 409, "conflict", m, NULL, reason);
 		break;
 	case DB_FORBIDDEN:
-		reply_problem(c, 403, "forbidden", m);
+		problem(c, 403, "forbidden", m, NULL, reason);
 		break;
 	case DB_PRECONDITION:
-		reply_problem(c, 412, "precondition_failed", NULL);
+		problem(c, 412, "precondition_failed", NULL, NULL, NULL);
 		break;
 	case DB_INVALID:
 		if (m == NULL)
 			m = msg_for_status(422);
 		errs = json_pack("[{s:s,s:s}]", "pointer", r->extra ? r->extra : "",
 		                 "message", c->lang == LANG_EN ? m->en : m->es);
-		problem(c, 422, "validation_failed", m, errs);
+		problem(c, 422, "validation_failed", m, errs, reason);
 		json_decref(errs);
 		break;
 	case DB_RATE_LIMITED:
-		reply_problem(c, 429, "rate_limited", m);
+		problem(c, 429, "rate_limited", m, NULL, reason);
 		reply_header(c, "Retry-After", r->extra ? r->extra : "60");
 		break;
 	case DB_UNAVAILABLE:
@@ -309,7 +317,7 @@ bad_param(struct call *c, const char *name)
 	                                      "valor no válido"));
 	json_array_append_new(v.en, json_pack("{s:s,s:s}", "parameter", name, "message",
 	                                      "invalid value"));
-	problem(c, 400, "invalid_parameter", &MSG_BAD_PARAM, c->lang == LANG_EN ? v.en : v.es);
+	problem(c, 400, "invalid_parameter", &MSG_BAD_PARAM, c->lang == LANG_EN ? v.en : v.es, NULL);
 	verr_free(&v);
 	return false;
 }
@@ -381,6 +389,22 @@ body_valid(struct call *c, const struct field *fields)
 		reply_invalid(c, &v);
 	verr_free(&v);
 	return ok;
+}
+
+bool
+body_patch_valid(struct call *c, const struct field *fields)
+{
+	struct verr v;
+
+	if (!body_valid(c, fields))
+		return false;
+	if (json_object_size(c->body) > 0)
+		return true;
+	verr_init(&v);
+	verr_add(&v, "", "debe tener al menos un campo", "must have at least one member");
+	reply_invalid(c, &v);
+	verr_free(&v);
+	return false;
 }
 
 bool

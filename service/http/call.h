@@ -85,6 +85,8 @@ const char *header(const struct call *c, const char *name);
 
 /* Requires a JSON object body valid against fields; answers 400/422 otherwise. */
 bool body_valid(struct call *c, const struct field *fields);
+/* body_valid for PATCH: the object must also change something (422 when empty). */
+bool body_patch_valid(struct call *c, const struct field *fields);
 
 /* The actor's unit as decimal text (NULL, SQL's NULL, when none); buf has 24 bytes. */
 const char *actor_unit(const struct call *c, char *buf);

@@ -73,7 +73,7 @@ plan_update(struct call *c)
 	struct db_reply r;
 	char etag[80];
 
-	if (!authorize(c, ACT_PLAN_WRITE) || !body_valid(c, plan_patch_fields))
+	if (!authorize(c, ACT_PLAN_WRITE) || !body_patch_valid(c, plan_patch_fields))
 		return;
 	db_plan_update(&c->actor, c->id, c->body_text, if_match(c, etag), &r);
 	reply_db(c, 200, &r);

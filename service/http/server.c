@@ -177,6 +177,9 @@ read_body(struct call *c)
 static void
 security_headers(struct call *c)
 {
+	const char *vary;
+	char varies[160];
+
 	reply_header(c, "X-Request-Id", c->request_id);
 	reply_header(c, "X-Content-Type-Options", "nosniff");
 	reply_header(c, "X-Frame-Options", "DENY");
@@ -191,8 +194,11 @@ security_headers(struct call *c)
 		else
 			reply_header(c, "Cache-Control", "private, no-cache");
 	}
-	if (c->status == 401 || c->who.role != ROLE_PUBLIC)
-		reply_header(c, "Vary", "Authorization, Accept-Language");
+	/* Answers differ by token and language (and by Accept where a handler said so). */
+	vary = u_map_get_case(c->res->map_header, "Vary");
+	snprintf(varies, sizeof varies, "%s%sAuthorization, Accept-Language",
+	         vary ? vary : "", vary ? ", " : "");
+	reply_header(c, "Vary", varies);
 }
 
 /* CORS: only origins on the allow-list get the headers. */
@@ -214,7 +220,7 @@ cors(struct call *c)
 			reply_header(c, "Access-Control-Allow-Origin", origin);
 			reply_header(c, "Access-Control-Expose-Headers",
 			             "ETag, Location, Retry-After, X-Request-Id, WWW-Authenticate");
-			reply_header(c, "Vary", "Origin");
+			reply_header(c, "Vary", "Origin");  /* first: security_headers appends */
 			return true;
 		}
 		p = e ? e + 1 : p + l;

@@ -1,3 +1,0 @@
-/* Route lists not written yet (each moves to its resource file). */
-#include "http/router.h"
-
