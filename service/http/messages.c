@@ -2,7 +2,9 @@
  * (e.g. 'plan_not_draft'); this table turns them into sentences. */
 #include "http/messages.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 const struct msg MSG_BODY_REQUIRED = {"Se requiere un cuerpo JSON.", "A JSON body is required."};
 const struct msg MSG_BODY_NOT_JSON = {"El cuerpo no es JSON válido.", "The body is not valid JSON."};
@@ -146,4 +148,49 @@ msg_for_reason(const char *reason)
 		if (strcmp(reasons[i].reason, reason) == 0)
 			return &reasons[i].m;
 	return NULL;
+}
+
+enum lang
+msg_lang(const char *accept_language)
+{
+	const char *p = accept_language;
+	double best_es = -1, best_en = -1;
+
+	if (p == NULL)
+		return LANG_ES;
+	/* Each entry: a language range, then optional parameters, one of which may be q. */
+	while (*p) {
+		const char *end = strchr(p, ',');
+		size_t n = end ? (size_t)(end - p) : strlen(p);
+		const char *q;
+		double weight = 1.0;
+		size_t tag;
+
+		while (n && (*p == ' ' || *p == '\t')) {
+			p++;
+			n--;
+		}
+		q = memchr(p, ';', n);
+		tag = q ? (size_t)(q - p) : n;
+		while (tag && (p[tag - 1] == ' ' || p[tag - 1] == '\t'))
+			tag--;
+		for (const char *k = q; k && k < p + n; k = memchr(k + 1, ';', (size_t)(p + n - k - 1))) {
+			const char *v = k + 1;
+
+			while (*v == ' ')
+				v++;
+			if ((v[0] == 'q' || v[0] == 'Q') && v[1] == '=')
+				weight = strtod(v + 2, NULL);
+		}
+		if (tag >= 2 && (tag == 2 || p[2] == '-')) {
+			if (strncasecmp(p, "es", 2) == 0 && weight > best_es)
+				best_es = weight;
+			else if (strncasecmp(p, "en", 2) == 0 && weight > best_en)
+				best_en = weight;
+		}
+		p += n;
+		if (*p == ',')
+			p++;
+	}
+	return best_en > 0 && best_en > best_es ? LANG_EN : LANG_ES;
 }

@@ -45,7 +45,7 @@ request_id_ok(const char *s)
 static void
 begin(struct call *c, const struct _u_request *req, struct _u_response *res)
 {
-	const char *rid, *lang;
+	const char *rid;
 	unsigned char rnd[16];
 
 	memset(c, 0, sizeof *c);
@@ -60,16 +60,7 @@ begin(struct call *c, const struct _u_request *req, struct _u_response *res)
 		randombytes_buf(rnd, sizeof rnd);
 		sodium_bin2hex(c->request_id, sizeof c->request_id, rnd, sizeof rnd);
 	}
-	/* Spanish unless the client prefers English: the first language named decides. */
-	lang = header(c, "Accept-Language");
-	if (lang) {
-		while (*lang == ' ')
-			lang++;
-		if ((lang[0] == 'e' || lang[0] == 'E') && (lang[1] == 'n' || lang[1] == 'N') &&
-		    (lang[2] == '\0' || lang[2] == '-' || lang[2] == ',' || lang[2] == ';' ||
-		     lang[2] == ' '))
-			c->lang = LANG_EN;
-	}
+	c->lang = msg_lang(header(c, "Accept-Language"));
 }
 
 /* A present but unusable Authorization header is an invalid token, not an anonymous call. */

@@ -12,6 +12,7 @@
 #include "core/document.h"
 #include "core/jsontext.h"
 #include "core/validate.h"
+#include "http/messages.h"
 
 static void
 json_strings_escape_quotes_controls_and_keep_utf8(void **state)
@@ -229,6 +230,20 @@ compacting_drops_space_outside_strings_only(void **state)
 	assert_int_equal(n, strlen(s));
 }
 
+static void
+language_follows_the_clients_preference(void **state)
+{
+	assert_int_equal(msg_lang(NULL), LANG_ES);
+	assert_int_equal(msg_lang("en"), LANG_EN);
+	assert_int_equal(msg_lang("en-US,en;q=0.9"), LANG_EN);
+	assert_int_equal(msg_lang("es-EC, en;q=0.8"), LANG_ES);
+	assert_int_equal(msg_lang("es;q=0.5, en;q=0.9"), LANG_EN);
+	assert_int_equal(msg_lang("fr, en;q=0.1"), LANG_EN);
+	assert_int_equal(msg_lang("fr, de"), LANG_ES);
+	assert_int_equal(msg_lang("en;q=0"), LANG_ES);
+	assert_int_equal(msg_lang("eng"), LANG_ES);
+}
+
 int
 main(void)
 {
@@ -246,6 +261,7 @@ main(void)
 		cmocka_unit_test(document_accepts_a_complete_plan),
 		cmocka_unit_test(document_reports_each_bad_element_deep_in_the_tree),
 		cmocka_unit_test(compacting_drops_space_outside_strings_only),
+		cmocka_unit_test(language_follows_the_clients_preference),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
