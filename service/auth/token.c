@@ -71,11 +71,13 @@ lib_alg(void)
 static bool
 numeric_date(json_t *v, json_int_t *out)
 {
-	if (json_is_integer(v)) {
+	/* Bounded to years 1970–9999, so the leeway arithmetic below cannot overflow. */
+	if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+	    json_integer_value(v) <= 253402300799) {
 		*out = json_integer_value(v);
 		return true;
 	}
-	if (json_is_real(v) && json_real_value(v) > 0 && json_real_value(v) < 1e13) {
+	if (json_is_real(v) && json_real_value(v) >= 0 && json_real_value(v) <= 253402300799.0) {
 		*out = (json_int_t)json_real_value(v);
 		return true;
 	}

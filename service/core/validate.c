@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+static bool utf8_scan(const char *s, size_t n, bool text_only);
+
 void
 verr_init(struct verr *v)
 {
@@ -14,6 +16,10 @@ verr_init(struct verr *v)
 void
 verr_add(struct verr *v, const char *pointer, const char *es, const char *en)
 {
+	/* A pointer is built from client text: if it is not valid UTF-8 the error must still
+	 * be reported (an error dropped here would let a bad document through). */
+	if (!utf8_scan(pointer, strlen(pointer), false))
+		pointer = "";
 	json_array_append_new(v->es, json_pack("{s:s,s:s}", "pointer", pointer, "message", es));
 	json_array_append_new(v->en, json_pack("{s:s,s:s}", "pointer", pointer, "message", en));
 }
@@ -36,16 +42,39 @@ void
 json_pointer_join(char *out, size_t n, const char *prefix, const char *name)
 {
 	size_t k = (size_t)snprintf(out, n, "%s/", prefix);
+	const unsigned char *p = (const unsigned char *)name;
 
-	for (; *name && k + 3 < n; name++) {
-		if (*name == '~' || *name == '/') {
-			out[k++] = '~';
-			out[k++] = *name == '~' ? '0' : '1';
-		} else {
-			out[k++] = *name;
-		}
+	if (k >= n) {
+		/* never end inside a UTF-8 character of the prefix */
+		k = n - 1;
+		while (k > 0 && ((unsigned char)out[k - 1] & 0xC0) == 0x80)
+			k--;
+		if (k > 0 && ((unsigned char)out[k - 1] & 0x80))
+			k--;
+		out[k] = '\0';
+		return;
 	}
-	out[k < n ? k : n - 1] = '\0';
+	while (*p) {
+		size_t len = 1;
+
+		if (*p == '~' || *p == '/') {
+			if (k + 2 >= n)
+				break;
+			out[k++] = '~';
+			out[k++] = *p == '~' ? '0' : '1';
+			p++;
+			continue;
+		}
+		/* Copy whole UTF-8 characters only: a pointer cut mid-character is not text. */
+		while (p[len] && (p[len] & 0xC0) == 0x80)
+			len++;
+		if (k + len >= n)
+			break;
+		memcpy(out + k, p, len);
+		k += len;
+		p += len;
+	}
+	out[k] = '\0';
 }
 
 static bool
@@ -71,8 +100,10 @@ utf8_trimmed_len(const char *s)
 	return n;
 }
 
-bool
-utf8_text_ok(const char *s, size_t n)
+/* Valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF); with
+ * text_only, also none of the control characters but tab, CR and LF. */
+static bool
+utf8_scan(const char *s, size_t n, bool text_only)
 {
 	const unsigned char *p = (const unsigned char *)s, *end = p + n;
 
@@ -82,7 +113,8 @@ utf8_text_ok(const char *s, size_t n)
 		int len;
 
 		if (c < 0x80) {
-			if ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F)
+			if (text_only &&
+			    ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F))
 				return false;
 			p++;
 			continue;
@@ -112,6 +144,12 @@ utf8_text_ok(const char *s, size_t n)
 		p += len;
 	}
 	return true;
+}
+
+bool
+utf8_text_ok(const char *s, size_t n)
+{
+	return utf8_scan(s, n, true);
 }
 
 static bool
