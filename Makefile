@@ -22,7 +22,7 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)-asan/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
 
-.PHONY: all run test test-unit test-integration test-asan check-asan test-faults deps clean \
+.PHONY: all run test test-unit test-integration test-asan check-asan test-faults test-contract lint valgrind deps clean \
         lint-openapi test-container fuzz
 all: $(B)/rendicion
 
@@ -76,11 +76,15 @@ test-integration: $(B)/rendicion
 test-asan check-asan: $(B)-asan/rendicion
 	SANITIZED=1 tests/integration/run.sh $(B)-asan/rendicion
 
+# The integration suite on the release build, every exchange validated against the spec.
+test-contract: $(B)/rendicion
+	tests/contract/run.sh $(B)/rendicion
+
 # The database is stopped and restarted under the service: its own PostgreSQL and run.
 test-faults: $(B)-asan/rendicion
 	SANITIZED=1 TEST_FILES=tests/faults/ tests/integration/run.sh $(B)-asan/rendicion
 
-test: deps test-unit test-integration test-asan test-faults
+test: deps test-unit test-contract test-asan test-faults
 
 lint-openapi:
 	openapi/lint.sh
@@ -89,6 +93,14 @@ lint-openapi:
 # serves the seed plan from it against a private PostgreSQL.
 test-container:
 	docker/test
+
+# cppcheck and clang-tidy over service/, failing on any finding.
+lint:
+	scripts/lint.sh
+
+# A short scenario of every command and resource under valgrind memcheck.
+valgrind: $(B)/rendicion
+	scripts/valgrind.sh $(B)/rendicion
 
 # libFuzzer targets under ASan/UBSan (FUZZ_SECONDS each, default 60).
 fuzz:

@@ -8,7 +8,7 @@
 #include <string.h>
 
 #define OPS 2
-#define MEM (19u * 1024 * 1024)
+#define MEM ((size_t)19 * 1024 * 1024)
 #define MAX_AT_ONCE 4
 
 static char dummy[crypto_pwhash_STRBYTES];

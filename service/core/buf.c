@@ -56,7 +56,7 @@ void
 buf_printf(struct buf *b, const char *fmt, ...)
 {
 	va_list ap;
-	int n;
+	int n, m;
 
 	va_start(ap, fmt);
 	n = vsnprintf(NULL, 0, fmt, ap);
@@ -64,8 +64,13 @@ buf_printf(struct buf *b, const char *fmt, ...)
 	if (n < 0 || !grow(b, (size_t)n))
 		return;
 	va_start(ap, fmt);
-	vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
+	m = vsnprintf(b->data + b->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
+	if (m != n) {
+		/* Same arguments, other result (an encoding or memory error): add nothing. */
+		b->data[b->len] = '\0';
+		return;
+	}
 	b->len += (size_t)n;
 }
 
@@ -78,8 +83,6 @@ buf_json_str(struct buf *b, const char *s)
 
 	buf_putc(b, '"');
 	for (; *p; p++) {
-		char esc[7];
-
 		if (*p >= 0x20 && *p != '"' && *p != '\\')
 			continue;
 		buf_add(b, (const char *)run, (size_t)(p - run));
@@ -90,11 +93,11 @@ buf_json_str(struct buf *b, const char *s)
 		case '\n': buf_add(b, "\\n", 2); break;
 		case '\r': buf_add(b, "\\r", 2); break;
 		case '\t': buf_add(b, "\\t", 2); break;
-		default:
-			memcpy(esc, "\\u00", 4);
-			esc[4] = hex[*p >> 4];
-			esc[5] = hex[*p & 15];
-			buf_add(b, esc, 6);
+		default: {
+			const char esc[6] = {'\\', 'u', '0', '0', hex[*p >> 4], hex[*p & 15]};
+
+			buf_add(b, esc, sizeof esc);
+		}
 		}
 	}
 	buf_add(b, (const char *)run, (size_t)(p - run));

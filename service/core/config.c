@@ -58,16 +58,16 @@ read_file(const char *var, const char *path, unsigned char **data, size_t *len)
 		return fail(var, "names a file that cannot be read");
 	if (fseek(f, 0, SEEK_END) != 0 || (n = ftell(f)) <= 0 || n > 65536 ||
 	    fseek(f, 0, SEEK_SET) != 0) {
-		fclose(f);
+		(void)fclose(f);
 		return fail(var, "names a file that is empty or too large for a key");
 	}
 	p = malloc((size_t)n + 1);
 	if (p == NULL || fread(p, 1, (size_t)n, f) != (size_t)n) {
 		free(p);
-		fclose(f);
+		(void)fclose(f);
 		return fail(var, "names a file that cannot be read");
 	}
-	fclose(f);
+	(void)fclose(f);   /* read only: nothing is lost if closing fails */
 	p[n] = '\0';
 	*data = p;
 	*len = (size_t)n;
@@ -145,7 +145,7 @@ config_load(int needs)
 	cfg.port = (int)n;
 	cfg.jwt_issuer = env_or("JWT_ISSUER", "rendicion");
 	cfg.jwt_audience = env_or("JWT_AUDIENCE", "rendicion-api");
-	if (!env_long("TOKEN_TTL_SECONDS", 3600, 60, 31 * 86400, &cfg.token_ttl))
+	if (!env_long("TOKEN_TTL_SECONDS", 3600, 60, 31L * 86400, &cfg.token_ttl))
 		return false;
 	if ((needs & (NEED_JWT | NEED_SIGNING)) && !load_jwt(needs))
 		return false;

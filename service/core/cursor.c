@@ -46,7 +46,7 @@ cursor_decode(const char *s, int64_t *key)
 	if (n == 0 || n > CURSOR_MAX - 1 || n % 4 == 1)
 		return false;
 	for (size_t i = 0; i < n; i++) {
-		const char *p = memchr(b64, s[i], 64);
+		const char *p = memchr(b64, s[i], sizeof b64 - 1);
 
 		if (p == NULL || s[i] == '\0')
 			return false;
@@ -60,7 +60,8 @@ cursor_decode(const char *s, int64_t *key)
 		}
 	}
 	raw[o] = '\0';
-	if (strncmp(raw, "v1:", 3) != 0 || raw[3] < '0' || raw[3] > '9')
+	/* "v1:" and at least one digit: four bytes decoded. */
+	if (o < 4 || strncmp(raw, "v1:", 3) != 0 || raw[3] < '0' || raw[3] > '9')
 		return false;
 	errno = 0;
 	k = strtoll(raw + 3, &end, 10);

@@ -27,7 +27,7 @@ emit(struct buf *b)
 {
 	buf_puts(b, "}\n");
 	if (!b->oom)
-		fwrite(b->data, 1, b->len, stderr);
+		(void)fwrite(b->data, 1, b->len, stderr);   /* nowhere left to report a failure */
 	buf_free(b);
 }
 
@@ -50,7 +50,8 @@ log_msg(enum log_level lvl, const char *fmt, ...)
 	if (lvl < cfg.log_level)
 		return;
 	va_start(ap, fmt);
-	vsnprintf(tmp, sizeof tmp, fmt, ap);
+	if (vsnprintf(tmp, sizeof tmp, fmt, ap) < 0)   /* truncation is fine; failure is not */
+		tmp[0] = '\0';
 	va_end(ap);
 	start(&b, lvl);
 	buf_puts(&b, ",\"msg\":");

@@ -37,6 +37,7 @@ static const char *const conn_keys[] = {
 	"keepalives_count", "tcp_user_timeout", "application_name", "options", NULL};
 static const char *conn_vals[] = {
 	NULL, "3", "1", "30", "10", "3", "10000", "rendicion",
+	/* One "options" string over two lines. NOLINTNEXTLINE(bugprone-suspicious-missing-comma) */
 	"-c statement_timeout=5000 -c idle_in_transaction_session_timeout=10000 "
 	"-c lock_timeout=2000 -c TimeZone=UTC -c client_min_messages=warning", NULL};
 
@@ -56,7 +57,8 @@ db_pool_init(const char *url, int size)
 	pool.url = strdup(url);
 	pool.size = size;
 	pool.conns = calloc((size_t)size, sizeof *pool.conns);
-	pool.free = calloc((size_t)size, sizeof *pool.free);
+	/* An array of pointers to connections: sizeof a pointer is meant. */
+	pool.free = calloc((size_t)size, sizeof *pool.free); /* NOLINT(bugprone-sizeof-expression) */
 	if (pool.url == NULL || pool.conns == NULL || pool.free == NULL)
 		return false;
 	for (int i = 0; i < size; i++)

@@ -22,7 +22,7 @@
 
 #define BUCKETS 1024
 #define MAX_ENTRIES 2048
-#define MAX_BYTES (16u * 1024 * 1024)
+#define MAX_BYTES ((size_t)16 * 1024 * 1024)
 #define MAX_KEY 1024
 
 struct entry {
@@ -254,7 +254,8 @@ listen_loop(void *unused)
 		if (pg == NULL) {
 			pg = listen_connect();
 			if (pg == NULL) {
-				sleep(1);
+				/* nanosleep, not sleep: glibc's sleep is MT-Unsafe (SIGCHLD). */
+				nanosleep(&(struct timespec){.tv_sec = 1}, NULL);
 				continue;
 			}
 			/* Changes may have been missed while disconnected. */

@@ -305,20 +305,16 @@ query(const struct call *c, const char *name)
 	return u_map_get(c->req->map_url, name);
 }
 
+/* 400 naming the parameter in the detail (errors[] points into bodies, not queries). */
 static bool
 bad_param(struct call *c, const char *name)
 {
-	struct verr v;
-	char ptr[96];
+	char es[160], en[160];
+	struct msg m = {es, en};
 
-	verr_init(&v);
-	snprintf(ptr, sizeof ptr, "%s", name);
-	json_array_append_new(v.es, json_pack("{s:s,s:s}", "parameter", name, "message",
-	                                      "valor no válido"));
-	json_array_append_new(v.en, json_pack("{s:s,s:s}", "parameter", name, "message",
-	                                      "invalid value"));
-	problem(c, 400, "invalid_parameter", &MSG_BAD_PARAM, c->lang == LANG_EN ? v.en : v.es, NULL);
-	verr_free(&v);
+	snprintf(es, sizeof es, "El parámetro '%s' de la consulta no es válido.", name);
+	snprintf(en, sizeof en, "The query parameter '%s' is invalid.", name);
+	problem(c, 400, "invalid_parameter", &m, NULL, NULL);
 	return false;
 }
 

@@ -30,8 +30,12 @@ compliance_get(struct call *c)
 		memcpy(as_of, q, sizeof as_of);
 	} else {
 		now = time(NULL);
-		gmtime_r(&now, &tm);
-		strftime(as_of, sizeof as_of, "%Y-%m-%d", &tm);
+		if (gmtime_r(&now, &tm) == NULL ||
+		    strftime(as_of, sizeof as_of, "%Y-%m-%d", &tm) == 0) {
+			/* Only a clock beyond the year 9999 gets here. */
+			reply_problem(c, 500, "internal_error", NULL);
+			return;
+		}
 	}
 	db_compliance(&c->actor, c->id, as_of, &rep, &r);
 	if (r.err != DB_OK) {

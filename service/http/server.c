@@ -256,6 +256,13 @@ on_request(const struct _u_request *req, struct _u_response *res, void *unused)
 	c.route = r;
 	if (!authenticate(&c) || !read_body(&c) || cache_answer(&c))
 		goto out;
+	/* API.md: "A role value outside the three gets 403", whatever the operation (but
+	 * logging in or registering, which take no token at all). */
+	if (c.who.role == ROLE_OTHER && strncmp(r->pattern, "/api/v1/", 8) == 0 &&
+	    strncmp(r->pattern, "/api/v1/auth/", 13) != 0) {
+		reply_problem(&c, 403, "forbidden", &MSG_ROLE);
+		goto out;
+	}
 	r->handler(&c);
 	if (c.status == 0) {
 		log_msg(LOG_ERROR, "handler for %s %s gave no answer", r->method, r->pattern);
@@ -300,7 +307,7 @@ server_run(void)
 	sigaddset(&sigs, SIGINT);
 	sigaddset(&sigs, SIGTERM);
 	pthread_sigmask(SIG_BLOCK, &sigs, NULL);
-	signal(SIGPIPE, SIG_IGN);
+	(void)signal(SIGPIPE, SIG_IGN);   /* fails only for an invalid signal number */
 
 	router_init();
 	json_object_seed(0);

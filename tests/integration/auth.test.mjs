@@ -185,9 +185,10 @@ describe('HS256 tokens (the shared instance)', () => {
     assert.equal((await api('GET', '/api/v1/me', { token })).status, 403);
   });
 
-  test('an unknown role still reads what the public reads', async () => {
+  test('an unknown role gets 403 even on what the public may read', async () => {
     const res = await api('GET', '/api/v1/plans', { token: makeToken(claims({ role: 'superadmin' })) });
-    assert.equal(res.status, 200);
+    assert.equal(res.status, 403);
+    assert.equal(res.json.code, 'forbidden');
   });
 
   test('no token where a role is needed gives 401 with a bare Bearer challenge', async () => {

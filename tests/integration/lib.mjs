@@ -3,7 +3,7 @@
 // JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE, BINARY.
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 
 export const BASE = (process.env.BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
@@ -14,6 +14,52 @@ export const SEED_PATH = new URL('../../seed/plan-de-trabajo-2024-valle-de-los-c
 function hasHeader(headers, name) {
   const n = name.toLowerCase();
   return Object.keys(headers).some((k) => k.toLowerCase() === n);
+}
+
+const CONTRACT_LOG = process.env.CONTRACT_LOG;
+
+function bodyText(payload) {
+  if (payload === undefined || payload === null) return null;
+  try {
+    return Buffer.from(payload).toString('utf8');
+  } catch {
+    return String(payload);
+  }
+}
+
+/**
+ * With CONTRACT_LOG set (tests/contract/run.sh), appends the exchange as one JSON line
+ * to that file for tests/contract/check.mjs to validate against the spec. Request
+ * headers are kept lower-cased; the token itself is not written,
+ * only that one was sent, and its role claim.
+ */
+function record(method, path, reqHeaders, payload, status, resHeaders, text, via) {
+  if (!CONTRACT_LOG) return;
+  const request = {};
+  for (const [k, v] of Object.entries(reqHeaders)) {
+    const n = k.toLowerCase();
+    request[n] = n === 'authorization' ? String(v).replace(/^(\S+\s+).*$/s, '$1…') : String(v);
+  }
+  let tokenRole = null;
+  const auth = Object.entries(reqHeaders).find(([k]) => k.toLowerCase() === 'authorization')?.[1];
+  try {
+    tokenRole = JSON.parse(Buffer.from(String(auth).split(' ')[1].split('.')[1], 'base64url')).role ?? null;
+  } catch {
+    tokenRole = null;
+  }
+  const line = {
+    file: process.argv[1] ?? null,
+    via,
+    method: String(method).toUpperCase(),
+    path,
+    request_headers: request,
+    token_role: tokenRole,
+    request_body: bodyText(payload),
+    status,
+    headers: resHeaders,
+    body: text,
+  };
+  appendFileSync(CONTRACT_LOG, `${JSON.stringify(line)}\n`);
 }
 
 /**
@@ -37,6 +83,7 @@ export async function api(method, path, { token, body, headers = {}, raw } = {})
   if (token !== undefined && token !== null) h.authorization = `Bearer ${token}`;
   const res = await fetch(BASE + path, { method, headers: h, body: payload, redirect: 'manual' });
   const text = await res.text();
+  record(method, path, h, payload, res.status, Object.fromEntries(res.headers), text, 'api');
   let json = null;
   if (text.length > 0) {
     try {
@@ -46,6 +93,34 @@ export async function api(method, path, { token, body, headers = {}, raw } = {})
     }
   }
   return { status: res.status, headers: res.headers, json, text };
+}
+
+/** record() for rawHttp: the request's line and headers parsed back, a chunked body joined. */
+function recordRaw(request, status, headers, latin1Body) {
+  const req = Buffer.from(request).toString('latin1');
+  const end = req.indexOf('\r\n\r\n');
+  const [line = '', ...lines] = (end >= 0 ? req.slice(0, end) : req).split('\r\n');
+  const [method = '', path = ''] = line.split(' ');
+  const reqHeaders = {};
+  for (const l of lines) {
+    const i = l.indexOf(':');
+    if (i > 0) reqHeaders[l.slice(0, i).trim()] = l.slice(i + 1).trim();
+  }
+  let body = Buffer.from(latin1Body, 'latin1');
+  if (/chunked/i.test(headers['transfer-encoding'] ?? '')) {
+    const parts = [];
+    let at = 0;
+    for (;;) {
+      const eol = body.indexOf('\r\n', at);
+      const size = eol < 0 ? 0 : parseInt(body.subarray(at, eol).toString('latin1'), 16);
+      if (!(size > 0)) break;
+      parts.push(body.subarray(eol + 2, eol + 2 + size));
+      at = eol + 2 + size + 2;
+    }
+    body = Buffer.concat(parts);
+  }
+  const payload = end >= 0 && end + 4 < req.length ? Buffer.from(req.slice(end + 4), 'latin1') : undefined;
+  record(method, path, reqHeaders, payload, status, headers, body.toString('utf8'), 'rawHttp');
 }
 
 /**
@@ -80,7 +155,10 @@ export function rawHttp(request, { timeoutMs = 5000 } = {}) {
         const i = line.indexOf(':');
         if (i > 0) headers[line.slice(0, i).trim().toLowerCase()] = line.slice(i + 1).trim();
       }
-      resolve({ status: m ? Number(m[1]) : 0, headers, text: end >= 0 ? all.slice(end + 4) : '' });
+      const status = m ? Number(m[1]) : 0;
+      const text = end >= 0 ? all.slice(end + 4) : '';
+      if (CONTRACT_LOG) recordRaw(request, status, headers, text);
+      resolve({ status, headers, text });
     });
   });
 }

@@ -24,7 +24,8 @@ const ROLES = Object.keys(TOKENS);
 
 // Who may call each endpoint (API.md's table). Bodies are chosen so that an allowed call
 // changes nothing (a missing resource or an invalid body).
-const ALL = ['none', 'ciudadanos', 'directores', 'administradora', 'unknown role'];
+const EVERYONE = ['none', 'ciudadanos', 'directores', 'administradora']; // not an unknown role
+const ALL = [...EVERYONE, 'unknown role']; // the login endpoints take no token at all
 const KNOWN = ['ciudadanos', 'directores', 'administradora'];
 const ADMIN = ['administradora'];
 const STAFF = ['directores', 'administradora'];
@@ -61,9 +62,10 @@ const MATRIX = [
   // Directors too; whether their unit is responsible is a relation, tested below.
   ['POST', `/api/v1/activities/${X}/updates`, STAFF, { progress: 10, note: 'Avance' }],
   ['GET', '/api/v1/audit', ADMIN],
-  // Public reads stay open to every role.
-  ['GET', '/api/v1/plans', ALL],
-  ['GET', '/api/v1/units', ALL],
+  // Public reads are open to the public and the three roles; a token with any other
+  // role is refused (API.md: "A role value outside the three gets 403").
+  ['GET', '/api/v1/plans', EVERYONE],
+  ['GET', '/api/v1/units', EVERYONE],
 ];
 
 async function call(method, path, role, body) {
@@ -196,7 +198,9 @@ describe('drafts are invisible (404) to the public and citizens', () => {
   });
 
   for (const role of ROLES) {
-    const want = role === 'directores' || role === 'administradora' ? 200 : 404;
+    // An unknown role is refused before visibility is even considered.
+    const want = role === 'directores' || role === 'administradora' ? 200
+      : role === 'unknown role' ? 403 : 404;
     test(`${role}: every read of a draft plan gives ${want}`, async () => {
       const got = [];
       for (const p of paths) got.push(`${p} ${(await call('GET', p, role)).status}`);
