@@ -4,6 +4,13 @@
 
 DB_STMT(progress_list, "SELECT items::text, next_after::text FROM "
                        "api_progress_list($1::boolean, $2::bigint, $3::bigint, $4::int)");
+DB_STMT(progress_get,
+	"SELECT b::text, md5(b::text) FROM ("
+	" SELECT progress_update_json(u) AS b FROM progress_updates u"
+	" JOIN activities t ON t.id = u.activity_id JOIN axes a ON a.id = t.axis_id"
+	" JOIN plans p ON p.id = a.plan_id"
+	" WHERE u.id = $2::bigint AND u.activity_id = $1::bigint"
+	"   AND ($3::boolean OR p.status <> 'draft')) s");
 DB_STMT(progress_create, "SELECT b::text, md5(b::text) FROM "
                          "api_progress_create($1, $2, $3::bigint, $4::bigint, $5::jsonb) b");
 
@@ -16,6 +23,17 @@ db_progress_list(const struct actor *a, int64_t activity_id, int64_t after, int6
 	                   db_int(s_limit, limit)};
 
 	db_call(&progress_list, 4, v, r);
+}
+
+void
+db_progress_get(const struct actor *a, int64_t activity_id, int64_t update_id,
+                struct db_reply *r)
+{
+	char s_id[24], s_update[24];
+	const char *v[] = {db_int(s_id, activity_id), db_int(s_update, update_id),
+	                   db_bool(a->staff)};
+
+	db_call(&progress_get, 3, v, r);
 }
 
 void

@@ -6,6 +6,7 @@
 
 DB_STMT(user_list, "SELECT items::text, next_after::text FROM "
                    "api_user_list($1::bigint, $2::int)");
+DB_STMT(user_get, "SELECT b::text, md5(b::text) FROM users u, user_json(u) b WHERE u.id = $1::bigint");
 DB_STMT(user_create, WITH_ETAG("api_user_create($1, $2, $3, $4, $5, $6::bigint, $7)"));
 DB_STMT(user_register, WITH_ETAG("api_user_register($1, $2, $3)"));
 DB_STMT(user_update, WITH_ETAG("api_user_update($1, $2, $3::bigint, $4::jsonb, $5, $6)"));
@@ -19,6 +20,15 @@ db_user_list(int64_t after, int64_t limit, struct db_reply *r)
 	const char *v[] = {db_int(s_after, after), db_int(s_limit, limit)};
 
 	db_call(&user_list, 2, v, r);
+}
+
+void
+db_user_get(int64_t id, struct db_reply *r)
+{
+	char s_id[24];
+	const char *v[] = {db_int(s_id, id)};
+
+	db_call(&user_get, 1, v, r);
 }
 
 void

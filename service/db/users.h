@@ -10,6 +10,8 @@
 
 /* Page of accounts after id `after`; body = items, etag = next key. */
 void db_user_list(int64_t after, int64_t limit, struct db_reply *r);
+/* One account (never its hash). */
+void db_user_get(int64_t id, struct db_reply *r);
 /* Creates an account; unit_id is decimal text or NULL; hash is the Argon2id string. */
 void db_user_create(const struct actor *a, const char *email, const char *name,
                     const char *role, const char *unit_id, const char *hash,

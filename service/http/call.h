@@ -34,6 +34,7 @@ struct call {
 	struct claims who;         /* ROLE_PUBLIC without a token */
 	struct actor actor;        /* who, as the database layer takes it */
 	int64_t id;                /* the {id} of the path, 0 if none */
+	int64_t sub_id;            /* a second id of the path (":sub"), 0 if none */
 	json_t *body;              /* the parsed JSON body, owned; NULL without one */
 	const char *body_text;     /* the raw body (NUL-terminated), NULL without one */
 	size_t body_len;

@@ -28,6 +28,16 @@ progress_list(struct call *c)
 	reply_db_list(c, &r);
 }
 
+/* GET /api/v1/activities/{id}/updates/{update_id}: one report, where 201 points to. */
+static void
+progress_get(struct call *c)
+{
+	struct db_reply r;
+
+	db_progress_get(&c->actor, c->id, c->sub_id, &r);
+	reply_db(c, 200, &r);
+}
+
 /* POST /api/v1/activities/{id}/updates: the administradora, or a director of one of the
  * activity's units (checked with the data), reports progress on an approved plan. */
 static void
@@ -46,5 +56,6 @@ progress_create(struct call *c)
 const struct route progress_routes[] = {
 	{"GET", "/api/v1/activities/:id/updates", progress_list},
 	{"POST", "/api/v1/activities/:id/updates", progress_create},
+	{"GET", "/api/v1/activities/:id/updates/:sub", progress_get},
 	ROUTES_END,
 };

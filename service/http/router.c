@@ -26,16 +26,20 @@ router_init(void)
 			table[nroutes++] = r;
 }
 
-/* Compares one pattern with a path; ids are taken from ":id" segments. */
+/* Compares one pattern with a path; ids are taken from the ":id" and ":sub" segments
+ * (ids[0] and ids[1]). */
 static bool
-path_matches(const char *pat, const char *path, int64_t *id, bool *bad_id)
+path_matches(const char *pat, const char *path, int64_t ids[2], bool *bad_id)
 {
 	while (*pat && *path) {
 		const char *pe = strchr(pat + 1, '/'), *se = strchr(path + 1, '/');
 		size_t pl = pe ? (size_t)(pe - pat) : strlen(pat);
 		size_t sl = se ? (size_t)(se - path) : strlen(path);
 
-		if (strncmp(pat, "/:id", 4) == 0 && pl == 4) {
+		bool is_id = pl == 4 && strncmp(pat, "/:id", 4) == 0;
+		bool is_sub = pl == 5 && strncmp(pat, "/:sub", 5) == 0;
+
+		if (is_id || is_sub) {
 			char digits[24];
 			char *end;
 			long long v;
@@ -52,7 +56,7 @@ path_matches(const char *pat, const char *path, int64_t *id, bool *bad_id)
 				if (errno || *end || v <= 0 || v > 9007199254740991LL)
 					*bad_id = true;
 				else
-					*id = v;
+					ids[is_sub] = v;
 			}
 		} else if (pl != sl || strncmp(pat, path, pl) != 0) {
 			return false;
@@ -67,7 +71,7 @@ path_matches(const char *pat, const char *path, int64_t *id, bool *bad_id)
 }
 
 enum match
-router_match(const char *method, const char *path, const struct route **r, int64_t *id,
+router_match(const char *method, const char *path, const struct route **r, int64_t ids[2],
              char *allow)
 {
 	bool path_seen = false, bad_id = false;
@@ -75,10 +79,10 @@ router_match(const char *method, const char *path, const struct route **r, int64
 
 	allow[0] = '\0';
 	for (int i = 0; i < nroutes; i++) {
-		int64_t v = 0;
+		int64_t v[2] = {0, 0};
 		bool bad = false;
 
-		if (!path_matches(table[i]->pattern, path, &v, &bad))
+		if (!path_matches(table[i]->pattern, path, v, &bad))
 			continue;
 		if (bad) {
 			bad_id = true;
@@ -87,7 +91,8 @@ router_match(const char *method, const char *path, const struct route **r, int64
 		path_seen = true;
 		if (strcmp(table[i]->method, method) == 0) {
 			*r = table[i];
-			*id = v;
+			ids[0] = v[0];
+			ids[1] = v[1];
 			return MATCH_OK;
 		}
 		if (alen + strlen(table[i]->method) + 3 < 64 && !strstr(allow, table[i]->method)) {

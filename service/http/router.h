@@ -6,7 +6,7 @@
 
 struct route {
 	const char *method;
-	const char *pattern;          /* literal segments and ":id" (a positive integer) */
+	const char *pattern;          /* literal segments, ":id" and ":sub" (positive integers) */
 	void (*handler)(struct call *c);
 };
 
@@ -21,10 +21,11 @@ enum match { MATCH_OK, MATCH_NO_PATH, MATCH_NO_METHOD, MATCH_BAD_ID };
 
 /* Builds the table; call once at start. */
 void router_init(void);
-/* Finds the route for method and path; on MATCH_OK sets *r and *id; on MATCH_NO_METHOD
+/* Finds the route for method and path; on MATCH_OK sets *r and ids (":id", ":sub");
+ * on MATCH_NO_METHOD
  * writes the allowed methods ("GET, POST") into allow (64 bytes). */
 enum match router_match(const char *method, const char *path, const struct route **r,
-                        int64_t *id, char *allow);
+                        int64_t ids[2], char *allow);
 /* Number of routes and the index of one, for metrics labels. */
 int router_count(void);
 int router_index(const struct route *r);

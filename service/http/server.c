@@ -226,14 +226,17 @@ on_request(const struct _u_request *req, struct _u_response *res, void *unused)
 	const struct route *r = NULL;
 	struct timespec t1;
 	char allow[64];
+	int64_t ids[2] = {0, 0};
 	double secs;
 	bool cors_ok;
 
 	atomic_fetch_add(&in_flight, 1);
 	begin(&c, req, res);
 	cors_ok = cors(&c);
-	switch (router_match(c.method, req->url_path ? req->url_path : "/", &r, &c.id, allow)) {
+	switch (router_match(c.method, req->url_path ? req->url_path : "/", &r, ids, allow)) {
 	case MATCH_OK:
+		c.id = ids[0];
+		c.sub_id = ids[1];
 		break;
 	case MATCH_NO_METHOD:
 		if (strcmp(c.method, "OPTIONS") == 0 && cors_ok) {

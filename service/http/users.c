@@ -95,6 +95,18 @@ user_create(struct call *c)
 	reply_created(c, "/api/v1/users", &r);
 }
 
+/* GET /api/v1/users/{id}: one account (where 201 points to; the ETag for If-Match). */
+static void
+user_get(struct call *c)
+{
+	struct db_reply r;
+
+	if (!authorize(c, ACT_USER_ADMIN))
+		return;
+	db_user_get(c->id, &r);
+	reply_db(c, 200, &r);
+}
+
 /* PATCH /api/v1/users/{id} {name?, role?, unit_id?, disabled?, password?}. */
 static void
 user_update(struct call *c)
@@ -129,6 +141,7 @@ user_update(struct call *c)
 const struct route user_routes[] = {
 	{"GET", "/api/v1/users", user_list},
 	{"POST", "/api/v1/users", user_create},
+	{"GET", "/api/v1/users/:id", user_get},
 	{"PATCH", "/api/v1/users/:id", user_update},
 	ROUTES_END,
 };

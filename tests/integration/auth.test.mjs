@@ -536,6 +536,19 @@ test('the administradora creates a director with an existing unit; the token car
   assert.equal(p.sub, `user:${res.json.id}`);
 });
 
+test('the Location of a new account reads it back (admin only), never with a hash', async () => {
+  const email = `leer.${uniq()}@example.org`;
+  const res = await createUser({ email, password: 'citizen password', name: 'Lectura', role: 'ciudadanos' });
+  assert.equal(res.status, 201, res.text);
+  const got = await api('GET', res.headers.get('location'), { token: admin });
+  assert.equal(got.status, 200);
+  assert.deepEqual(got.json, res.json);
+  assert.equal(got.headers.get('etag'), res.headers.get('etag'));
+  assert.ok(!/hash|password/i.test(got.text));
+  assert.equal((await api('GET', res.headers.get('location'), { token: tokenFor('directores', { unit_id: 1 }) })).status, 403);
+  assert.equal((await api('GET', '/api/v1/users/999999999', { token: admin })).status, 404);
+});
+
 test('a director without unit_id gets 422 at /unit_id', async () => {
   const res = await createUser({ email: `d.${uniq()}@example.org`, password: 'director password', name: 'D', role: 'directores' });
   assert.equal(res.status, 422);

@@ -62,6 +62,7 @@ const MATRIX = [
   // Directors too; whether their unit is responsible is a relation, tested below.
   ['POST', `/api/v1/activities/${X}/updates`, STAFF, { progress: 10, note: 'Avance' }],
   ['GET', '/api/v1/audit', ADMIN],
+  ['GET', `/api/v1/users/${X}`, ADMIN],
   // Public reads are open to the public and the three roles; a token with any other
   // role is refused (API.md: "A role value outside the three gets 403").
   ['GET', '/api/v1/plans', EVERYONE],

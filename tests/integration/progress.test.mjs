@@ -75,6 +75,19 @@ test('a director of the unit reports progress: 201, Location and the update', as
   assert.match(res.json.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 });
 
+test('the Location of a report can be read, publicly, with the same body and ETag', async () => {
+  const plan = await importCopy();
+  const id = activityId(plan, 4, 1);
+  const res = await report(id, admin, { progress: 10, note: 'Inicio' });
+  assert.equal(res.status, 201, res.text);
+  const got = await api('GET', res.headers.get('location'));
+  assert.equal(got.status, 200);
+  assert.deepEqual(got.json, res.json);
+  assert.equal(got.headers.get('etag'), res.headers.get('etag'));
+  const other = activityId(plan, 4, 2);
+  assert.equal((await api('GET', `/api/v1/activities/${other}/updates/${res.json.id}`)).status, 404);
+});
+
 test('the activity takes the progress and status of the update', async () => {
   const plan = await importCopy();
   const id = activityId(plan, 4, 1);
