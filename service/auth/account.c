@@ -100,3 +100,28 @@ account_new_password(const json_t *val, struct verr *v)
 	verr_add(v, "/password", pw_text[p].es, pw_text[p].en);
 	return false;
 }
+
+bool
+account_rules(const json_t *body, const void *arg, struct verr *v)
+{
+	const struct account_rules *r = arg;
+	const json_t *m = json_object_get(body, "email");
+	bool ok = true;
+
+	if (m && r->email && !account_email(m, r->email, v))
+		ok = false;
+	m = json_object_get(body, "password");
+	if (m && r->new_password && !account_new_password(m, v))
+		ok = false;
+	if (m && !r->new_password && (!json_is_string(m) || json_string_length(m) == 0 ||
+	                              json_string_length(m) > PASSWORD_MAX_BYTES)) {
+		verr_add(v, "/password", "debe ser un texto de 1 a 1024 bytes",
+		         "must be a string of 1 to 1024 bytes");
+		ok = false;
+	}
+	if (r->patch && json_object_size(body) == 0) {
+		verr_add(v, "", "debe cambiar al menos un campo", "must change at least one member");
+		ok = false;
+	}
+	return ok;
+}

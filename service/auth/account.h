@@ -21,4 +21,16 @@ bool account_new_password(const json_t *val, struct verr *v);
 /* The same rule on raw text: NULL when acceptable, else why not (English). */
 const char *account_password_problem(const char *pw, size_t n);
 
+/* What account_rules checks besides the fields. */
+struct account_rules {
+	char *email;        /* where the trimmed email goes (ACCOUNT_EMAIL_MAX + 1), or NULL */
+	bool new_password;  /* a new password (the rules for new ones), or a login's (any text) */
+	bool patch;         /* the body must change something */
+};
+
+/* The account rules on a body (a body_rule of http/call.h; arg is a struct account_rules):
+ * the email when present, the password when present, a non-empty PATCH. Adds every error
+ * to v; returns false if any. */
+bool account_rules(const json_t *body, const void *arg, struct verr *v);
+
 #endif

@@ -33,41 +33,6 @@ static const struct field register_fields[] = {
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
-/* Validates {email, password, …}: 400 without a body, 422 with every error. With
- * new_password the password must meet the rules for new ones; else any string. */
-static bool
-credentials_valid(struct call *c, const struct field *fields, bool new_password, char *email)
-{
-	json_t *pw;
-	struct verr v;
-	bool ok;
-
-	if (c->body == NULL) {
-		reply_problem(c, 400, "bad_request", &MSG_BODY_REQUIRED);
-		return false;
-	}
-	verr_init(&v);
-	ok = validate_object(c->body, fields, "", &v);
-	if (json_is_object(c->body)) {
-		if (json_object_get(c->body, "email") &&
-		    !account_email(json_object_get(c->body, "email"), email, &v))
-			ok = false;
-		pw = json_object_get(c->body, "password");
-		if (pw && new_password && !account_new_password(pw, &v))
-			ok = false;
-		if (pw && !new_password && (!json_is_string(pw) || json_string_length(pw) == 0 ||
-		                            json_string_length(pw) > PASSWORD_MAX_BYTES)) {
-			verr_add(&v, "/password", "debe ser un texto de 1 a 1024 bytes",
-			         "must be a string of 1 to 1024 bytes");
-			ok = false;
-		}
-	}
-	if (!ok)
-		reply_invalid(c, &v);
-	verr_free(&v);
-	return ok;
-}
-
 /* Answers {access_token, token_type, expires_in} for an account. */
 static void
 reply_token(struct call *c, json_int_t id, const char *role, json_int_t unit_id)
@@ -101,6 +66,7 @@ static void
 auth_token(struct call *c)
 {
 	char email[ACCOUNT_EMAIL_MAX + 1];
+	struct account_rules rules = {email, false, false};
 	struct db_reply r, end;
 	json_t *acct = NULL;
 	json_int_t id = 0, unit_id = 0;
@@ -111,7 +77,7 @@ auth_token(struct call *c)
 		reply_problem(c, 503, "tokens_not_issued", &MSG_NO_ISSUER);
 		return;
 	}
-	if (!credentials_valid(c, login_fields, false, email))
+	if (!body_checked(c, login_fields, account_rules, &rules))
 		return;
 	db_login_begin(email, &r);
 	if (r.err != DB_OK) {
@@ -148,9 +114,10 @@ static void
 auth_register(struct call *c)
 {
 	char email[ACCOUNT_EMAIL_MAX + 1], hash[PASSWORD_HASH_MAX];
+	struct account_rules rules = {email, true, false};
 	struct db_reply r;
 
-	if (!credentials_valid(c, register_fields, true, email))
+	if (!body_checked(c, register_fields, account_rules, &rules))
 		return;
 	if (!password_hash(json_string_value(json_object_get(c->body, "password")), hash)) {
 		reply_problem(c, 503, "service_unavailable", NULL);

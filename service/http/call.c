@@ -370,7 +370,7 @@ query_page(struct call *c, int64_t *limit, int64_t *after)
 }
 
 bool
-body_valid(struct call *c, const struct field *fields)
+body_checked(struct call *c, const struct field *fields, body_rule rule, const void *arg)
 {
 	struct verr v;
 	bool ok;
@@ -381,6 +381,8 @@ body_valid(struct call *c, const struct field *fields)
 	}
 	verr_init(&v);
 	ok = validate_object(c->body, fields, "", &v);
+	if (rule && json_is_object(c->body) && !rule(c->body, arg, &v))
+		ok = false;
 	if (!ok)
 		reply_invalid(c, &v);
 	verr_free(&v);
@@ -388,19 +390,25 @@ body_valid(struct call *c, const struct field *fields)
 }
 
 bool
+body_valid(struct call *c, const struct field *fields)
+{
+	return body_checked(c, fields, NULL, NULL);
+}
+
+/* The rule of a PATCH: it must change something. */
+static bool
+not_empty(const json_t *body, const void *unused, struct verr *v)
+{
+	if (json_object_size(body) > 0)
+		return true;
+	verr_add(v, "", "debe tener al menos un campo", "must have at least one member");
+	return false;
+}
+
+bool
 body_patch_valid(struct call *c, const struct field *fields)
 {
-	struct verr v;
-
-	if (!body_valid(c, fields))
-		return false;
-	if (json_object_size(c->body) > 0)
-		return true;
-	verr_init(&v);
-	verr_add(&v, "", "debe tener al menos un campo", "must have at least one member");
-	reply_invalid(c, &v);
-	verr_free(&v);
-	return false;
+	return body_checked(c, fields, not_empty, NULL);
 }
 
 bool

@@ -84,6 +84,13 @@ bool query_page(struct call *c, int64_t *limit, int64_t *after);
 /* Reads a request header; NULL when absent. */
 const char *header(const struct call *c, const char *name);
 
+/* A rule a body must meet beyond its fields' own (e.g. account rules); adds every error
+ * it finds to v and returns false if any. */
+typedef bool (*body_rule)(const json_t *body, const void *arg, struct verr *v);
+
+/* Requires a JSON object body valid against fields and, if given, rule(body, arg);
+ * answers 400 without a body, 422 with every error found. */
+bool body_checked(struct call *c, const struct field *fields, body_rule rule, const void *arg);
 /* Requires a JSON object body valid against fields; answers 400/422 otherwise. */
 bool body_valid(struct call *c, const struct field *fields);
 /* body_valid for PATCH: the object must also change something (422 when empty). */

@@ -28,39 +28,6 @@ static const struct field user_patch_fields[] = {
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
-/* Validates a body against fields plus the account rules (email when given, a new
- * password when given); 400 without a body, 422 with every error, 422 for an empty PATCH. */
-static bool
-account_body_valid(struct call *c, const struct field *fields, char *email, bool patch)
-{
-	struct verr v;
-	json_t *m;
-	bool ok;
-
-	if (c->body == NULL) {
-		reply_problem(c, 400, "bad_request", &MSG_BODY_REQUIRED);
-		return false;
-	}
-	verr_init(&v);
-	ok = validate_object(c->body, fields, "", &v);
-	if (json_is_object(c->body)) {
-		m = json_object_get(c->body, "email");
-		if (m && email && !account_email(m, email, &v))
-			ok = false;
-		m = json_object_get(c->body, "password");
-		if (m && !account_new_password(m, &v))
-			ok = false;
-		if (patch && json_object_size(c->body) == 0) {
-			verr_add(&v, "", "debe cambiar al menos un campo", "must change at least one member");
-			ok = false;
-		}
-	}
-	if (!ok)
-		reply_invalid(c, &v);
-	verr_free(&v);
-	return ok;
-}
-
 /* GET /api/v1/users: a page of accounts, oldest first. */
 static void
 user_list(struct call *c)
@@ -79,10 +46,12 @@ static void
 user_create(struct call *c)
 {
 	char email[ACCOUNT_EMAIL_MAX + 1], hash[PASSWORD_HASH_MAX], unit[24];
+	struct account_rules rules = {email, true, false};
 	json_t *u;
 	struct db_reply r;
 
-	if (!authorize(c, ACT_USER_ADMIN) || !account_body_valid(c, user_create_fields, email, false))
+	if (!authorize(c, ACT_USER_ADMIN) ||
+	    !body_checked(c, user_create_fields, account_rules, &rules))
 		return;
 	u = json_object_get(c->body, "unit_id");
 	if (!password_hash(json_string_value(json_object_get(c->body, "password")), hash)) {
@@ -112,12 +81,13 @@ static void
 user_update(struct call *c)
 {
 	char hash[PASSWORD_HASH_MAX], etag[80], *rest;
+	struct account_rules patch_rules = {NULL, true, true};
 	const char *pw;
 	json_t *copy;
 	struct db_reply r;
 
 	if (!authorize(c, ACT_USER_ADMIN) ||
-	    !account_body_valid(c, user_patch_fields, NULL, true))
+	    !body_checked(c, user_patch_fields, account_rules, &patch_rules))
 		return;
 	pw = json_string_value(json_object_get(c->body, "password"));
 	if (pw && !password_hash(pw, hash)) {
