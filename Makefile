@@ -22,7 +22,7 @@ SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-r
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)-asan/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
 
-.PHONY: all run test test-unit test-integration test-asan check-asan test-faults test-contract lint valgrind deps clean \
+.PHONY: all run test test-unit test-integration test-asan check-asan test-faults test-contract lint valgrind bench deps clean \
         lint-openapi test-container fuzz
 all: $(B)/rendicion
 
@@ -101,6 +101,10 @@ lint:
 # A short scenario of every command and resource under valgrind memcheck.
 valgrind: $(B)/rendicion
 	scripts/valgrind.sh $(B)/rendicion
+
+# The benchmark: the service beside pgbench on the same SQL (prints one table).
+bench: $(B)/rendicion
+	bench/run.sh $(B)/rendicion
 
 # libFuzzer targets under ASan/UBSan (FUZZ_SECONDS each, default 60).
 fuzz:

@@ -393,39 +393,74 @@ RETURNS SETOF activities LANGUAGE sql STABLE AS $$
 $$;
 
 -- GET /plans/{id}/activities: keyset page by id; items NULL (404) when the plan is not
--- visible. PL/pgSQL keeps the plan between calls; the optional filters make every custom
--- plan look cheaper than the generic one, so the generic plan is forced (measured: a
--- page of 32 of 9600 activities 2 ms instead of 17 ms re-planned as an SQL function).
--- The units are built inline: a function per row costs twice as much.
-CREATE FUNCTION api_activity_list(p_staff boolean, p_plan bigint, p_axis bigint, p_unit bigint,
-                                  p_month int, p_status text, p_overdue boolean,
-                                  p_after bigint, p_limit int,
-                                  OUT items json, OUT next_after bigint)
+-- visible. One query per kind of filter, so that each keeps a plan that reads only the
+-- page: by axis, the index (axis_id, id); by unit, (unit_id, activity_id); otherwise the
+-- plan's activities. The units of the page are grouped once. (make bench: one generic
+-- query for every filter read and sorted all 10,000 activities of a plan for a page of
+-- 50, about 5× slower.)
+CREATE FUNCTION api_activity_list(p_staff boolean, p_plan bigint, p_axis bigint,
+                                           p_unit bigint, p_month int, p_status text,
+                                           p_overdue boolean, p_after bigint, p_limit int,
+                                           OUT items json, OUT next_after bigint)
 LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	v_year int := plan_visible_year(p_plan, p_staff);
+	v_page activities[];
 BEGIN
 	IF v_year IS NULL THEN
 		RETURN;
 	END IF;
+	IF p_axis IS NOT NULL THEN
+		v_page := ARRAY(
+			SELECT t FROM activities t
+			WHERE t.axis_id = p_axis AND t.id > p_after
+			  AND EXISTS (SELECT 1 FROM axes a WHERE a.id = p_axis AND a.plan_id = p_plan)
+			  AND (p_unit IS NULL OR EXISTS (SELECT 1 FROM activity_units au
+			                                 WHERE au.activity_id = t.id AND au.unit_id = p_unit))
+			  AND (p_month IS NULL OR t.due_month = p_month)
+			  AND (p_status IS NULL OR t.status = p_status)
+			  AND (p_overdue IS NULL
+			       OR activity_overdue(v_year, t.due_month, t.status, current_date) = p_overdue)
+			ORDER BY t.id LIMIT p_limit + 1);
+	ELSIF p_unit IS NOT NULL THEN
+		v_page := ARRAY(
+			SELECT t FROM activity_units au JOIN activities t ON t.id = au.activity_id
+			WHERE au.unit_id = p_unit AND au.activity_id > p_after
+			  AND t.axis_id IN (SELECT id FROM axes WHERE plan_id = p_plan)
+			  AND (p_month IS NULL OR t.due_month = p_month)
+			  AND (p_status IS NULL OR t.status = p_status)
+			  AND (p_overdue IS NULL
+			       OR activity_overdue(v_year, t.due_month, t.status, current_date) = p_overdue)
+			ORDER BY au.activity_id LIMIT p_limit + 1);
+	ELSE
+		v_page := ARRAY(
+			SELECT t FROM activity_filter(p_plan, v_year, NULL, NULL, p_month, p_status,
+			                              p_overdue, current_date) t
+			WHERE t.id > p_after
+			ORDER BY t.id LIMIT p_limit + 1);
+	END IF;
 	WITH page AS (
-		SELECT t, row_number() OVER (ORDER BY t.id) AS n
-		FROM activity_filter(p_plan, v_year, p_axis, p_unit, p_month, p_status, p_overdue,
-		                     current_date) t
-		WHERE t.id > p_after
-		ORDER BY t.id LIMIT p_limit + 1),
-	shown AS (
-		SELECT p.t, p.n,
-		       (SELECT json_agg(json_build_object('id', u.id, 'name', u.name)
-		                        ORDER BY au.position, u.id)
-		        FROM activity_units au JOIN units u ON u.id = au.unit_id
-		        WHERE au.activity_id = (p.t).id) AS units
-		FROM page p WHERE p.n <= p_limit)
-	SELECT coalesce((SELECT json_agg(activity_row_json(t, p_plan, v_year, units, current_date)
-	                                 ORDER BY n) FROM shown), '[]'),
-	       (SELECT max((t).id) FROM page
-	        WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
-	INTO items, next_after;
+		SELECT t.* FROM unnest(v_page) WITH ORDINALITY AS t
+		WHERE t.ordinality <= p_limit),
+	un AS (
+		SELECT au.activity_id,
+		       json_agg(json_build_object('id', u.id, 'name', u.name)
+		                ORDER BY au.position, u.id) AS units
+		FROM page JOIN activity_units au ON au.activity_id = page.id
+		JOIN units u ON u.id = au.unit_id
+		GROUP BY au.activity_id)
+	SELECT coalesce(json_agg(json_build_object(
+	                'id', t.id, 'axis_id', t.axis_id, 'plan_id', p_plan, 'number', t.number,
+	                'description', t.description, 'due_month', t.due_month,
+	                'units', coalesce(un.units, '[]'), 'agreement_id', t.agreement_id,
+	                'status', t.status, 'progress', t.progress,
+	                'overdue', activity_overdue(v_year, t.due_month, t.status, current_date),
+	                'updated_at', rfc3339(t.updated_at)) ORDER BY t.ordinality), '[]')
+	INTO items
+	FROM page t LEFT JOIN un ON un.activity_id = t.id;
+	IF cardinality(v_page) > p_limit THEN
+		next_after := v_page[p_limit].id;
+	END IF;
 END;
 $$;
 

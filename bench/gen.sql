@@ -1,0 +1,87 @@
+-- The large plan of the benchmark: 4 axes, 40 units, 10,000 activities (1-3 units each),
+-- 40 agreements and 100,000 observations and contributions, approved so the public and
+-- citizens see it. Set-based (generate_series), a few seconds. The rows bypass the audit
+-- triggers (session_replication_role = replica): the log is not what is measured, and a
+-- bulk load through them would take ten times longer. Idempotent: does nothing when the
+-- plan is there. Prints the new plan's id.
+\set ON_ERROR_STOP 1
+BEGIN;
+SET LOCAL session_replication_role = replica;
+SELECT pg_advisory_xact_lock(7243099);
+
+CREATE TEMP TABLE bench_plan ON COMMIT DROP AS
+WITH ins AS (
+	INSERT INTO plans (title, process, entity, year, status, elaborated_name,
+	                   elaborated_position, approved_name, approved_position, approved_at)
+	SELECT 'Plan de carga (bench)', 'Rendición de Cuentas (bench)', 'Entidad de prueba',
+	       extract(year FROM current_date)::int, 'approved', 'Bench', 'Generador',
+	       'Bench', 'Aprobador', now()
+	WHERE NOT EXISTS (SELECT 1 FROM plans WHERE title = 'Plan de carga (bench)')
+	RETURNING id)
+SELECT id FROM ins;
+
+INSERT INTO axes (plan_id, number, name, description)
+SELECT p.id, n, 'Eje de carga ' || n, repeat('Descripción del eje de carga. ', 6)
+FROM bench_plan p, generate_series(1, 4) n;
+
+INSERT INTO units (name)
+SELECT 'Unidad de carga ' || lpad(n::text, 2, '0') FROM generate_series(1, 40) n
+WHERE EXISTS (SELECT 1 FROM bench_plan)
+ON CONFLICT DO NOTHING;
+
+INSERT INTO agreements (axis_id, number, text)
+SELECT a.id, n, 'Acuerdo de carga ' || a.number || '.' || n || ': ' ||
+       repeat('compromiso de la entidad ', 4)
+FROM axes a JOIN bench_plan p ON p.id = a.plan_id, generate_series(1, 10) n;
+
+-- 2,500 activities per axis; status cycles so every kind of count is non-zero, done ones at
+-- 100 (the table's CHECK), about one in five linked to an agreement of its axis.
+INSERT INTO activities (axis_id, number, description, due_month, agreement_id, status, progress)
+SELECT a.id, n,
+       'Actividad de carga ' || a.number || '.' || n || ': ' ||
+       left(repeat('ejecutar, socializar y evaluar la acción prevista; ', 4), 40 + (n * 37) % 120),
+       1 + (n * 7) % 12,
+       CASE WHEN n % 5 = 0 THEN (SELECT g.id FROM agreements g
+                                 WHERE g.axis_id = a.id AND g.number = 1 + n % 10) END,
+       s.status,
+       CASE s.status WHEN 'done' THEN 100 WHEN 'pending' THEN 0
+                     WHEN 'in_progress' THEN 1 + (n * 13) % 99 ELSE (n * 11) % 100 END
+FROM axes a JOIN bench_plan p ON p.id = a.plan_id,
+     generate_series(1, 2500) n,
+     LATERAL (SELECT (ARRAY['pending', 'in_progress', 'done', 'pending', 'in_progress',
+                            'cancelled', 'done'])[1 + (n + a.number) % 7] AS status) s;
+
+-- 1-3 distinct units per activity (k-th unit = a hash of the activity shifted by k*13,
+-- so units differ within an activity), in the order the plan lists them.
+INSERT INTO activity_units (activity_id, unit_id, position)
+SELECT t.id, u.id, k
+FROM activities t
+JOIN axes a ON a.id = t.axis_id JOIN bench_plan p ON p.id = a.plan_id
+CROSS JOIN LATERAL generate_series(1, 1 + (t.id * 2654435761 % 3)::int) k
+JOIN units u ON u.name = 'Unidad de carga ' ||
+                          lpad((1 + ((t.id * 31 + k * 13) % 40))::text, 2, '0');
+
+-- 100,000 observations and contributions by 5,000 citizens over the last 60 days (none in
+-- the last hour, so they leave the hourly limit alone); reviewed ones have a response.
+INSERT INTO observations (axis_id, kind, body, source, status, response, author_sub,
+                          author_role, created_at, updated_at)
+SELECT x.axis_id, CASE WHEN n % 3 = 0 THEN 'contribution' ELSE 'observation' END,
+       'Observación de carga ' || n || ': ' ||
+       left(repeat('la comunidad solicita atención y seguimiento del tema; ', 6),
+            30 + (n * 53) % 250),
+       CASE WHEN n % 4 = 0 THEN 'deliberation' ELSE 'online' END,
+       st.status,
+       CASE st.status WHEN 'rejected' THEN 'No procede por competencia.'
+                      WHEN 'accepted' THEN CASE WHEN n % 2 = 0 THEN 'Se acoge.' END END,
+       'bench-gen-' || (n % 5000), 'ciudadanos',
+       now() - interval '2 hours' - (n % 86400) * interval '1 minute',
+       now() - interval '2 hours' - (n % 86400) * interval '1 minute'
+FROM generate_series(1, 100000) n
+CROSS JOIN LATERAL (SELECT a.id AS axis_id FROM axes a JOIN bench_plan p ON p.id = a.plan_id
+                    WHERE a.number = 1 + n % 4) x
+CROSS JOIN LATERAL (SELECT (ARRAY['received', 'in_review', 'accepted', 'rejected', 'accepted',
+                                  'withdrawn', 'accepted'])[1 + n % 7] AS status) st;
+
+SELECT id FROM bench_plan;
+COMMIT;
+ANALYZE;
