@@ -204,12 +204,15 @@ PY
 # ---- one pgbench measurement --------------------------------------------------------
 PG_VARS=(-D "plan=$PLAN" -D "seed_plan=$SEED_PLAN" -D "axis_lo=$AXIS_LO" -D "axis_hi=$AXIS_HI"
          -D staff=false -D after=0 -D limit=50 -D "as_of=$AS_OF" -D "per_hour=$PER_HOUR")
+SERVICE_PGOPTIONS="$(grep -o -- '-c [A-Za-z_]*=[^ "]*' service/db/pool.c | tr '\n' ' ')"
 run_pgbench() {
   local endpoint="$1" conc="$2" kind="$3" variant="$4" script="$TMP/$1.$3.sql" dir opts b a tps
   dir="$TMP/pgbench-$endpoint-$kind-$conc"
   mkdir -p "$dir"
   python3 bench/tool.py render "$TMP/statements.json" "bench/$endpoint.$kind.sql" "$script"
-  opts="$(sed -n 's/^-- pgoptions: //p' "$script" | head -n1)"
+  # pgbench's sessions get the service's own session settings (db/pool.c: JIT off, the
+  # timeouts), plus any the script names.
+  opts="$SERVICE_PGOPTIONS $(sed -n 's/^-- pgoptions: //p' "$script" | head -n1)"
   say "pgbench $endpoint c$conc $variant"
   b="$(ticks "${SVC_PIDS[0]}")"
   PGOPTIONS="$opts" "$PGBIN/pgbench" -n -M prepared -c "$conc" -j "$PG_JOBS" -T "$SECS" \
