@@ -178,8 +178,22 @@ BEGIN
 END;
 $$;
 
--- The whole plan in the import/export format. The public sees only reviewed
--- observations (accepted, rejected); staff see them all.
+-- An axis's observations or contributions in the document format. The public sees only
+-- reviewed ones (accepted, rejected); staff see them all.
+-- (PL/pgSQL so its plan is kept: it runs twice per axis of every document.)
+CREATE FUNCTION document_observations(p_axis bigint, p_kind text, p_staff boolean)
+RETURNS json LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT coalesce(json_agg(json_build_object('body', o.body, 'source', o.source,
+	                                                   'status', o.status, 'response', o.response)
+	                                 ORDER BY o.id), '[]')
+	        FROM observations o
+	        WHERE o.axis_id = p_axis AND o.kind = p_kind
+	          AND (p_staff OR o.status IN ('accepted', 'rejected')));
+END;
+$$;
+
+-- The whole plan in the import/export format, as visible to the caller.
 CREATE FUNCTION plan_document(p_id bigint, p_staff boolean) RETURNS json
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
@@ -191,20 +205,8 @@ BEGIN
 		'axes', coalesce((
 			SELECT json_agg(json_build_object(
 				'number', a.number, 'name', a.name, 'description', a.description,
-				'observations', coalesce((
-					SELECT json_agg(json_build_object('body', o.body, 'source', o.source,
-					                                  'status', o.status, 'response', o.response)
-					                ORDER BY o.id)
-					FROM observations o
-					WHERE o.axis_id = a.id AND o.kind = 'observation'
-					  AND (p_staff OR o.status IN ('accepted', 'rejected'))), '[]'),
-				'contributions', coalesce((
-					SELECT json_agg(json_build_object('body', o.body, 'source', o.source,
-					                                  'status', o.status, 'response', o.response)
-					                ORDER BY o.id)
-					FROM observations o
-					WHERE o.axis_id = a.id AND o.kind = 'contribution'
-					  AND (p_staff OR o.status IN ('accepted', 'rejected'))), '[]'),
+				'observations', document_observations(a.id, 'observation', p_staff),
+				'contributions', document_observations(a.id, 'contribution', p_staff),
 				'agreements', coalesce((
 					SELECT json_agg(json_build_object('number', g.number, 'text', g.text)
 					                ORDER BY g.number)

@@ -1,8 +1,6 @@
 /* Activities: one prepared statement per operation, each a call to its SQL function. */
 #include "db/activities.h"
 
-#define WITH_ETAG(call) "SELECT b::text, md5(b::text) FROM " call " b"
-
 DB_STMT(activity_list, "SELECT items::text, next_after::text FROM "
                        "api_activity_list($1::boolean, $2::bigint, $3::bigint, $4::bigint, "
                        "$5::int, $6, $7::boolean, $8::bigint, $9::int)");
@@ -12,9 +10,9 @@ DB_STMT(activity_get, "SELECT b::text, md5(b::text) FROM activities t "
                       "JOIN axes x ON x.id = t.axis_id "
                       "CROSS JOIN LATERAL activity_json(t.id) b "
                       "WHERE t.id = $1::bigint AND plan_visible(x.plan_id, $2::boolean)");
-DB_STMT(activity_create, WITH_ETAG("api_activity_create($1, $2, $3::bigint, $4::jsonb)"));
-DB_STMT(activity_update, WITH_ETAG("api_activity_update($1, $2, $3::bigint, $4::jsonb, $5)"));
-DB_STMT(activity_delete, WITH_ETAG("api_activity_delete($1, $2, $3::bigint)"));
+DB_STMT(activity_create, DB_WITH_ETAG("api_activity_create($1, $2, $3::bigint, $4::jsonb)"));
+DB_STMT(activity_update, DB_WITH_ETAG("api_activity_update($1, $2, $3::bigint, $4::jsonb, $5)"));
+DB_STMT(activity_delete, DB_WITH_ETAG("api_activity_delete($1, $2, $3::bigint)"));
 
 /* The filter as statement parameters 3-7 (NULL for "any"); bufs holds 3 × 24 bytes. */
 static void

@@ -1,17 +1,15 @@
 /* Agreements: one prepared statement per operation, each a call to its SQL function. */
 #include "db/agreements.h"
 
-#define WITH_ETAG(call) "SELECT b::text, md5(b::text) FROM " call " b"
-
 DB_STMT(agreement_list, "SELECT items::text, next_after::text FROM "
                         "api_agreement_list($1::boolean, $2::bigint, $3::bigint, $4::int)");
 DB_STMT(agreement_get, "SELECT b::text, md5(b::text) FROM agreements g "
                        "JOIN axes x ON x.id = g.axis_id "
                        "CROSS JOIN LATERAL agreement_json(g.id) b "
                        "WHERE g.id = $1::bigint AND plan_visible(x.plan_id, $2::boolean)");
-DB_STMT(agreement_create, WITH_ETAG("api_agreement_create($1, $2, $3::bigint, $4::jsonb)"));
-DB_STMT(agreement_update, WITH_ETAG("api_agreement_update($1, $2, $3::bigint, $4::jsonb, $5)"));
-DB_STMT(agreement_delete, WITH_ETAG("api_agreement_delete($1, $2, $3::bigint)"));
+DB_STMT(agreement_create, DB_WITH_ETAG("api_agreement_create($1, $2, $3::bigint, $4::jsonb)"));
+DB_STMT(agreement_update, DB_WITH_ETAG("api_agreement_update($1, $2, $3::bigint, $4::jsonb, $5)"));
+DB_STMT(agreement_delete, DB_WITH_ETAG("api_agreement_delete($1, $2, $3::bigint)"));
 
 void
 db_agreement_list(const struct actor *a, int64_t axis, int64_t after, int64_t limit,

@@ -1,16 +1,14 @@
 /* Axes: one prepared statement per operation, each a call to its SQL function. */
 #include "db/axes.h"
 
-#define WITH_ETAG(call) "SELECT b::text, md5(b::text) FROM " call " b"
-
 DB_STMT(axis_list, "SELECT items::text, next_after::text FROM "
                    "api_axis_list($1::boolean, $2::bigint, $3::bigint, $4::int)");
 DB_STMT(axis_get, "SELECT b::text, md5(b::text) FROM axes x "
                   "CROSS JOIN LATERAL axis_json(x.id) b "
                   "WHERE x.id = $1::bigint AND plan_visible(x.plan_id, $2::boolean)");
-DB_STMT(axis_create, WITH_ETAG("api_axis_create($1, $2, $3::bigint, $4::jsonb)"));
-DB_STMT(axis_update, WITH_ETAG("api_axis_update($1, $2, $3::bigint, $4::jsonb, $5)"));
-DB_STMT(axis_delete, WITH_ETAG("api_axis_delete($1, $2, $3::bigint)"));
+DB_STMT(axis_create, DB_WITH_ETAG("api_axis_create($1, $2, $3::bigint, $4::jsonb)"));
+DB_STMT(axis_update, DB_WITH_ETAG("api_axis_update($1, $2, $3::bigint, $4::jsonb, $5)"));
+DB_STMT(axis_delete, DB_WITH_ETAG("api_axis_delete($1, $2, $3::bigint)"));
 
 void
 db_axis_list(const struct actor *a, int64_t plan, int64_t after, int64_t limit,

@@ -2,18 +2,16 @@
  * (migrations/006_observations.sql), returning the body and its ETag. */
 #include "db/observations.h"
 
-#define WITH_ETAG(call) "SELECT b::text, md5(b::text) FROM " call " b"
-
 DB_STMT(obs_list, "SELECT items::text, next_after::text FROM "
                   "api_observation_list($1, $2, $3::boolean, $4::bigint, $5, $6, $7::bigint, "
                   "$8::int)");
 DB_STMT(obs_mine, "SELECT items::text, next_after::text FROM "
                   "api_observation_mine($1, $2::bigint, $3::int)");
-DB_STMT(obs_get, WITH_ETAG("observation_view($1::bigint, $2, $3, $4::boolean)"));
-DB_STMT(obs_create, WITH_ETAG("api_observation_create($1, $2, $3::boolean, $4::bigint, "
+DB_STMT(obs_get, DB_WITH_ETAG("observation_view($1::bigint, $2, $3, $4::boolean)"));
+DB_STMT(obs_create, DB_WITH_ETAG("api_observation_create($1, $2, $3::boolean, $4::bigint, "
                               "$5::jsonb, $6, $7::int)"));
-DB_STMT(obs_review, WITH_ETAG("api_observation_review($1, $2, $3::bigint, $4::jsonb, $5)"));
-DB_STMT(obs_withdraw, WITH_ETAG("api_observation_withdraw($1, $2, $3::bigint)"));
+DB_STMT(obs_review, DB_WITH_ETAG("api_observation_review($1, $2, $3::bigint, $4::jsonb, $5)"));
+DB_STMT(obs_withdraw, DB_WITH_ETAG("api_observation_withdraw($1, $2, $3::bigint)"));
 
 void
 db_observation_list(const struct actor *a, int64_t axis_id, const char *kind,

@@ -2,8 +2,6 @@
  * (migrations/003_plans.sql), returning the body and its ETag. */
 #include "db/plans.h"
 
-#define WITH_ETAG(call) "SELECT b::text, md5(b::text) FROM " call " b"
-
 /* A keyset page: one row more than asked tells whether another page follows. */
 DB_STMT(plan_list,
 	"WITH page AS ("
@@ -19,13 +17,13 @@ DB_STMT(plan_list,
 	" FROM numbered");
 DB_STMT(plan_get, "SELECT b::text, md5(b::text) FROM plan_full_json($1::bigint) b "
                   "JOIN plans p ON p.id = $1::bigint AND ($2::boolean OR p.status <> 'draft')");
-DB_STMT(plan_create, WITH_ETAG("api_plan_create($1, $2, $3::jsonb)"));
-DB_STMT(plan_update, WITH_ETAG("api_plan_update($1, $2, $3::bigint, $4::jsonb, $5)"));
-DB_STMT(plan_delete, WITH_ETAG("api_plan_delete($1, $2, $3::bigint)"));
-DB_STMT(plan_approve, WITH_ETAG("api_plan_approve($1, $2, $3::bigint, $4::jsonb)"));
-DB_STMT(plan_close, WITH_ETAG("api_plan_close($1, $2, $3::bigint)"));
+DB_STMT(plan_create, DB_WITH_ETAG("api_plan_create($1, $2, $3::jsonb)"));
+DB_STMT(plan_update, DB_WITH_ETAG("api_plan_update($1, $2, $3::bigint, $4::jsonb, $5)"));
+DB_STMT(plan_delete, DB_WITH_ETAG("api_plan_delete($1, $2, $3::bigint)"));
+DB_STMT(plan_approve, DB_WITH_ETAG("api_plan_approve($1, $2, $3::bigint, $4::jsonb)"));
+DB_STMT(plan_close, DB_WITH_ETAG("api_plan_close($1, $2, $3::bigint)"));
 DB_STMT(plan_document, "SELECT plan_document($1::bigint, $2::boolean)::text");
-DB_STMT(plan_import, WITH_ETAG("api_plan_import($1, $2, $3::jsonb, $4::boolean)"));
+DB_STMT(plan_import, DB_WITH_ETAG("api_plan_import($1, $2, $3::jsonb, $4::boolean)"));
 
 void
 db_plan_list(const struct actor *a, const char *year, const char *status, int64_t after,

@@ -16,6 +16,9 @@ struct db_stmt {
 	atomic_int slot;  /* index into each connection's prepared flags; -1 until first use */
 };
 #define DB_STMT(var, text) static struct db_stmt var = {#var, text, -1}
+/* The SQL of a call returning one JSON value, answered as (body, ETag): the ETag is the
+ * MD5 of the body, as check_if_match() (migrations/003) computes it for If-Match. */
+#define DB_WITH_ETAG(call) "SELECT b::text, md5(b::text) FROM " call " b"
 
 /* How a statement ended, as the callers need to tell it apart. */
 enum db_err {

@@ -1,12 +1,10 @@
 /* Units: one prepared statement per operation, each a call to its SQL function. */
 #include "db/units.h"
 
-#define WITH_ETAG(call) "SELECT b::text, md5(b::text) FROM " call " b"
-
 DB_STMT(unit_list, "SELECT items::text, next_after::text FROM api_unit_list($1::bigint, $2::int)");
-DB_STMT(unit_get, WITH_ETAG("unit_json($1::bigint)"));
-DB_STMT(unit_create, WITH_ETAG("api_unit_create($1, $2, $3::jsonb)"));
-DB_STMT(unit_update, WITH_ETAG("api_unit_update($1, $2, $3::bigint, $4::jsonb, $5)"));
+DB_STMT(unit_get, DB_WITH_ETAG("unit_json($1::bigint)"));
+DB_STMT(unit_create, DB_WITH_ETAG("api_unit_create($1, $2, $3::jsonb)"));
+DB_STMT(unit_update, DB_WITH_ETAG("api_unit_update($1, $2, $3::bigint, $4::jsonb, $5)"));
 
 void
 db_unit_list(int64_t after, int64_t limit, struct db_reply *r)

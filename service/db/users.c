@@ -2,14 +2,12 @@
  * function (migrations/007_accounts.sql). */
 #include "db/users.h"
 
-#define WITH_ETAG(call) "SELECT b::text, md5(b::text) FROM " call " b"
-
 DB_STMT(user_list, "SELECT items::text, next_after::text FROM "
                    "api_user_list($1::bigint, $2::int)");
 DB_STMT(user_get, "SELECT b::text, md5(b::text) FROM users u, user_json(u) b WHERE u.id = $1::bigint");
-DB_STMT(user_create, WITH_ETAG("api_user_create($1, $2, $3, $4, $5, $6::bigint, $7)"));
-DB_STMT(user_register, WITH_ETAG("api_user_register($1, $2, $3)"));
-DB_STMT(user_update, WITH_ETAG("api_user_update($1, $2, $3::bigint, $4::jsonb, $5, $6)"));
+DB_STMT(user_create, DB_WITH_ETAG("api_user_create($1, $2, $3, $4, $5, $6::bigint, $7)"));
+DB_STMT(user_register, DB_WITH_ETAG("api_user_register($1, $2, $3)"));
+DB_STMT(user_update, DB_WITH_ETAG("api_user_update($1, $2, $3::bigint, $4::jsonb, $5, $6)"));
 DB_STMT(login_begin, "SELECT api_login_begin($1)::text");
 DB_STMT(login_succeeded, "SELECT api_login_succeeded($1)::text");
 
