@@ -3,6 +3,7 @@
 // token rejection. Run by tests/integration/run.sh (needs BASE_URL etc.).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { api, tokenFor, seedDocument, differences } from './lib.mjs';
 
 const SEED_TITLE = 'Plan de Trabajo 2024';
@@ -188,4 +189,34 @@ test('a garbage bearer token gives 401 with WWW-Authenticate invalid_token', asy
   const www = res.headers.get('www-authenticate') ?? '';
   assert.match(www, /^Bearer\b/);
   assert.match(www, /invalid_token/);
+});
+
+test('every answer carries the security headers and no server banner', async () => {
+  for (const res of [await api('GET', '/api/v1/plans'), await api('GET', '/nope'),
+    await api('GET', '/api/v1/plans', { token: tokenFor('administradora') })]) {
+    assert.equal(res.headers.get('x-content-type-options'), 'nosniff');
+    assert.equal(res.headers.get('x-frame-options'), 'DENY');
+    assert.equal(res.headers.get('server'), null);
+    assert.ok(res.headers.get('cache-control'));
+  }
+  assert.equal((await api('GET', '/api/v1/plans')).headers.get('cache-control'), 'public, no-cache');
+  assert.equal((await api('GET', '/api/v1/plans', { token: tokenFor('administradora') }))
+    .headers.get('cache-control'), 'private, no-cache');
+  assert.equal((await api('GET', '/nope')).headers.get('cache-control'), 'no-store');
+});
+
+test('the log has one JSON line per request and never a secret or a token', async () => {
+  const token = tokenFor('administradora', { sub: 'log-check' });
+  const res = await api('GET', '/api/v1/me', { token, headers: { 'x-request-id': 'log-check-1' } });
+  assert.equal(res.status, 200);
+  const log = readFileSync(process.env.SVC_LOG, 'utf8');
+  assert.ok(!log.includes(process.env.JWT_SECRET), 'the JWT secret is in the log');
+  assert.ok(!log.includes(token.split('.')[2]), 'a token signature is in the log');
+  const line = log.split('\n').filter(Boolean).map((l) => JSON.parse(l))
+    .find((l) => l.request_id === 'log-check-1');
+  assert.equal(line.method, 'GET');
+  assert.equal(line.path, '/api/v1/me');
+  assert.equal(line.status, 200);
+  assert.equal(typeof line.duration_ms, 'number');
+  assert.match(line.time, /Z$/);
 });

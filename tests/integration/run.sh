@@ -93,7 +93,7 @@ pg_port="$("$ROOT/scripts/free-port.sh")"
 pg_started=1
 DATABASE_URL="$("$ROOT/scripts/pg.sh" start "$PGDATA_DIR" "$pg_port")"
 # The fault tests stop and restart this PostgreSQL: they need where and on which port.
-export DATABASE_URL PGDATA_DIR PG_PORT="$pg_port"
+export DATABASE_URL PGDATA_DIR PG_PORT="$pg_port" SVC_LOG
 
 export JWT_SECRET="integration-test-secret-0123456789abcdefghijklm"  # 48 chars
 export JWT_ISSUER="${JWT_ISSUER:-rendicion}"
