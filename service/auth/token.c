@@ -258,6 +258,7 @@ enum token_status
 token_verify(const char *token, time_t now, struct claims *out)
 {
 	jwt_t *jwt = NULL;
+	const char *hdr_alg;
 	char *grants = NULL;
 	json_t *c = NULL;
 	enum token_status st = TOKEN_INVALID;
@@ -280,8 +281,11 @@ token_verify(const char *token, time_t now, struct claims *out)
 	}
 	if (jwt_decode(&jwt, token, cfg.jwt_key, (int)cfg.jwt_key_len) != 0 || jwt == NULL)
 		goto out;
-	/* libjwt takes the algorithm from the token: pin it to the configured one. */
-	if (jwt_get_alg(jwt) != lib_alg())
+	/* libjwt takes the algorithm from the token: pin it to the configured one. libjwt
+	 * also reads "hs256" as HS256; JWS names are case-sensitive (RFC 7515 4.1.1), so the
+	 * header's text must be the exact name too. */
+	if (jwt_get_alg(jwt) != lib_alg() || (hdr_alg = jwt_get_header(jwt, "alg")) == NULL ||
+	    strcmp(hdr_alg, jwt_alg_str(lib_alg())) != 0)
 		goto out;
 	grants = jwt_get_grants_json(jwt, NULL);
 	if (grants == NULL)

@@ -120,6 +120,11 @@ describe('HS256 tokens (the shared instance)', () => {
     assertInvalidToken(await api('GET', '/api/v1/me', { token: makeToken(claims(), { alg: 'HS512' }) }));
   });
 
+  test('"hs256" is not "HS256": algorithm names are case-sensitive (libjwt would accept it)', async () => {
+    const token = makeToken(claims(), { header: { alg: 'hs256' } });
+    assertInvalidToken(await api('GET', '/api/v1/me', { token }));
+  });
+
   test('a token signed with another secret is refused', async () => {
     const token = makeToken(claims(), { secret: 'another-secret-that-is-long-enough-0123456789' });
     assertInvalidToken(await api('GET', '/api/v1/me', { token }));

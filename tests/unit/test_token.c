@@ -178,6 +178,17 @@ rejects_hs512_when_hs256_is_configured(void **state)
 	                   SIG_HS512, SECRET, strlen(SECRET)));
 }
 
+/* libjwt matches the header's alg without regard to case; the service does not. */
+static void
+rejects_alg_in_another_case(void **state)
+{
+	use_hs256();
+	expect_invalid(jwt("{\"alg\":\"hs256\",\"typ\":\"JWT\"}", claims("administradora", ""),
+	                   SIG_HS256, SECRET, strlen(SECRET)));
+	expect_invalid(jwt("{\"alg\":\"Hs256\"}", claims("administradora", ""), SIG_HS256,
+	                   SECRET, strlen(SECRET)));
+}
+
 static void
 rejects_another_secret(void **state)
 {
@@ -589,6 +600,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(accepts_a_valid_hs256_token),
 		cmocka_unit_test(rejects_alg_none),
+		cmocka_unit_test(rejects_alg_in_another_case),
 		cmocka_unit_test(rejects_hs512_when_hs256_is_configured),
 		cmocka_unit_test(rejects_another_secret),
 		cmocka_unit_test(rejects_a_payload_swapped_under_a_valid_signature),
