@@ -3,6 +3,8 @@
  * the data (UNIT, AUTHOR). An unknown role may do nothing that needs a role (403). */
 #include "auth/policy.h"
 
+#include <string.h>
+
 enum cell { NO, YES, UNIT, AUTHOR };
 
 static const enum cell matrix[ACT_COUNT][4] = {
@@ -50,4 +52,14 @@ bool
 policy_is_staff(enum role r)
 {
 	return r == ROLE_DIRECTORES || r == ROLE_ADMIN;
+}
+
+int
+policy_gate(enum role r, bool write, const char *pattern)
+{
+	if (strncmp(pattern, "/api/v1/", 8) != 0 || strncmp(pattern, "/api/v1/auth/", 13) == 0)
+		return 0;
+	if (r == ROLE_PUBLIC)
+		return write ? 401 : 0;
+	return r == ROLE_OTHER || (unsigned)r > ROLE_ADMIN ? 403 : 0;
 }

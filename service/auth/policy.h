@@ -38,6 +38,12 @@ enum relation {
 bool policy_allows(enum role r, enum action a);
 /* The relation r must also have with the data to perform a (REL_NONE if none). */
 enum relation policy_relation(enum role r, enum action a);
+/* What the role decides before a request's body is read or any data is touched: 401
+ * (no token) for a write under /api/v1 other than logging in or registering, since every
+ * such write needs a role; 403 for a role outside the three on anything under /api/v1
+ * but those; else 0, and the handler's authorize() decides the action. pattern is the
+ * matched route's pattern. */
+int policy_gate(enum role r, bool write, const char *pattern);
 /* True if r sees drafts, authors and every observation. The public and citizens do not:
  * a draft plan and everything in it is 404 to them. */
 bool policy_is_staff(enum role r);

@@ -203,6 +203,34 @@ describe('HS256 tokens (the shared instance)', () => {
     assert.equal(res.json.code, 'unauthorized');
   });
 
+  test('a write without a token gets 401 before its body is looked at', async () => {
+    const cases = [
+      { raw: '{"title":', headers: { 'content-type': 'application/json' } },
+      { raw: JSON.stringify({ title: 'x', entity: 'y', year: 2030 }) }, // fetch sends text/plain
+      { raw: 'x'.repeat(10), headers: { 'content-type': 'application/xml' } },
+    ];
+    for (const c of cases) {
+      const res = await api('POST', '/api/v1/plans', c);
+      assert.equal(res.status, 401, `body ${c.raw}`);
+      assert.equal(res.headers.get('www-authenticate'), 'Bearer');
+    }
+    const res = await api('POST', '/api/v1/axes/1/observations', { raw: '[', headers: { 'content-type': 'application/json' } });
+    assert.equal(res.status, 401);
+  });
+
+  test('an unknown role gets 403 before its body is looked at', async () => {
+    const token = makeToken(claims({ role: 'superadmin' }));
+    const res = await api('POST', '/api/v1/plans', { token, raw: '{', headers: { 'content-type': 'application/json' } });
+    assert.equal(res.status, 403);
+    assert.equal(res.json.code, 'forbidden');
+  });
+
+  test('logging in still parses its body without a token: malformed JSON is 400', async () => {
+    const res = await api('POST', '/api/v1/auth/token', { raw: '{', headers: { 'content-type': 'application/json' } });
+    assert.equal(res.status, 400);
+    assert.equal(res.json.code, 'invalid_json');
+  });
+
   test('an Authorization header of another scheme is an invalid token, even on public reads', async () => {
     const res = await api('GET', '/api/v1/plans', { headers: { authorization: 'Basic YWRtaW46YWRtaW4=' } });
     assertInvalidToken(res);
