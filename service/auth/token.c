@@ -15,8 +15,6 @@
 
 #include "core/config.h"
 
-#define LEEWAY 60 /* seconds of clock skew tolerated on exp and nbf */
-
 /* The cache: CACHE_SETS × CACHE_WAYS entries (bounded), keyed by a keyed BLAKE2b hash of
  * the token and of the configuration it was verified against; an entry is good from the
  * token's nbf/iat (less the leeway) until min(exp + leeway, CACHE_TTL seconds after it was
@@ -115,19 +113,19 @@ check_claims(json_t *c, time_t now, struct claims *out, time_t *from, time_t *un
 		return false;
 	if (!aud_matches(json_object_get(c, "aud")))
 		return false;
-	if (!numeric_date(json_object_get(c, "exp"), &exp) || exp + LEEWAY <= now)
+	if (!numeric_date(json_object_get(c, "exp"), &exp) || exp + cfg.jwt_leeway <= now)
 		return false;
-	*until = (time_t)(exp + LEEWAY);
+	*until = (time_t)(exp + cfg.jwt_leeway);
 	v = json_object_get(c, "nbf");
-	if (v && (!numeric_date(v, &t) || t - LEEWAY > now))
+	if (v && (!numeric_date(v, &t) || t - cfg.jwt_leeway > now))
 		return false;
-	if (v && t - LEEWAY > *from)
-		*from = (time_t)(t - LEEWAY);
+	if (v && t - cfg.jwt_leeway > *from)
+		*from = (time_t)(t - cfg.jwt_leeway);
 	v = json_object_get(c, "iat");
-	if (v && (!numeric_date(v, &t) || t - LEEWAY > now))
+	if (v && (!numeric_date(v, &t) || t - cfg.jwt_leeway > now))
 		return false;
-	if (v && t - LEEWAY > *from)
-		*from = (time_t)(t - LEEWAY);
+	if (v && t - cfg.jwt_leeway > *from)
+		*from = (time_t)(t - cfg.jwt_leeway);
 	if (!json_is_string(sub) || json_string_length(sub) == 0 ||
 	    json_string_length(sub) >= sizeof out->sub)
 		return false;

@@ -147,6 +147,10 @@ config_load(int needs)
 	cfg.jwt_audience = env_or("JWT_AUDIENCE", "rendicion-api");
 	if (!env_long("TOKEN_TTL_SECONDS", 3600, 60, 31L * 86400, &cfg.token_ttl))
 		return false;
+	/* A few seconds cover NTP-synchronised clocks; an identity provider on a worse clock
+	 * may need more, never over a minute. */
+	if (!env_long("JWT_LEEWAY_SECONDS", 5, 0, 60, &cfg.jwt_leeway))
+		return false;
 	if ((needs & (NEED_JWT | NEED_SIGNING)) && !load_jwt(needs))
 		return false;
 	/* Each connection costs PostgreSQL a process; measured (make bench, 2 cores), cores + 1

@@ -20,6 +20,7 @@ struct config {
 	size_t jwt_sign_key_len;
 	const char *jwt_issuer;
 	const char *jwt_audience;
+	long jwt_leeway;           /* seconds of clock skew tolerated on exp, nbf and iat */
 	long token_ttl;
 	int pool_size;
 	size_t max_body;

@@ -59,6 +59,7 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	cfg.jwt_key_len = strlen(SECRET);
 	cfg.jwt_issuer = ISSUER;
 	cfg.jwt_audience = AUDIENCE;
+	cfg.jwt_leeway = LEEWAY; /* the largest JWT_LEEWAY_SECONDS takes */
 	return 0;
 }
 

@@ -1,5 +1,5 @@
 /* Unit tests of token verification with a fixed configuration (cfg set directly): the
- * algorithm pinned to the configured one, signature, exp/nbf/iat with 60 s leeway, iss,
+ * algorithm pinned to the configured one, signature, exp/nbf/iat with the configured leeway, iss,
  * aud, sub, role, a director's unit_id, and the RS/ES cache. HS256 tokens are built here
  * with libsodium's HMAC, independently of libjwt; ES256 ones with token_issue. */
 #include <setjmp.h>
@@ -49,6 +49,7 @@ use_hs256(void)
 	cfg.jwt_key_len = cfg.jwt_sign_key_len = strlen(SECRET);
 	cfg.jwt_issuer = "rendicion";
 	cfg.jwt_audience = "rendicion-api";
+	cfg.jwt_leeway = 5;
 	token_cache_clear();
 }
 
@@ -62,6 +63,7 @@ use_key(enum jwt_algo alg, const char *pub, const char *priv)
 	cfg.jwt_sign_key_len = priv ? strlen(priv) : 0;
 	cfg.jwt_issuer = "rendicion";
 	cfg.jwt_audience = "rendicion-api";
+	cfg.jwt_leeway = 5;
 	token_cache_clear();
 }
 
@@ -238,23 +240,31 @@ rejects_any_token_without_a_key(void **state)
 	expect_invalid(hs256(claims("administradora", "")));
 }
 
+static const long leeways[] = {0, 5, 60}; /* JWT_LEEWAY_SECONDS: default 5, at most 60 */
+
 static void
-expiry_has_at_most_60_seconds_of_leeway(void **state)
+expiry_has_the_configured_leeway(void **state)
 {
 	char p[512];
 	struct claims c;
 
 	use_hs256();
-	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
-	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW - 59);
-	assert_int_equal(verify(hs256(p), &c), TOKEN_OK);
-	claims_free(&c);
-	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
-	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW - 60);
-	expect_invalid(hs256(p));
-	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
-	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW - 3600);
-	expect_invalid(hs256(p));
+	for (size_t i = 0; i < sizeof leeways / sizeof leeways[0]; i++) {
+		long l = leeways[i];
+
+		cfg.jwt_leeway = l;
+		snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+		                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW - l + 1);
+		assert_int_equal(verify(hs256(p), &c), TOKEN_OK);
+		claims_free(&c);
+		snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+		                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW - l);
+		expect_invalid(hs256(p));
+		snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
+		                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW - 3600);
+		expect_invalid(hs256(p));
+	}
+	cfg.jwt_leeway = 5;
 }
 
 static void
@@ -268,19 +278,25 @@ rejects_a_token_without_exp(void **state)
 }
 
 static void
-not_before_has_at_most_60_seconds_of_leeway(void **state)
+not_before_has_the_configured_leeway(void **state)
 {
 	char extra[64];
 	struct claims c;
 
 	use_hs256();
-	snprintf(extra, sizeof extra, ",\"nbf\":%ld", NOW + 59);
-	assert_int_equal(verify(hs256(claims("ciudadanos", extra)), &c), TOKEN_OK);
-	claims_free(&c);
-	snprintf(extra, sizeof extra, ",\"nbf\":%ld", NOW + 61);
-	expect_invalid(hs256(claims("ciudadanos", extra)));
-	snprintf(extra, sizeof extra, ",\"nbf\":%ld", NOW + 3600);
-	expect_invalid(hs256(claims("ciudadanos", extra)));
+	for (size_t i = 0; i < sizeof leeways / sizeof leeways[0]; i++) {
+		long l = leeways[i];
+
+		cfg.jwt_leeway = l;
+		snprintf(extra, sizeof extra, ",\"nbf\":%ld", NOW + l);
+		assert_int_equal(verify(hs256(claims("ciudadanos", extra)), &c), TOKEN_OK);
+		claims_free(&c);
+		snprintf(extra, sizeof extra, ",\"nbf\":%ld", NOW + l + 1);
+		expect_invalid(hs256(claims("ciudadanos", extra)));
+		snprintf(extra, sizeof extra, ",\"nbf\":%ld", NOW + 3600);
+		expect_invalid(hs256(claims("ciudadanos", extra)));
+	}
+	cfg.jwt_leeway = 5;
 }
 
 static void
@@ -508,11 +524,11 @@ a_cached_token_still_expires(void **state)
 	tok = token_issue("user:9", "ciudadanos", 0, 120, NOW);
 	assert_int_equal(verify(tok, &c), TOKEN_OK);
 	claims_free(&c);
-	assert_int_equal(token_verify(tok, NOW + 120 + 59, &c), TOKEN_OK);
+	assert_int_equal(token_verify(tok, NOW + 120 + 4, &c), TOKEN_OK); /* 5 s of leeway */
 	claims_free(&c);
-	assert_int_equal(token_verify(tok, NOW + 120 + 60, &c), TOKEN_INVALID);
+	assert_int_equal(token_verify(tok, NOW + 120 + 5, &c), TOKEN_INVALID);
 	/* Nor is it good before it was issued. */
-	assert_int_equal(token_verify(tok, NOW - 61, &c), TOKEN_INVALID);
+	assert_int_equal(token_verify(tok, NOW - 6, &c), TOKEN_INVALID);
 	free(tok);
 }
 
@@ -606,9 +622,9 @@ main(void)
 		cmocka_unit_test(rejects_a_payload_swapped_under_a_valid_signature),
 		cmocka_unit_test(rejects_malformed_tokens),
 		cmocka_unit_test(rejects_any_token_without_a_key),
-		cmocka_unit_test(expiry_has_at_most_60_seconds_of_leeway),
+		cmocka_unit_test(expiry_has_the_configured_leeway),
 		cmocka_unit_test(rejects_a_token_without_exp),
-		cmocka_unit_test(not_before_has_at_most_60_seconds_of_leeway),
+		cmocka_unit_test(not_before_has_the_configured_leeway),
 		cmocka_unit_test(rejects_a_token_issued_in_the_future),
 		cmocka_unit_test(rejects_another_issuer),
 		cmocka_unit_test(rejects_another_audience),
