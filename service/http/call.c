@@ -395,6 +395,14 @@ body_valid(struct call *c, const struct field *fields)
 	return body_checked(c, fields, NULL, NULL);
 }
 
+bool
+body_none(struct call *c)
+{
+	static const struct field none[] = {{NULL, F_ANY, 0, 0, 0, NULL}};
+
+	return c->body == NULL || body_valid(c, none);
+}
+
 /* The rule of a PATCH: it must change something. */
 static bool
 not_empty(const json_t *body, const void *unused, struct verr *v)

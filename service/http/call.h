@@ -95,6 +95,9 @@ bool body_checked(struct call *c, const struct field *fields, body_rule rule, co
 bool body_valid(struct call *c, const struct field *fields);
 /* body_valid for PATCH: the object must also change something (422 when empty). */
 bool body_patch_valid(struct call *c, const struct field *fields);
+/* For operations that take no body: none, or an empty object; anything else is 422, so a
+ * client's misplaced member is not silently dropped. */
+bool body_none(struct call *c);
 
 /* The actor's unit as decimal text (NULL, SQL's NULL, when none); buf has 24 bytes. */
 const char *actor_unit(const struct call *c, char *buf);

@@ -151,7 +151,7 @@ obs_withdraw(struct call *c)
 {
 	struct db_reply r;
 
-	if (!authorize(c, ACT_OBS_WITHDRAW))
+	if (!authorize(c, ACT_OBS_WITHDRAW) || !body_none(c))
 		return;
 	db_observation_withdraw(&c->actor, c->id, &r);
 	reply_db(c, 200, &r);

@@ -109,7 +109,7 @@ plan_close(struct call *c)
 {
 	struct db_reply r;
 
-	if (!authorize(c, ACT_PLAN_WRITE))
+	if (!authorize(c, ACT_PLAN_WRITE) || !body_none(c))
 		return;
 	db_plan_close(&c->actor, c->id, &r);
 	reply_db(c, 200, &r);

@@ -172,7 +172,9 @@ read_body(struct call *c)
 	text[n] = '\0';
 	c->body_text = text;
 	c->body_len = n;
-	c->body = json_loadb(c->req->binary_body, n, JSON_REJECT_DUPLICATES, NULL);
+	/* Any JSON value parses: a body that is not an object is then a 422 of its handler. */
+	c->body = json_loadb(c->req->binary_body, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
+	                     NULL);
 	if (c->body == NULL) {
 		reply_problem(c, 400, "invalid_json", &MSG_BODY_NOT_JSON);
 		return false;

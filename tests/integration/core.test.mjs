@@ -88,6 +88,18 @@ test('POST /api/v1/plans with malformed JSON gives 400', async () => {
   assertProblem(res, 400);
 });
 
+test('a JSON body that is not an object (null, 1, "x", []) gives 422 at the root', async () => {
+  for (const raw of ['null', '1', '"x"', '[]', 'true']) {
+    const res = await api('POST', '/api/v1/plans', {
+      token: tokenFor('administradora'),
+      headers: { 'content-type': 'application/json' },
+      raw,
+    });
+    assertProblem(res, 422);
+    assert.equal(res.json.errors[0].pointer, '', raw);
+  }
+});
+
 test('a request body over 1 MiB gives 413', async () => {
   const big = JSON.stringify({ title: 'x'.repeat(1024 * 1024 + 16), process: 'p', entity: 'e', year: 2030 });
   const res = await api('POST', '/api/v1/plans', {

@@ -565,6 +565,8 @@ test('every transition outside the state machine gets 409', async () => {
     }
   }
   const withdrawn = await submitOk(plan.axis, who.token);
+  const stray = await api('POST', `/api/v1/observations/${withdrawn.id}/withdraw`, { token: who.token, body: { reason: 'x' } });
+  assert.equal(stray.status, 422); // withdraw takes no body
   assert.equal((await api('POST', `/api/v1/observations/${withdrawn.id}/withdraw`, { token: who.token })).status, 200);
   for (const to of ['received', 'in_review', 'accepted', 'rejected', 'withdrawn']) {
     assertProblem(await review(withdrawn.id, to, 'respuesta'), 409);

@@ -114,7 +114,12 @@ test('an approved plan cannot be edited, deleted or approved again; it can be cl
   assert.equal((await api('DELETE', `/api/v1/plans/${id}`, { token: admin })).status, 409);
   assert.equal((await api('POST', `/api/v1/plans/${id}/approve`, {
     token: admin, body: { name: 'a', position: 'b' } })).status, 409);
-  const closed = await api('POST', `/api/v1/plans/${id}/close`, { token: admin });
+  // close takes no body: a member sent by mistake is 422, and nothing changes
+  const stray = await api('POST', `/api/v1/plans/${id}/close`, { token: admin, body: { status: 'closed' } });
+  assert.equal(stray.status, 422);
+  assert.equal(stray.json.errors[0].pointer, '/status');
+  assert.equal((await api('GET', `/api/v1/plans/${id}`)).json.status, 'approved');
+  const closed = await api('POST', `/api/v1/plans/${id}/close`, { token: admin, body: {} });
   assert.equal(closed.status, 200);
   assert.equal(closed.json.status, 'closed');
   assert.equal((await api('POST', `/api/v1/plans/${id}/close`, { token: admin })).status, 409);
