@@ -201,12 +201,20 @@ document_validate(const json_t *doc, struct verr *v)
 	else
 		each(doc, "axes", "", v, check_axis);
 	unique_numbers(axes, "/axes", v);
+	/* An approved or closed plan keeps the rules of POST /plans/{id}/approve: an author,
+	 * an approver and at least one axis. (A draft may carry an approved_by: an approved
+	 * plan's document imported again as a draft keeps it, so export equals import.) */
 	st = json_string_value(json_object_get(doc, "status"));
-	if (st && strcmp(st, "draft") != 0 && !json_is_object(json_object_get(doc, "approved_by")))
+	if (st == NULL || strcmp(st, "draft") == 0)
+		return verr_count(v) == before;
+	if (!json_is_object(json_object_get(doc, "approved_by")))
 		verr_add(v, "/approved_by", "es obligatorio para un plan aprobado o cerrado",
 		         "is required for an approved or closed plan");
-	if (st && strcmp(st, "draft") != 0 && !json_is_object(json_object_get(doc, "elaborated_by")))
+	if (!json_is_object(json_object_get(doc, "elaborated_by")))
 		verr_add(v, "/elaborated_by", "es obligatorio para un plan aprobado o cerrado",
 		         "is required for an approved or closed plan");
+	if (json_array_size(axes) == 0)
+		verr_add(v, "/axes", "un plan aprobado o cerrado tiene al menos un eje",
+		         "an approved or closed plan has at least one axis");
 	return verr_count(v) == before;
 }

@@ -180,6 +180,15 @@ test('import answers 422 listing every bad element with its pointer', async () =
     '/axes/2/observations/0/body', '/axes/3/activities/0/units']);
 });
 
+test('import keeps the approval rules: an approved plan has axes', async () => {
+  const before = (await api('GET', '/api/v1/plans?limit=200', { token: admin })).json.items.length;
+  const noAxes = { ...seedDocument(), title: 'Aprobado sin ejes', axes: [] };
+  const r1 = await api('POST', '/api/v1/plans/import', { token: admin, body: noAxes });
+  assert.equal(r1.status, 422);
+  assert.deepEqual(r1.json.errors.map((e) => e.pointer), ['/axes']);
+  assert.equal((await api('GET', '/api/v1/plans?limit=200', { token: admin })).json.items.length, before);
+});
+
 test('an import that fails half-way leaves nothing behind', async () => {
   const before = sql('SELECT (SELECT count(*) FROM plans) || \',\' || (SELECT count(*) FROM units) || \',\' || (SELECT count(*) FROM audit_log)');
   // A rule only the database knows, hit by the very last activity of the document.

@@ -221,6 +221,28 @@ document_reports_each_bad_element_deep_in_the_tree(void **state)
 }
 
 static void
+document_keeps_the_approval_rules(void **state)
+{
+	struct verr v;
+
+	/* approved without axes: what POST /plans/{id}/approve refuses */
+	assert_int_equal(doc_errors("{\"title\":\"P\",\"entity\":\"E\",\"year\":2024,"
+	                            "\"status\":\"approved\",\"elaborated_by\":{\"name\":\"a\","
+	                            "\"position\":\"b\"},\"approved_by\":{\"name\":\"c\","
+	                            "\"position\":\"d\"},\"axes\":[]}", &v), 1);
+	assert_string_equal(pointer_at(&v, 0), "/axes");
+	verr_free(&v);
+	/* an approver on a draft: kept, for the round trip of a document made a draft */
+	assert_int_equal(doc_errors("{\"title\":\"P\",\"entity\":\"E\",\"year\":2024,"
+	                            "\"approved_by\":{\"name\":\"c\",\"position\":\"d\"},"
+	                            "\"axes\":[]}", &v), 0);
+	verr_free(&v);
+	assert_int_equal(doc_errors("{\"title\":\"P\",\"entity\":\"E\",\"year\":2024,"
+	                            "\"status\":\"draft\",\"approved_by\":null,\"axes\":[]}", &v), 0);
+	verr_free(&v);
+}
+
+static void
 compacting_drops_space_outside_strings_only(void **state)
 {
 	char s[] = "{\"a b\" : 1, \"c\" : [1, \n 2], \"d\" : \"x \\\" y \", \"e\" : {}}";
@@ -260,6 +282,7 @@ main(void)
 		cmocka_unit_test(validation_rejects_a_non_object),
 		cmocka_unit_test(document_accepts_a_complete_plan),
 		cmocka_unit_test(document_reports_each_bad_element_deep_in_the_tree),
+		cmocka_unit_test(document_keeps_the_approval_rules),
 		cmocka_unit_test(compacting_drops_space_outside_strings_only),
 		cmocka_unit_test(language_follows_the_clients_preference),
 	};
