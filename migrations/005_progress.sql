@@ -82,7 +82,7 @@ BEGIN
 	END IF;
 	INSERT INTO progress_updates (activity_id, progress, status, note, evidence_url,
 	                              author_sub, author_role)
-	VALUES (p_activity, v_progress, v_status, btrim(p_body->>'note', E' \t\r\n'),
+	VALUES (p_activity, v_progress, v_status, trim_blanks(p_body->>'note'),
 	        p_body->>'evidence_url', p_sub, p_role)
 	RETURNING * INTO v_update;
 	UPDATE activities SET progress = v_progress, status = v_status WHERE id = p_activity;

@@ -164,7 +164,7 @@ BEGIN
 	END IF;
 
 	INSERT INTO observations (axis_id, kind, body, source, author_sub, author_role)
-	VALUES (p_axis, p_body->>'kind', p_body->>'body',
+	VALUES (p_axis, p_body->>'kind', trim_blanks(p_body->>'body'),
 	        CASE WHEN p_staff THEN coalesce(p_body->>'source', 'deliberation') ELSE 'online' END,
 	        p_sub, p_role)
 	RETURNING * INTO v_obs;
@@ -231,7 +231,7 @@ BEGIN
 	IF NOT observation_may_move(v_obs.status, v_to, 'reviewer') THEN
 		PERFORM api_raise(409, 'illegal_transition');
 	END IF;
-	v_response := CASE WHEN p_body ? 'response' THEN p_body->>'response' ELSE v_obs.response END;
+	v_response := CASE WHEN p_body ? 'response' THEN trim_blanks(p_body->>'response') ELSE v_obs.response END;
 	IF v_to = 'rejected' AND coalesce(v_response, '') ~ '^[[:space:]]*$' THEN
 		PERFORM api_raise(422, 'response_required', '/response');
 	END IF;
