@@ -22,7 +22,7 @@ DB_STMT(plan_update, DB_WITH_ETAG("api_plan_update($1, $2, $3::bigint, $4::jsonb
 DB_STMT(plan_delete, DB_WITH_ETAG("api_plan_delete($1, $2, $3::bigint)"));
 DB_STMT(plan_approve, DB_WITH_ETAG("api_plan_approve($1, $2, $3::bigint, $4::jsonb)"));
 DB_STMT(plan_close, DB_WITH_ETAG("api_plan_close($1, $2, $3::bigint)"));
-DB_STMT(plan_document, "SELECT plan_document($1::bigint, $2::boolean)::text");
+DB_STMT(plan_document, DB_WITH_ETAG("plan_document($1::bigint, $2::boolean)"));
 DB_STMT(plan_import, DB_WITH_ETAG("api_plan_import($1, $2, $3::jsonb, $4::boolean)"));
 
 void

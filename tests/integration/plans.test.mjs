@@ -87,6 +87,21 @@ test('If-None-Match with the current ETag gets 304', async () => {
   assert.equal(again.text, '');
 });
 
+test('the document carries an ETag that changes with the plan; If-None-Match gets 304', async () => {
+  const { json: plan } = await createDraft();
+  const first = await api('GET', `/api/v1/plans/${plan.id}/document`, { token: admin });
+  assert.equal(first.status, 200);
+  const etag = first.headers.get('etag');
+  assert.match(etag, /^"[0-9a-f]{32}"$/);
+  const same = await api('GET', `/api/v1/plans/${plan.id}/document`, { token: admin, headers: { 'if-none-match': etag } });
+  assert.equal(same.status, 304);
+  await api('PATCH', `/api/v1/plans/${plan.id}`, { token: admin, body: { title: 'Documento cambiado' } });
+  const changed = await api('GET', `/api/v1/plans/${plan.id}/document`, { token: admin, headers: { 'if-none-match': etag } });
+  assert.equal(changed.status, 200);
+  assert.notEqual(changed.headers.get('etag'), etag);
+  assert.equal(changed.json.title, 'Documento cambiado');
+});
+
 test('approval needs elaborated_by and an axis; then records the approver', async () => {
   const approver = { name: 'Mireya Cárdenas', position: 'Administradora Zonal' };
   const { json: bare } = await createDraft({ ...draftBody, elaborated_by: null });
