@@ -18,6 +18,7 @@ DECLARE
 	v_before jsonb;
 	v_after  jsonb;
 	v_action text;
+	v_owner_exists boolean;
 BEGIN
 	IF TG_OP <> 'INSERT' THEN v_before := to_jsonb(OLD) - 'password_hash'; END IF;
 	IF TG_OP <> 'DELETE' THEN v_after := to_jsonb(NEW) - 'password_hash'; END IF;
@@ -25,8 +26,17 @@ BEGIN
 		RETURN NULL;
 	END IF;
 	v_action := CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'UPDATE' THEN 'update' ELSE 'delete' END;
-	-- A link row (activity ↔ unit, agreement ↔ observation) is a change of its owner.
-	IF v_id_col <> 'id' THEN v_action := 'update'; END IF;
+	-- A link row (activity ↔ unit, agreement ↔ observation) is a change of its owner
+	-- (TG_ARGV[2], the owner's table), unless the owner itself is being deleted: then
+	-- the owner's own 'delete' row says it all.
+	IF v_id_col <> 'id' THEN
+		v_action := 'update';
+		IF TG_OP = 'DELETE' THEN
+			EXECUTE format('SELECT EXISTS (SELECT 1 FROM %I WHERE id = $1)', TG_ARGV[2])
+			INTO v_owner_exists USING (v_before ->> v_id_col)::bigint;
+			IF NOT v_owner_exists THEN RETURN NULL; END IF;
+		END IF;
+	END IF;
 	INSERT INTO audit_log (actor_sub, actor_role, action, entity, entity_id, before, after)
 	VALUES (coalesce(nullif(current_setting('rendicion.actor_sub', true), ''), 'system'),
 	        coalesce(nullif(current_setting('rendicion.actor_role', true), ''), 'system'),
@@ -52,16 +62,17 @@ DECLARE
 	t record;
 BEGIN
 	FOR t IN SELECT * FROM (VALUES
-		('plans', 'plan', 'id'), ('axes', 'axis', 'id'), ('observations', 'observation', 'id'),
-		('agreements', 'agreement', 'id'), ('units', 'unit', 'id'),
-		('activities', 'activity', 'id'), ('progress_updates', 'progress_update', 'id'),
-		('users', 'user', 'id'),
-		('activity_units', 'activity', 'activity_id'),
-		('agreement_observations', 'agreement', 'agreement_id')) AS v(tbl, entity, id_col)
+		('plans', 'plan', 'id', ''), ('axes', 'axis', 'id', ''),
+		('observations', 'observation', 'id', ''), ('agreements', 'agreement', 'id', ''),
+		('units', 'unit', 'id', ''), ('activities', 'activity', 'id', ''),
+		('progress_updates', 'progress_update', 'id', ''), ('users', 'user', 'id', ''),
+		('activity_units', 'activity', 'activity_id', 'activities'),
+		('agreement_observations', 'agreement', 'agreement_id', 'agreements'))
+		AS v(tbl, entity, id_col, owner)
 	LOOP
 		EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I
-		                FOR EACH ROW EXECUTE FUNCTION audit_row(%L, %L)',
-		               t.tbl || '_audit', t.tbl, t.entity, t.id_col);
+		                FOR EACH ROW EXECUTE FUNCTION audit_row(%L, %L, %L)',
+		               t.tbl || '_audit', t.tbl, t.entity, t.id_col, t.owner);
 	END LOOP;
 	FOR t IN SELECT * FROM (VALUES ('plans'), ('axes'), ('observations'), ('agreements'),
 	                               ('units'), ('activities'), ('users')) AS v(tbl)

@@ -108,6 +108,20 @@ test('a progress update also logs the activity\'s change, before and after', asy
   assert.deepEqual([newest.after.progress, newest.after.status], [25, 'in_progress']);
 });
 
+test('deleting an activity writes one delete row, not an update for each of its units', async () => {
+  const draft = { ...seedDocument(), title: `Plan auditoría borrado ${process.pid}`, status: 'draft' };
+  const imported = await api('POST', '/api/v1/plans/import', { token: admin, body: draft });
+  assert.equal(imported.status, 201, imported.text);
+  const id = activityId(imported.json.id, 1, 1);
+  const before = (await audit(`entity=activity&entity_id=${id}&limit=200`)).items.length;
+  assert.equal((await api('DELETE', `/api/v1/activities/${id}`, { token: admin })).status, 204);
+  const items = (await audit(`entity=activity&entity_id=${id}&limit=200`)).items;
+  assert.equal(items.length, before + 1);
+  assert.equal(items[0].action, 'delete');
+  assert.equal(items[0].after, null);
+  assert.equal(items[0].before.id, id);
+});
+
 test('entries come newest first and page with limit and cursor', async () => {
   const plan = await importCopy();
   const act = activityId(plan, 3, 4);
