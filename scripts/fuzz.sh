@@ -53,6 +53,7 @@ declare -A SOURCES=(
 	[token]="auth/token.c core/config.c"
 	[token_claims]="auth/token.c core/config.c"
 	[csv]="core/csv.c core/buf.c"
+	[jsontext]="core/jsontext.c"
 )
 
 # ---------------------------------------------------------------- 1. the toolchain

@@ -252,6 +252,56 @@ compacting_drops_space_outside_strings_only(void **state)
 	assert_int_equal(n, strlen(s));
 }
 
+/* The byte-at-a-time definition json_compact must agree with. */
+static size_t
+compact_reference(char *s)
+{
+	char *w = s;
+	int in_string = 0, escaped = 0;
+
+	for (const char *r = s; *r; r++) {
+		char ch = *r;
+
+		if (in_string) {
+			*w++ = ch;
+			if (escaped)
+				escaped = 0;
+			else if (ch == '\\')
+				escaped = 1;
+			else if (ch == '"')
+				in_string = 0;
+		} else if (ch == '"') {
+			in_string = 1;
+			*w++ = ch;
+		} else if (ch != ' ' && ch != '\n' && ch != '\r' && ch != '\t') {
+			*w++ = ch;
+		}
+	}
+	*w = '\0';
+	return (size_t)(w - s);
+}
+
+static void
+compacting_agrees_with_the_byte_by_byte_definition(void **state)
+{
+	static const char alphabet[] = "\"\\ \n\r\tab{}:,[]1";
+	unsigned seed = 12345;
+	char a[200], b[200];
+
+	for (int round = 0; round < 20000; round++) {
+		size_t len = (size_t)(round % 199);
+
+		for (size_t i = 0; i < len; i++) {
+			seed = seed * 1103515245u + 12345u;
+			a[i] = alphabet[(seed >> 16) % (sizeof alphabet - 1)];
+		}
+		a[len] = '\0';
+		memcpy(b, a, len + 1);
+		assert_int_equal(json_compact(a), compact_reference(b));
+		assert_string_equal(a, b);
+	}
+}
+
 static void
 language_follows_the_clients_preference(void **state)
 {
@@ -284,6 +334,7 @@ main(void)
 		cmocka_unit_test(document_reports_each_bad_element_deep_in_the_tree),
 		cmocka_unit_test(document_keeps_the_approval_rules),
 		cmocka_unit_test(compacting_drops_space_outside_strings_only),
+		cmocka_unit_test(compacting_agrees_with_the_byte_by_byte_definition),
 		cmocka_unit_test(language_follows_the_clients_preference),
 	};
 

@@ -1,6 +1,6 @@
 /* Unit tests of token verification with a fixed configuration (cfg set directly): the
- * algorithm pinned to the configured one, signature, exp/nbf/iat with the configured leeway, iss,
- * aud, sub, role, a director's unit_id, and the RS/ES cache. HS256 tokens are built here
+ * algorithm pinned to the configured one, signature, exp/nbf/iat with the configured
+ * leeway, iss, aud, sub, role, a director's unit_id, and the cache of verified tokens. HS256 tokens are built here
  * with libsodium's HMAC, independently of libjwt; ES256 ones with token_issue. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -515,6 +515,31 @@ verified_es256_tokens_are_cached(void **state)
 }
 
 static void
+verified_hs256_tokens_are_cached_and_forged_ones_never(void **state)
+{
+	struct claims c;
+	unsigned long long hits, misses;
+	char *tok;
+
+	use_hs256();
+	tok = hs256(claims("administradora", ""));
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(verify(tok, &c), TOKEN_OK);
+		assert_int_equal(c.role, ROLE_ADMIN);
+		claims_free(&c);
+	}
+	token_cache_stats(&hits, &misses);
+	assert_int_equal(misses, 1);
+	assert_int_equal(hits, 2);
+	/* the same token with a changed signature is another key: verified, and refused */
+	tok[strlen(tok) - 2] = tok[strlen(tok) - 2] == 'A' ? 'B' : 'A';
+	expect_invalid(tok);
+	expect_invalid(tok);
+	token_cache_stats(&hits, &misses);
+	assert_int_equal(hits, 2);
+}
+
+static void
 a_cached_token_still_expires(void **state)
 {
 	struct claims c;
@@ -640,6 +665,7 @@ main(void)
 		cmocka_unit_test(es256_rejects_hs256_signed_with_the_public_key),
 		cmocka_unit_test(rs256_configuration_rejects_es256_tokens),
 		cmocka_unit_test(verified_es256_tokens_are_cached),
+		cmocka_unit_test(verified_hs256_tokens_are_cached_and_forged_ones_never),
 		cmocka_unit_test(a_cached_token_still_expires),
 		cmocka_unit_test(the_cache_keeps_an_entry_at_most_5_minutes),
 		cmocka_unit_test(a_cached_token_is_rechecked_under_another_configuration),
