@@ -1,4 +1,6 @@
-/* Cursors are "v1:<key>" in unpadded base64url: opaque to clients, versioned for us. */
+/* Cursors are "v1:<list>:<key>" in unpadded base64url, <list> eight hex digits of a hash
+ * of the list's name: opaque to clients, versioned for us, and refused by another list
+ * (where its key would silently mean something else). */
 #include "core/cursor.h"
 
 #include <errno.h>
@@ -8,11 +10,21 @@
 
 static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-void
-cursor_encode(int64_t key, char *out)
+uint32_t
+cursor_list(const char *name)
 {
-	char raw[32];
-	int n = snprintf(raw, sizeof raw, "v1:%lld", (long long)key);
+	uint32_t h = 2166136261u; /* FNV-1a */
+
+	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
+		h = (h ^ *p) * 16777619u;
+	return h;
+}
+
+void
+cursor_encode(uint32_t list, int64_t key, char *out)
+{
+	char raw[40];
+	int n = snprintf(raw, sizeof raw, "v1:%08x:%lld", (unsigned)list, (long long)key);
 	size_t o = 0;
 
 	for (int i = 0; i < n; i += 3) {
@@ -34,9 +46,9 @@ cursor_encode(int64_t key, char *out)
 }
 
 bool
-cursor_decode(const char *s, int64_t *key)
+cursor_decode(const char *s, uint32_t list, int64_t *key)
 {
-	char raw[32];
+	char raw[40], prefix[16];
 	size_t n = strlen(s), o = 0;
 	uint32_t acc = 0;
 	int bits = 0;
@@ -60,11 +72,12 @@ cursor_decode(const char *s, int64_t *key)
 		}
 	}
 	raw[o] = '\0';
-	/* "v1:" and at least one digit: four bytes decoded. */
-	if (o < 4 || strncmp(raw, "v1:", 3) != 0 || raw[3] < '0' || raw[3] > '9')
+	/* "v1:", this list's tag, ":" and at least one digit. */
+	snprintf(prefix, sizeof prefix, "v1:%08x:", (unsigned)list);
+	if (o < 13 || strncmp(raw, prefix, 12) != 0 || raw[12] < '0' || raw[12] > '9')
 		return false;
 	errno = 0;
-	k = strtoll(raw + 3, &end, 10);
+	k = strtoll(raw + 12, &end, 10);
 	if (errno || *end || k < 0)
 		return false;
 	*key = k;

@@ -11,6 +11,7 @@
 #include "core/jsontext.h"
 #include "auth/policy.h"
 #include "http/messages.h"
+#include "http/router.h"
 
 void
 reply_header(struct call *c, const char *name, const char *value)
@@ -279,7 +280,7 @@ reply_db_list(struct call *c, struct db_reply *r)
 	buf_puts(&b, "{\"items\":");
 	buf_add(&b, r->body, json_compact(r->body));
 	if (r->etag) {
-		cursor_encode(strtoll(r->etag, NULL, 10), cur);
+		cursor_encode(cursor_list(c->route->pattern), strtoll(r->etag, NULL, 10), cur);
 		buf_printf(&b, ",\"next_cursor\":\"%s\"}", cur);
 	} else {
 		buf_puts(&b, ",\"next_cursor\":null}");
@@ -362,7 +363,7 @@ query_page(struct call *c, int64_t *limit, int64_t *after)
 	*after = 0;
 	if (!query_int(c, "limit", 1, 200, 50, limit))
 		return false;
-	if (cur && !cursor_decode(cur, after)) {
+	if (cur && !cursor_decode(cur, cursor_list(c->route->pattern), after)) {
 		reply_problem(c, 400, "invalid_cursor", &MSG_BAD_CURSOR);
 		return false;
 	}

@@ -168,6 +168,12 @@ test('plans list filters by year and status and pages with a cursor', async () =
   assert.equal((await api('GET', '/api/v1/plans?limit=0')).status, 400);
   assert.equal((await api('GET', '/api/v1/plans?limit=201')).status, 400);
   assert.equal((await api('GET', '/api/v1/plans?cursor=nonsense')).status, 400);
+  // a cursor names its list: one of the units list is refused here, not read as a plan id
+  const units = await api('GET', '/api/v1/units?limit=1');
+  assert.ok(units.json.next_cursor);
+  const foreign = await api('GET', `/api/v1/plans?cursor=${units.json.next_cursor}`);
+  assert.equal(foreign.status, 400);
+  assert.equal(foreign.json.code, 'invalid_cursor');
 });
 
 test('import then export gives an equal document', async () => {

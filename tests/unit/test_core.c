@@ -43,25 +43,49 @@ cursor_round_trips(void **state)
 	int64_t k = 0;
 	const int64_t keys[] = {0, 1, 9, 10, 123456, 9007199254740991LL};
 
+	const uint32_t list = cursor_list("/api/v1/plans");
+
 	for (size_t i = 0; i < sizeof keys / sizeof keys[0]; i++) {
-		cursor_encode(keys[i], s);
-		assert_true(cursor_decode(s, &k));
+		cursor_encode(list, keys[i], s);
+		assert_true(strlen(s) < CURSOR_MAX);
+		assert_true(cursor_decode(s, list, &k));
 		assert_int_equal(k, keys[i]);
 	}
+	cursor_encode(0xFFFFFFFFu, INT64_MAX, s);
+	assert_true(cursor_decode(s, 0xFFFFFFFFu, &k));
+	assert_true(k == INT64_MAX);
+}
+
+static void
+cursor_of_another_list_is_refused(void **state)
+{
+	char s[CURSOR_MAX];
+	int64_t k = 0;
+
+	cursor_encode(cursor_list("/api/v1/me/observations"), 42, s);
+	assert_false(cursor_decode(s, cursor_list("/api/v1/plans"), &k));
+	assert_true(cursor_decode(s, cursor_list("/api/v1/me/observations"), &k));
+	assert_int_equal(k, 42);
+	assert_true(cursor_list("/api/v1/plans") != cursor_list("/api/v1/units"));
 }
 
 static void
 cursor_rejects_what_it_did_not_make(void **state)
 {
 	int64_t k;
+	const uint32_t l = 0x0000abcd;
 
-	assert_false(cursor_decode("", &k));
-	assert_false(cursor_decode("12", &k));
-	assert_false(cursor_decode("!!!!", &k));
-	assert_false(cursor_decode("djE6LTE", &k));      /* "v1:-1" */
-	assert_false(cursor_decode("djI6MTI", &k));      /* "v2:12" */
-	assert_false(cursor_decode("djE6MTJh", &k));     /* "v1:12a" */
-	assert_false(cursor_decode("djE6OTk5OTk5OTk5OTk5OTk5OTk5OTk5OQ", &k)); /* overflow */
+	assert_false(cursor_decode("", l, &k));
+	assert_false(cursor_decode("12", l, &k));
+	assert_false(cursor_decode("!!!!", l, &k));
+	assert_false(cursor_decode("djE6MTI", l, &k));                        /* "v1:12" (no list) */
+	assert_false(cursor_decode("djE6MDAwMGFiY2Q6LTE", l, &k));            /* "v1:0000abcd:-1" */
+	assert_false(cursor_decode("djI6MDAwMGFiY2Q6MTI", l, &k));            /* "v2:0000abcd:12" */
+	assert_false(cursor_decode("djE6MDAwMGFiY2Q6MTJh", l, &k));           /* "v1:0000abcd:12a" */
+	assert_false(cursor_decode("djE6MDAwMGFiY2Q6OTk5OTk5OTk5OTk5OTk5OTk5OTk5", l, &k));
+	                                                          /* "v1:0000abcd:999…" overflow */
+	assert_true(cursor_decode("djE6MDAwMGFiY2Q6MTI", l, &k));             /* "v1:0000abcd:12" */
+	assert_int_equal(k, 12);
 }
 
 static void
@@ -324,6 +348,7 @@ main(void)
 		cmocka_unit_test(buf_grows_past_its_first_block),
 		cmocka_unit_test(cursor_round_trips),
 		cmocka_unit_test(cursor_rejects_what_it_did_not_make),
+		cmocka_unit_test(cursor_of_another_list_is_refused),
 		cmocka_unit_test(trimmed_length_counts_characters_not_bytes),
 		cmocka_unit_test(utf8_check_rejects_overlong_surrogates_and_controls),
 		cmocka_unit_test(validation_accepts_a_good_body),
