@@ -10,6 +10,27 @@ LANGUAGE sql AS $$
 	       set_config('rendicion.actor_role', p_role, true);
 $$;
 
+-- The audit's image of a stored row, in the API's words: a plan's author and approver as
+-- {name, position}, times as RFC 3339 UTC ("…Z"; to the microsecond, so that two changes
+-- within a second still differ), never a password hash.
+CREATE FUNCTION audit_image(p_row jsonb) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT jsonb_object_agg(k, CASE WHEN k LIKE '%\_at' AND jsonb_typeof(v) = 'string'
+	                                THEN to_jsonb(to_char((v #>> '{}')::timestamptz AT TIME ZONE 'UTC',
+	                                                      'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+	                                ELSE v END)
+	FROM jsonb_each(CASE WHEN p_row ? 'elaborated_name' THEN
+		p_row - 'elaborated_name' - 'elaborated_position' - 'approved_name' - 'approved_position'
+		|| jsonb_build_object(
+			'elaborated_by', CASE WHEN p_row ->> 'elaborated_name' IS NOT NULL THEN
+				jsonb_build_object('name', p_row -> 'elaborated_name',
+				                   'position', p_row -> 'elaborated_position') END,
+			'approved_by', CASE WHEN p_row ->> 'approved_name' IS NOT NULL THEN
+				jsonb_build_object('name', p_row -> 'approved_name',
+				                   'position', p_row -> 'approved_position') END)
+		ELSE p_row END - 'password_hash') AS e(k, v);
+$$;
+
 CREATE FUNCTION audit_row() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -20,11 +41,11 @@ DECLARE
 	v_action text;
 	v_owner_exists boolean;
 BEGIN
-	IF TG_OP <> 'INSERT' THEN v_before := to_jsonb(OLD) - 'password_hash'; END IF;
-	IF TG_OP <> 'DELETE' THEN v_after := to_jsonb(NEW) - 'password_hash'; END IF;
-	IF TG_OP = 'UPDATE' AND v_before - 'updated_at' = v_after - 'updated_at' THEN
+	IF TG_OP = 'UPDATE' AND to_jsonb(OLD) - 'updated_at' = to_jsonb(NEW) - 'updated_at' THEN
 		RETURN NULL;
 	END IF;
+	IF TG_OP <> 'INSERT' THEN v_before := audit_image(to_jsonb(OLD)); END IF;
+	IF TG_OP <> 'DELETE' THEN v_after := audit_image(to_jsonb(NEW)); END IF;
 	v_action := CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'UPDATE' THEN 'update' ELSE 'delete' END;
 	-- A link row (activity ↔ unit, agreement ↔ observation) is a change of its owner
 	-- (TG_ARGV[2], the owner's table), unless the owner itself is being deleted: then

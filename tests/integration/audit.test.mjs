@@ -122,6 +122,30 @@ test('deleting an activity writes one delete row, not an update for each of its 
   assert.equal(items[0].before.id, id);
 });
 
+test('before and after speak the API: a plan\'s approver as {name, position}, times in UTC with Z', async () => {
+  const created = await api('POST', '/api/v1/plans', {
+    token: admin,
+    body: { title: 'Plan aprobado en la auditoría', entity: 'Administración Zonal', year: 2025,
+            elaborated_by: { name: 'Ivonne Endara', position: 'Directora Zonal' } },
+  });
+  assert.equal(created.status, 201, created.text);
+  const id = created.json.id;
+  const axis = await api('POST', `/api/v1/plans/${id}/axes`, { token: admin, body: { number: 1, name: 'Eje único' } });
+  assert.equal(axis.status, 201, axis.text);
+  const approver = { name: 'Mireya Cárdenas', position: 'Administradora Zonal' };
+  assert.equal((await api('POST', `/api/v1/plans/${id}/approve`, { token: admin, body: approver })).status, 200);
+  const [row] = (await audit(`entity=plan&entity_id=${id}&limit=1`)).items;
+  assert.equal(row.action, 'update');
+  assert.deepEqual(row.before.approved_by, null);
+  assert.deepEqual(row.after.approved_by, approver);
+  assert.deepEqual(row.after.elaborated_by, { name: 'Ivonne Endara', position: 'Directora Zonal' });
+  assert.equal(row.after.status, 'approved');
+  assert.equal(row.after.approved_name, undefined);
+  for (const k of ['created_at', 'updated_at', 'approved_at']) {
+    assert.match(row.after[k], /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{6}Z$/, k);
+  }
+});
+
 test('entries come newest first and page with limit and cursor', async () => {
   const plan = await importCopy();
   const act = activityId(plan, 3, 4);
