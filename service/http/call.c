@@ -421,15 +421,19 @@ body_patch_valid(struct call *c, const struct field *fields)
 }
 
 bool
-authorize(struct call *c, enum action a)
+deny(struct call *c)
 {
-	if (policy_allows(c->who.role, a))
-		return true;
 	if (c->who.role == ROLE_PUBLIC)
 		reply_problem(c, 401, "unauthorized", &MSG_TOKEN_REQUIRED);
 	else
 		reply_problem(c, 403, "forbidden", &MSG_ROLE);
 	return false;
+}
+
+bool
+authorize(struct call *c, enum action a)
+{
+	return policy_allows(c->who.role, a) || deny(c);
 }
 
 bool

@@ -101,6 +101,8 @@ bool body_none(struct call *c);
 
 /* The actor's unit as decimal text (NULL, SQL's NULL, when none); buf has 24 bytes. */
 const char *actor_unit(const struct call *c, char *buf);
+/* Refuses the caller: 401 without a token, 403 with one. Returns false. */
+bool deny(struct call *c);
 /* True if the actor may do a; otherwise answers 401 (no token) or 403 and returns false. */
 bool authorize(struct call *c, enum action a);
 /* True for roles that see everything, drafts included ("" → "t"/"f" for SQL: staff_param). */
