@@ -10,6 +10,13 @@ LANGUAGE sql AS $$
 	       set_config('rendicion.actor_role', p_role, true);
 $$;
 
+-- A plan's author or approver as the API shows it: {name, position}, or null.
+CREATE FUNCTION person_json(p_name text, p_position text) RETURNS json
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE WHEN p_name IS NULL THEN NULL
+	            ELSE json_build_object('name', p_name, 'position', p_position) END;
+$$;
+
 -- The audit's image of a stored row, in the API's words: a plan's author and approver as
 -- {name, position}, times as RFC 3339 UTC ("…Z"; to the microsecond, so that two changes
 -- within a second still differ), never a password hash.
@@ -22,12 +29,8 @@ LANGUAGE sql STABLE AS $$
 	FROM jsonb_each(CASE WHEN p_row ? 'elaborated_name' THEN
 		p_row - 'elaborated_name' - 'elaborated_position' - 'approved_name' - 'approved_position'
 		|| jsonb_build_object(
-			'elaborated_by', CASE WHEN p_row ->> 'elaborated_name' IS NOT NULL THEN
-				jsonb_build_object('name', p_row -> 'elaborated_name',
-				                   'position', p_row -> 'elaborated_position') END,
-			'approved_by', CASE WHEN p_row ->> 'approved_name' IS NOT NULL THEN
-				jsonb_build_object('name', p_row -> 'approved_name',
-				                   'position', p_row -> 'approved_position') END)
+			'elaborated_by', person_json(p_row ->> 'elaborated_name', p_row ->> 'elaborated_position'),
+			'approved_by', person_json(p_row ->> 'approved_name', p_row ->> 'approved_position'))
 		ELSE p_row END - 'password_hash') AS e(k, v);
 $$;
 

@@ -18,12 +18,6 @@ BEGIN
 END;
 $$;
 
-CREATE FUNCTION person_json(p_name text, p_position text) RETURNS json
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT CASE WHEN p_name IS NULL THEN NULL
-	            ELSE json_build_object('name', p_name, 'position', p_position) END;
-$$;
-
 CREATE FUNCTION plan_json(p plans) RETURNS json
 LANGUAGE sql STABLE AS $$
 	SELECT json_build_object(
