@@ -1,6 +1,6 @@
 -- POST /api/v1/axes/{axis}/observations by a citizen, no Idempotency-Key: the statement
--- obs_create of service/db/observations.c. Each transaction is one of 20,000 citizens of
+-- db_obs_create of service/db/observations.c. Each transaction is one of 20,000 citizens of
 -- this run (so none reaches the hourly limit), the body as the client sent it.
 \set n random(1, 20000)
 \set axis random(:axis_lo, :axis_hi)
-@obs_create('bench-pg-' || :run::text || '-' || :n::text, 'ciudadanos', :staff, :axis, '{"kind":"observation","body":"Observación de carga desde pgbench, envío ' || :n::text || '"}', NULL, :per_hour)
+@db_obs_create('bench-pg-' || :run::text || '-' || :n::text, 'ciudadanos', :staff, :axis, '{"kind":"observation","body":"Observación de carga desde pgbench, envío ' || :n::text || '"}', NULL, :per_hour)

@@ -5,6 +5,10 @@
 
 #include <string.h>
 
+/* UNIT and AUTHOR let the role through here; the action's SQL function then checks the
+ * relation with the data, in the same statement as the change: UNIT, the director's unit
+ * is among the activity's (policy_require_unit, else 403 not_your_unit); AUTHOR, the
+ * observation is the citizen's own (observation_is_own, else 403 not_author). */
 enum cell { NO, YES, UNIT, AUTHOR };
 
 static const enum cell matrix[ACT_COUNT][4] = {
@@ -36,16 +40,6 @@ bool
 policy_allows(enum role r, enum action a)
 {
 	return cell(r, a) != NO;
-}
-
-enum relation
-policy_relation(enum role r, enum action a)
-{
-	switch (cell(r, a)) {
-	case UNIT: return REL_UNIT;
-	case AUTHOR: return REL_AUTHOR;
-	default: return REL_NONE;
-	}
 }
 
 bool

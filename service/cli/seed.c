@@ -11,7 +11,8 @@
 int
 cli_seed(void)
 {
-	struct actor system = {"seed", "administradora", 0, true};
+	/* The importer's actor (the audit log's "who") and unless_exists: idempotent. */
+	const char *args[] = {"seed", "administradora", asset_seed, "t"};
 	json_error_t jerr;
 	/* asset_seed and asset_seed_end are labels around one .incbin (scripts/embed-assets.sh):
 	 * one object to the linker, which cppcheck cannot see. */
@@ -39,7 +40,7 @@ cli_seed(void)
 	json_decref(doc);
 	if (!ok)
 		return 1;
-	db_plan_import(&system, asset_seed, true, &r);
+	db_call(&db_plan_import, 4, args, &r);
 	switch (r.err) {
 	case DB_OK:
 		printf("seeded the 2024 Valle de los Chillos plan\n");

@@ -14,8 +14,9 @@
 #include "auth/password.h"
 #include "auth/token.h"
 #include "cli/cli.h"
+#include "core/limits.h"
 #include "db/users.h"
-#include "http/messages.h"
+#include "http/reasons.h"
 
 static int
 usage(void)
@@ -67,7 +68,7 @@ parse_id(const char *s, long long *out)
 	errno = 0;
 	*out = strtoll(s, &end, 10);
 	return !errno && *s >= '0' && *s <= '9' && !*end && *out >= 1 &&
-	       *out <= 9007199254740991LL;
+	       *out <= ID_MAX;
 }
 
 int
@@ -75,10 +76,9 @@ cli_user(int argc, char **argv)
 {
 	const char *email_arg = NULL, *role = NULL, *name = "", *why;
 	char email[ACCOUNT_EMAIL_MAX + 1], pw[PASSWORD_MAX_BYTES + 2], hash[PASSWORD_HASH_MAX];
-	char unit[24] = "";
+	char unit[INT_TEXT_MAX] = "";
 	long long unit_id = 0;
 	size_t pw_len = 0;
-	struct actor cli = {"cli", "system", 0, true};
 	struct db_reply r;
 	struct verr v;
 	json_t *e;
@@ -142,17 +142,19 @@ cli_user(int argc, char **argv)
 	}
 	if (unit_id > 0)
 		snprintf(unit, sizeof unit, "%lld", unit_id);
-	db_user_create(&cli, email, name, role, unit_id > 0 ? unit : NULL, hash, &r);
+	/* The actor of the audit log is the command line. */
+	db_call(&db_user_create, 7, (const char *[]){"cli", "system", email, name, role,
+	        unit_id > 0 ? unit : NULL, hash}, &r);
 	if (r.err == DB_OK) {
 		printf("%s\n", r.body);
 		rc = 0;
 	} else if (r.err == DB_UNAVAILABLE) {
 		fprintf(stderr, "rendicion: the database is unavailable\n");
 	} else {
-		const struct msg *m = msg_for_reason(r.reason);
+		const struct reason *known = reason_find(r.reason);
 
 		fprintf(stderr, "rendicion: cannot create the account: %s\n",
-		        m ? m->en : r.reason);
+		        known ? known->en : r.reason);
 	}
 	db_reply_free(&r);
 	return rc;

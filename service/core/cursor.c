@@ -3,6 +3,8 @@
  * (where its key would silently mean something else). */
 #include "core/cursor.h"
 
+#include "core/hash.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,11 +15,7 @@ static const char b64[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0
 uint32_t
 cursor_list(const char *name)
 {
-	uint32_t h = 2166136261u; /* FNV-1a */
-
-	for (const unsigned char *p = (const unsigned char *)name; *p; p++)
-		h = (h ^ *p) * 16777619u;
-	return h;
+	return hash_fnv1a(name);
 }
 
 void

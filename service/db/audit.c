@@ -1,15 +1,7 @@
-/* The audit log: one prepared statement (api_audit_list, migrations/005_progress.sql). */
+/* The audit log: one prepared statement. A page starts before the cursor's key, or at
+ * the newest change when there is none (0). */
 #include "db/audit.h"
 
-DB_STMT(audit_list, "SELECT items::text, next_before::text FROM "
-                    "api_audit_list($1, $2::bigint, $3::bigint, $4::int)");
-
-void
-db_audit_list(const char *entity, const char *entity_id, int64_t before, int64_t limit,
-              struct db_reply *r)
-{
-	char s_before[24], s_limit[24];
-	const char *v[] = {entity, entity_id, db_int(s_before, before), db_int(s_limit, limit)};
-
-	db_call(&audit_list, 4, v, r);
-}
+DB_STMT(db_audit_list, "SELECT items::text, next_before::text FROM "
+                       "api_audit_list($1, $2::bigint, "
+                       "coalesce(nullif($3::bigint, 0), 9223372036854775807), $4::int)");

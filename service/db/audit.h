@@ -1,12 +1,11 @@
-/* Reading the audit log (written by the triggers of migrations/002_audit.sql). */
+/* The statement of the audit log (migrations/functions). */
 #ifndef DB_AUDIT_H
 #define DB_AUDIT_H
 
 #include "db/pool.h"
 
-/* Page of audit entries, newest first, with ids below before (INT64_MAX for the first
- * page); entity and entity_id (decimal text) NULL for any. body = items, etag = next key. */
-void db_audit_list(const char *entity, const char *entity_id, int64_t before, int64_t limit,
-                   struct db_reply *r);
+/* (entity, entity_id, before, limit): a page of changes, newest first; before 0 is the
+ * first page. */
+extern struct db_stmt db_audit_list;
 
 #endif

@@ -1,11 +1,13 @@
 /* Compliance counts: one statement, one row per group (the plan, its axes, its units). */
 #include "db/compliance.h"
 
+#include "core/limits.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-DB_STMT(compliance_counts,
+DB_STMT(db_compliance_counts,
         "SELECT kind, id, number, name, activities, done, in_progress, pending, cancelled, "
         "overdue, progress_sum FROM plan_compliance_counts($1::bigint, $2::boolean, $3::date)");
 
@@ -16,11 +18,11 @@ col(const PGresult *res, int row, int c)
 }
 
 void
-db_compliance(const struct actor *a, int64_t plan_id, const char *as_of,
+db_compliance(bool staff, int64_t plan_id, const char *as_of,
               struct compliance_report *out, struct db_reply *r)
 {
-	char s_id[24];
-	const char *v[] = {db_int(s_id, plan_id), db_bool(a->staff), as_of};
+	char s_id[INT_TEXT_MAX];
+	const char *v[] = {db_int(s_id, plan_id), db_bool(staff), as_of};
 	struct db_conn *c;
 	PGresult *res;
 	int rows;
@@ -34,7 +36,7 @@ db_compliance(const struct actor *a, int64_t plan_id, const char *as_of,
 		r->err = DB_UNAVAILABLE;
 		return;
 	}
-	res = db_exec(c, &compliance_counts, 3, v, &r->err, r->reason);
+	res = db_exec(c, &db_compliance_counts, 3, v, &r->err, r->reason);
 	db_release(c);
 	if (res == NULL)
 		return;

@@ -1,6 +1,9 @@
-/* Each migration runs in its own transaction under a session advisory lock, so two
- * instances starting together apply it once. Applied files are recorded with a SHA-256
- * of their text; a recorded file whose text changed stops the run. */
+/* Migrations, in two kinds, under a session advisory lock so that two instances starting
+ * together apply them once. The numbered files (tables, constraints, indexes, data moves)
+ * are history: each runs once, in its own transaction, and is recorded with a SHA-256 of
+ * its text; a recorded file whose text changed stops the run. The function files
+ * (functions, views, triggers) are code: every run then drops what they define and runs
+ * them all again, in name order, in one transaction. */
 #include "db/migrate.h"
 
 #include <sodium.h>
@@ -11,14 +14,86 @@
 #include "db/pool.h"
 
 #define MIGRATE_LOCK "7243001" /* an arbitrary application-wide advisory lock key */
+#define SUM_HEX (crypto_hash_sha256_BYTES * 2 + 1)
 
 DB_STMT(mig_applied, "SELECT sha256 FROM schema_migrations WHERE name = $1");
 DB_STMT(mig_record, "INSERT INTO schema_migrations (name, sha256) VALUES ($1, $2)");
+DB_STMT(mig_rerecord, "UPDATE schema_migrations SET sha256 = $2 WHERE name = $1 AND sha256 = $3");
+
+/* Release 1 (ef6c32a) created its functions and triggers inside the numbered files.
+ * Release 2 moved them to migrations/functions/, which changed the text (so the SHA-256)
+ * of these files but not the tables and indexes they make. A database that recorded one
+ * of these sums has that structure already: the file is not run again, and its row takes
+ * the current sum, in the functions' transaction, so that a later release needs only the
+ * current sums and an upgrade that fails leaves the rows release 1's binary accepts.
+ * 002_audit.sql, 003_plans.sql and 004_structure.sql held nothing but functions: they
+ * are gone, and their rows stay as the record of what release 1 applied. */
+static const struct {
+	const char *name;
+	const char *sum;
+} earlier[] = {
+	{"005_progress.sql", "866653ade51e6e53af451cb78a7737c1439b4eec0fe6dd06633afc89a9f3c3dc"},
+	{"006_observations.sql", "c8dbe947ddfefb55b3a7bc8d5329955f41458ede683df5b276e25365801528fa"},
+	{"007_accounts.sql", "2cd5f645f0c0a649bf84bad413db5eb29938926aedfb8955d2211f3e16cbe5b9"},
+};
+#define N_EARLIER (sizeof earlier / sizeof earlier[0])
+
+/* First in the functions' transaction: the triggers that call a function of the schema the
+ * files create into, its views, then all its functions and procedures that no extension
+ * owns, so that one removed from the files or given another signature does not linger.
+ * No CASCADE: nothing but those triggers depends on the functions (no column default,
+ * CHECK or index expression calls one), and anything that ever does stops the migrate
+ * here instead of vanishing with them. */
+static const char drop_functions[] =
+	"DO $$\n"
+	"DECLARE\n"
+	"	v_ours oid[] := ARRAY(\n"
+	"		SELECT p.oid FROM pg_proc p\n"
+	"		WHERE p.pronamespace = current_schema()::regnamespace AND p.prokind IN ('f', 'p')\n"
+	"		  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_proc'::regclass\n"
+	"		                  AND d.objid = p.oid AND d.deptype = 'e'));\n"
+	"	v_stmt text;\n"
+	"BEGIN\n"
+	"	FOR v_stmt IN SELECT format('DROP TRIGGER %I ON %s', t.tgname, t.tgrelid::regclass)\n"
+	"	              FROM pg_trigger t WHERE NOT t.tgisinternal AND t.tgfoid = ANY (v_ours) LOOP\n"
+	"		EXECUTE v_stmt;\n"
+	"	END LOOP;\n"
+	"	SELECT 'DROP VIEW ' || string_agg(c.oid::regclass::text, ', ') INTO v_stmt\n"
+	"	FROM pg_class c\n"
+	"	WHERE c.relnamespace = current_schema()::regnamespace AND c.relkind = 'v'\n"
+	"	  AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass\n"
+	"	                  AND d.objid = c.oid AND d.deptype = 'e');\n"
+	"	IF v_stmt IS NOT NULL THEN EXECUTE v_stmt; END IF;\n"
+	"	SELECT 'DROP ROUTINE ' || string_agg(f::regprocedure::text, ', ') INTO v_stmt\n"
+	"	FROM unnest(v_ours) AS f;\n"
+	"	IF v_stmt IS NOT NULL THEN EXECUTE v_stmt; END IF;\n"
+	"END\n"
+	"$$";
 
 struct one {
 	const struct asset_migration *m;
 	const char *sum;
 };
+
+/* The SHA-256 of a file's text, in hex. */
+static void
+file_sum(const struct asset_migration *m, char sum[SUM_HEX])
+{
+	unsigned char hash[crypto_hash_sha256_BYTES];
+
+	crypto_hash_sha256(hash, (const unsigned char *)m->sql, (size_t)(m->end - m->sql));
+	sodium_bin2hex(sum, SUM_HEX, hash, sizeof hash);
+}
+
+/* True if sum is what release 1 recorded for the file name (see earlier[]). */
+static bool
+is_earlier(const char *name, const char *sum)
+{
+	for (size_t i = 0; i < N_EARLIER; i++)
+		if (strcmp(earlier[i].name, name) == 0 && strcmp(earlier[i].sum, sum) == 0)
+			return true;
+	return false;
+}
 
 static bool
 apply(struct db_conn *c, void *arg)
@@ -38,35 +113,76 @@ apply(struct db_conn *c, void *arg)
 	return err == DB_OK;
 }
 
+/* The functions' transaction: release 1's rows take the current sums, then the functions,
+ * views and triggers are dropped and the function files run again. */
+static bool
+apply_functions(struct db_conn *c, void *arg)
+{
+	char msg[256];
+	int *files = arg;
+
+	for (const struct asset_migration *m = asset_migrations; m->name; m++) {
+		char sum[SUM_HEX];
+
+		file_sum(m, sum);
+		for (size_t i = 0; i < N_EARLIER; i++) {
+			const char *vals[3] = {m->name, sum, earlier[i].sum};
+			enum db_err err;
+			PGresult *r;
+
+			if (strcmp(earlier[i].name, m->name) != 0)
+				continue;
+			r = db_exec(c, &mig_rerecord, 3, vals, &err, NULL);
+			if (r == NULL)
+				return false;
+			if (strcmp(PQcmdTuples(r), "1") == 0)
+				printf("recorded %s with its current text (release 1's was applied)\n",
+				       m->name);
+			PQclear(r);
+		}
+	}
+	if (!db_exec_sql(c, drop_functions, msg)) {
+		fprintf(stderr, "rendicion: cannot drop the functions to create them again: %s", msg);
+		return false;
+	}
+	for (const struct asset_migration *m = asset_functions; m->name; m++) {
+		if (!db_exec_sql(c, m->sql, msg)) {
+			fprintf(stderr, "rendicion: migration %s failed: %s", m->name, msg);
+			return false;
+		}
+		(*files)++;
+	}
+	return true;
+}
+
 static int
 run(struct db_conn *c)
 {
-	int applied = 0;
+	int applied = 0, files = 0;
 
 	if (!db_exec_sql(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 	                    " name text PRIMARY KEY, sha256 text NOT NULL,"
 	                    " applied_at timestamptz NOT NULL DEFAULT now())", NULL))
 		return 1;
 	for (const struct asset_migration *m = asset_migrations; m->name; m++) {
-		unsigned char hash[crypto_hash_sha256_BYTES];
-		char sum[crypto_hash_sha256_BYTES * 2 + 1];
+		char sum[SUM_HEX];
 		const char *vals[1] = {m->name};
 		struct one o = {m, sum};
 		enum db_err err;
 		PGresult *r;
 
-		crypto_hash_sha256(hash, (const unsigned char *)m->sql, (size_t)(m->end - m->sql));
-		sodium_bin2hex(sum, sizeof sum, hash, sizeof hash);
+		file_sum(m, sum);
 		r = db_exec(c, &mig_applied, 1, vals, &err, NULL);
 		if (r == NULL) {
 			fprintf(stderr, "rendicion: cannot read schema_migrations\n");
 			return 1;
 		}
 		if (PQntuples(r) == 1) {
-			bool same = strcmp(PQgetvalue(r, 0, 0), sum) == 0;
+			const char *recorded = PQgetvalue(r, 0, 0);
+			bool known = strcmp(recorded, sum) == 0 || is_earlier(m->name, recorded);
 
 			PQclear(r);
-			if (!same) {
+			if (!known) {
 				fprintf(stderr, "rendicion: migration %s was changed after it was applied; "
 				                "add a new migration instead\n", m->name);
 				return 1;
@@ -79,7 +195,9 @@ run(struct db_conn *c)
 		printf("applied %s\n", m->name);
 		applied++;
 	}
-	printf("migrations up to date (%d applied now)\n", applied);
+	if (!db_tx(c, apply_functions, &files))
+		return 1;
+	printf("migrations up to date (%d applied now, %d function files run)\n", applied, files);
 	return 0;
 }
 

@@ -10,6 +10,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "core/limits.h"
 #include "core/log.h"
 
 #define ACQUIRE_WAIT_MS 2000 /* bounded: a saturated pool answers 503, never hangs */
@@ -313,6 +314,8 @@ db_call(struct db_stmt *s, int n, const char *const *vals, struct db_reply *r)
 		r->body = strdup(PQgetvalue(res, 0, 0));
 		if (PQnfields(res) > 1 && !PQgetisnull(res, 0, 1))
 			r->etag = strdup(PQgetvalue(res, 0, 1));
+		if (PQnfields(res) > 2 && !PQgetisnull(res, 0, 2))
+			r->id = strtoll(PQgetvalue(res, 0, 2), NULL, 10);
 		if (r->body == NULL)
 			r->err = DB_ERROR;
 	}
@@ -355,7 +358,7 @@ db_pool_stats(int *size, int *in_use, uint64_t *waits, uint64_t *unavailable)
 const char *
 db_int(char *buf, int64_t v)
 {
-	snprintf(buf, 24, "%lld", (long long)v);
+	snprintf(buf, INT_TEXT_MAX, "%lld", (long long)v);
 	return buf;
 }
 

@@ -15,10 +15,12 @@ struct db_stmt {
 	const char *sql;
 	atomic_int slot;  /* index into each connection's prepared flags; -1 until first use */
 };
-#define DB_STMT(var, text) static struct db_stmt var = {#var, text, -1}
-/* The SQL of a call returning one JSON value, answered as (body, ETag): the ETag is the
- * MD5 of the body, as check_if_match() (migrations/003) computes it for If-Match. */
-#define DB_WITH_ETAG(call) "SELECT b::text, md5(b::text) FROM " call " b"
+/* Defines the statement var (declare it in the file's header to use it elsewhere). */
+#define DB_STMT(var, text) struct db_stmt var = {#var, text, -1}
+/* The SQL of a call returning one JSON value, answered as (body, ETag, id): the ETag is
+ * the MD5 of the body, as check_if_match() computes it for If-Match, and the id is the
+ * body's "id" member (a created resource's Location). */
+#define DB_WITH_ETAG(call) "SELECT b::text, md5(b::text), b->>'id' FROM " call " b"
 
 /* How a statement ended, as the callers need to tell it apart. */
 enum db_err {
@@ -33,25 +35,19 @@ enum db_err {
 	DB_ERROR,         /* anything else: a bug */
 };
 
-/* The answer of an API statement: one row whose first column is the JSON body and whose
- * optional second column is its ETag. */
+/* The answer of an API statement: one row whose first column is the JSON body, whose
+ * optional second column is its ETag (for a list, the key after which the next page
+ * starts) and whose optional third column is the resource's id. */
 struct db_reply {
 	enum db_err err;
 	char *body;        /* owned, NULL unless DB_OK */
 	char *etag;        /* owned, may be NULL */
+	int64_t id;        /* 0 when not returned */
 	char reason[64];   /* the raised message or constraint name on an error */
 	char *extra;       /* owned: DETAIL of a raised error (e.g. a JSON errors array) */
 };
 
 struct db_conn;
-
-/* Who is acting, as the database functions need it (audit, visibility, relations). */
-struct actor {
-	const char *sub;    /* "" for the public */
-	const char *role;   /* "administradora", "directores", "ciudadanos", or "" */
-	int64_t unit_id;    /* directors' unit, else 0 */
-	bool staff;         /* sees drafts, authors and every observation */
-};
 
 /* Creates the pool of size connections to url (connected lazily); false on bad url. */
 bool db_pool_init(const char *url, int size);
@@ -74,7 +70,8 @@ void db_call(struct db_stmt *s, int n, const char *const *vals, struct db_reply 
 void db_reply_free(struct db_reply *r);
 /* Runs fn inside BEGIN/COMMIT on c, rolling back when fn returns false. */
 bool db_tx(struct db_conn *c, bool (*fn)(struct db_conn *, void *), void *arg);
-/* Writes v as decimal text into buf (24 bytes) and returns buf: a statement parameter. */
+/* Writes v as decimal text into buf (INT_TEXT_MAX bytes) and returns buf: a statement
+ * parameter. */
 const char *db_int(char *buf, int64_t v);
 /* "t" or "f": a boolean statement parameter. */
 const char *db_bool(bool v);

@@ -12,14 +12,7 @@
 #include "core/buf.h"
 #include "core/config.h"
 #include "db/users.h"
-#include "http/messages.h"
 #include "http/router.h"
-
-static const struct msg MSG_BAD_LOGIN = {"Correo o contraseña incorrectos.",
-                                         "Wrong email or password."};
-static const struct msg MSG_NO_ISSUER = {
-	"Este servicio no emite tokens: los emite el proveedor de identidad.",
-	"This service does not issue tokens: the identity provider does."};
 
 static const struct field login_fields[] = {
 	{"email", F_ANY, F_REQUIRED, 0, 0, NULL},
@@ -43,7 +36,7 @@ reply_token(struct call *c, json_int_t id, const char *role, json_int_t unit_id)
 	snprintf(sub, sizeof sub, "user:%lld", (long long)id);
 	tok = token_issue(sub, role, unit_id, cfg.token_ttl, time(NULL));
 	if (tok == NULL) {
-		reply_problem(c, 500, "internal_error", NULL);
+		reply_reason(c, R_internal_error);
 		return;
 	}
 	buf_puts(&b, "{\"access_token\":");
@@ -52,7 +45,7 @@ reply_token(struct call *c, json_int_t id, const char *role, json_int_t unit_id)
 	free(tok);
 	if (b.oom) {
 		buf_free(&b);
-		reply_problem(c, 500, "internal_error", NULL);
+		reply_reason(c, R_internal_error);
 		return;
 	}
 	reply_json_owned(c, 200, buf_take(&b));
@@ -68,20 +61,21 @@ auth_token(struct call *c)
 	char email[ACCOUNT_EMAIL_MAX + 1];
 	struct account_rules rules = {email, false, false};
 	struct db_reply r, end;
+	const char *v[1] = {email};
 	json_t *acct = NULL;
 	json_int_t id = 0, unit_id = 0;
 	const char *hash = NULL, *role = NULL;
 	bool ok;
 
 	if (cfg.jwt_sign_key == NULL) {
-		reply_problem(c, 503, "tokens_not_issued", &MSG_NO_ISSUER);
+		reply_reason(c, R_tokens_not_issued);
 		return;
 	}
-	if (!body_checked(c, login_fields, account_rules, &rules))
+	if (!body_checked(c, login_fields, account_rules, &rules, false))
 		return;
-	db_login_begin(email, &r);
+	db_call(&db_login_begin, 1, v, &r);
 	if (r.err != DB_OK) {
-		reply_db_error(c, &r);
+		reply_db_error(c, &r, R_not_found);
 		return;
 	}
 	/* Members are null for an unknown email: then hash stays NULL (a dummy check). */
@@ -93,11 +87,11 @@ auth_token(struct call *c)
 	ok = password_verify(hash, json_string_value(json_object_get(c->body, "password")));
 	ok = ok && id > 0 && role != NULL && !json_is_true(json_object_get(acct, "disabled"));
 	if (!ok) {
-		reply_problem(c, 401, "unauthorized", &MSG_BAD_LOGIN);
+		reply_reason(c, R_bad_credentials);
 	} else {
-		db_login_succeeded(email, &end);
+		db_call(&db_login_succeeded, 1, v, &end);
 		if (end.err != DB_OK) {
-			reply_db_error(c, &end);
+			reply_db_error(c, &end, R_not_found);
 		} else {
 			db_reply_free(&end);
 			reply_token(c, id, role, unit_id);
@@ -117,18 +111,22 @@ auth_register(struct call *c)
 	struct account_rules rules = {email, true, false};
 	struct db_reply r;
 
-	if (!body_checked(c, register_fields, account_rules, &rules))
+	if (!body_checked(c, register_fields, account_rules, &rules, false))
 		return;
 	if (!password_hash(json_string_value(json_object_get(c->body, "password")), hash)) {
-		reply_problem(c, 503, "service_unavailable", NULL);
+		reply_reason(c, R_service_unavailable);
 		return;
 	}
-	db_user_register(email, json_string_value(json_object_get(c->body, "name")), hash, &r);
-	reply_created(c, "/api/v1/users", &r);
+	db_call(&db_user_register, 3, (const char *[]){email,
+	        json_string_value(json_object_get(c->body, "name")), hash}, &r);
+	route_answer(c, &r);
 }
 
+/* Open to anyone (ACT_READ): logging in and registering need no role. */
 const struct route auth_routes[] = {
-	{"POST", "/api/v1/auth/token", auth_token},
-	{"POST", "/api/v1/auth/register", auth_register},
+	{.method = "POST", .pattern = "/api/v1/auth/token", .action = ACT_READ,
+	 .handler = auth_token},
+	{.method = "POST", .pattern = "/api/v1/auth/register", .action = ACT_READ,
+	 .handler = auth_register, .answer = ANSWER_CREATED, .location = "/api/v1/users"},
 	ROUTES_END,
 };

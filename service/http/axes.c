@@ -1,7 +1,6 @@
 /* /api/v1/plans/{id}/axes and /api/v1/axes/{id}: the plan's axes ("ejes"). Reads follow
  * the plan's visibility; the administrator changes them while the plan is a draft. */
 #include "db/axes.h"
-#include "http/messages.h"
 #include "http/router.h"
 
 static const struct field axis_create_fields[] = {
@@ -17,71 +16,27 @@ static const struct field axis_patch_fields[] = {
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
-/* GET /api/v1/plans/{id}/axes: the plan's axes by number. */
-static void
-axis_list(struct call *c)
-{
-	struct db_reply r;
-	int64_t limit, after;
-
-	if (!query_page(c, &limit, &after))
-		return;
-	db_axis_list(&c->actor, c->id, after, limit, &r);
-	reply_db_list(c, &r);
-}
-
-/* POST /api/v1/plans/{id}/axes: a new axis of a draft plan. */
-static void
-axis_create(struct call *c)
-{
-	struct db_reply r;
-
-	if (!authorize(c, ACT_PLAN_WRITE) || !body_valid(c, axis_create_fields))
-		return;
-	db_axis_create(&c->actor, c->id, c->body_text, &r);
-	reply_created(c, "/api/v1/axes", &r);
-}
-
-/* GET /api/v1/axes/{id} */
-static void
-axis_get(struct call *c)
-{
-	struct db_reply r;
-
-	db_axis_get(&c->actor, c->id, &r);
-	reply_db(c, 200, &r);
-}
-
-/* PATCH /api/v1/axes/{id}: changes the members given. */
-static void
-axis_update(struct call *c)
-{
-	struct db_reply r;
-	char etag[80];
-
-	if (!authorize(c, ACT_PLAN_WRITE) || !body_patch_valid(c, axis_patch_fields))
-		return;
-	db_axis_update(&c->actor, c->id, c->body_text, if_match(c, etag), &r);
-	reply_db(c, 200, &r);
-}
-
-/* DELETE /api/v1/axes/{id}: with its observations, agreements and activities. */
-static void
-axis_delete(struct call *c)
-{
-	struct db_reply r;
-
-	if (!authorize(c, ACT_PLAN_WRITE))
-		return;
-	db_axis_delete(&c->actor, c->id, &r);
-	reply_empty(c, &r);
-}
-
 const struct route axis_routes[] = {
-	{"GET", "/api/v1/plans/:id/axes", axis_list},
-	{"POST", "/api/v1/plans/:id/axes", axis_create},
-	{"GET", "/api/v1/axes/:id", axis_get},
-	{"PATCH", "/api/v1/axes/:id", axis_update},
-	{"DELETE", "/api/v1/axes/:id", axis_delete},
+	/* The plan's axes by number. */
+	{.method = "GET", .pattern = "/api/v1/plans/:id/axes", .action = ACT_READ, .paged = true,
+	 .stmt = &db_axis_list, .args = {A_STAFF, A_ID, A_AFTER, A_LIMIT},
+	 .answer = ANSWER_LIST, .missing = R_plan_not_found},
+	/* A new axis of a draft plan. */
+	{.method = "POST", .pattern = "/api/v1/plans/:id/axes", .action = ACT_PLAN_WRITE,
+	 .body = axis_create_fields,
+	 .stmt = &db_axis_create, .args = {A_SUB, A_ROLE, A_ID, A_BODY},
+	 .answer = ANSWER_CREATED, .location = "/api/v1/axes"},
+	{.method = "GET", .pattern = "/api/v1/axes/:id", .action = ACT_READ,
+	 .stmt = &db_axis_get, .args = {A_ID, A_STAFF},
+	 .answer = ANSWER_ONE, .missing = R_axis_not_found},
+	/* Changes the members given. */
+	{.method = "PATCH", .pattern = "/api/v1/axes/:id", .action = ACT_PLAN_WRITE,
+	 .body = axis_patch_fields, .patch = true,
+	 .stmt = &db_axis_update, .args = {A_SUB, A_ROLE, A_ID, A_BODY, A_IF_MATCH},
+	 .answer = ANSWER_ONE, .missing = R_axis_not_found},
+	/* With its observations, agreements and activities. */
+	{.method = "DELETE", .pattern = "/api/v1/axes/:id", .action = ACT_PLAN_WRITE,
+	 .stmt = &db_axis_delete, .args = {A_SUB, A_ROLE, A_ID},
+	 .answer = ANSWER_EMPTY, .missing = R_axis_not_found},
 	ROUTES_END,
 };

@@ -18,6 +18,7 @@
 
 #include <libpq-fe.h>
 
+#include "core/hash.h"
 #include "core/log.h"
 
 #define BUCKETS 1024
@@ -54,16 +55,6 @@ static long
 today(void)
 {
 	return (long)(time(NULL) / 86400);
-}
-
-static uint32_t
-hash(const char *s)
-{
-	uint32_t h = 2166136261u;
-
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
 }
 
 /* The request as the cache sees it: path and query, and the media type asked for. */
@@ -135,7 +126,7 @@ cache_answer(struct call *c)
 	if (!cacheable(c) || !make_key(c, key))
 		return false;
 	pthread_rwlock_rdlock(&cache.lock);
-	for (e = cache.buckets[hash(key) % BUCKETS]; e; e = e->next)
+	for (e = cache.buckets[hash_fnv1a(key) % BUCKETS]; e; e = e->next)
 		if (e->gen == gen && e->day == today() && strcmp(e->key, key) == 0)
 			break;
 	if (e) {
@@ -147,18 +138,12 @@ cache_answer(struct call *c)
 		if (e->vary)
 			reply_header(c, "Vary", e->vary);
 		inm = header(c, "If-None-Match");
-		if (e->etag && inm && strstr(inm, e->etag))
-			reply_text(c, 304, e->type, "", 0);
+		if (e->etag && inm && etag_listed(inm, e->etag))
+			reply_status(c, 304);
 		else
 			reply_text(c, 200, e->type, e->body, e->len);
 	}
 	pthread_rwlock_unlock(&cache.lock);
-	if (hit && c->status == 304) {
-		/* 304 carries no body */
-		free(c->res->binary_body);
-		c->res->binary_body = NULL;
-		c->res->binary_body_length = 0;
-	}
 	return hit;
 }
 
@@ -199,7 +184,7 @@ cache_keep(struct call *c)
 	}
 	memcpy(e->body, c->res->binary_body, e->len);
 	e->body[e->len] = '\0';
-	b = hash(key) % BUCKETS;
+	b = hash_fnv1a(key) % BUCKETS;
 	pthread_rwlock_wrlock(&cache.lock);
 	if (cache.entries >= MAX_ENTRIES || cache.bytes + e->len > MAX_BYTES)
 		clear_locked();

@@ -6,8 +6,12 @@
 
 #include "core/compliance.h"
 #include "db/compliance.h"
-#include "http/messages.h"
 #include "http/router.h"
+
+static const struct field compliance_query[] = {
+	{"as_of", F_ANY, 0, 0, 0, NULL},   /* YYYY-MM-DD, checked by compliance_date_ok */
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
 
 /* GET /api/v1/plans/{id}/compliance?as_of=YYYY-MM-DD: totals, by axis and by unit. The
  * database counts, core/compliance computes the percentages and writes the JSON. */
@@ -18,13 +22,13 @@ compliance_get(struct call *c)
 	struct db_reply r;
 	unsigned char hash[16];
 	char as_of[11], etag[2 * sizeof hash + 1];
-	const char *q = query(c, "as_of");
+	const char *q = c->q[0];
 	struct tm tm;
 	time_t now;
 
 	if (q) {
 		if (!compliance_date_ok(q)) {
-			reply_problem(c, 400, "invalid_parameter", &MSG_BAD_PARAM);
+			reply_reason_about(c, R_invalid_parameter, "as_of");
 			return;
 		}
 		memcpy(as_of, q, sizeof as_of);
@@ -33,30 +37,31 @@ compliance_get(struct call *c)
 		if (gmtime_r(&now, &tm) == NULL ||
 		    strftime(as_of, sizeof as_of, "%Y-%m-%d", &tm) == 0) {
 			/* Only a clock beyond the year 9999 gets here. */
-			reply_problem(c, 500, "internal_error", NULL);
+			reply_reason(c, R_internal_error);
 			return;
 		}
 	}
-	db_compliance(&c->actor, c->id, as_of, &rep, &r);
+	db_compliance(c->actor.staff, c->id, as_of, &rep, &r);
 	if (r.err != DB_OK) {
 		compliance_report_free(&rep);
-		reply_db_error(c, &r);
+		reply_db_error(c, &r, R_plan_not_found);
 		return;
 	}
 	r.body = compliance_render(&rep);
 	compliance_report_free(&rep);
 	if (r.body == NULL) {
-		reply_problem(c, 500, "internal_error", NULL);
+		reply_reason(c, R_internal_error);
 		return;
 	}
 	crypto_generichash(hash, sizeof hash, (const unsigned char *)r.body, strlen(r.body),
 	                   NULL, 0);
 	sodium_bin2hex(etag, sizeof etag, hash, sizeof hash);
 	r.etag = strdup(etag);
-	reply_db(c, 200, &r);
+	reply_db(c, 200, &r, R_plan_not_found);
 }
 
 const struct route compliance_routes[] = {
-	{"GET", "/api/v1/plans/:id/compliance", compliance_get},
+	{.method = "GET", .pattern = "/api/v1/plans/:id/compliance", .action = ACT_READ,
+	 .query = compliance_query, .handler = compliance_get},
 	ROUTES_END,
 };

@@ -1,6 +1,4 @@
 /* /api/v1/activities/{id}/updates: an activity's progress timeline and reporting progress. */
-#include <stdio.h>
-
 #include "db/progress.h"
 #include "http/router.h"
 
@@ -15,47 +13,20 @@ static const struct field progress_fields[] = {
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
-/* GET /api/v1/activities/{id}/updates: the timeline, oldest first; public once approved. */
-static void
-progress_list(struct call *c)
-{
-	struct db_reply r;
-	int64_t limit, after;
-
-	if (!query_page(c, &limit, &after))
-		return;
-	db_progress_list(&c->actor, c->id, after, limit, &r);
-	reply_db_list(c, &r);
-}
-
-/* GET /api/v1/activities/{id}/updates/{update_id}: one report, where 201 points to. */
-static void
-progress_get(struct call *c)
-{
-	struct db_reply r;
-
-	db_progress_get(&c->actor, c->id, c->sub_id, &r);
-	reply_db(c, 200, &r);
-}
-
-/* POST /api/v1/activities/{id}/updates: the administradora, or a director of one of the
- * activity's units (checked with the data), reports progress on an approved plan. */
-static void
-progress_create(struct call *c)
-{
-	struct db_reply r;
-	char prefix[80];
-
-	if (!authorize(c, ACT_REPORT_PROGRESS) || !body_valid(c, progress_fields))
-		return;
-	db_progress_create(&c->actor, c->id, c->body_text, &r);
-	snprintf(prefix, sizeof prefix, "/api/v1/activities/%lld/updates", (long long)c->id);
-	reply_created(c, prefix, &r);
-}
-
 const struct route progress_routes[] = {
-	{"GET", "/api/v1/activities/:id/updates", progress_list},
-	{"POST", "/api/v1/activities/:id/updates", progress_create},
-	{"GET", "/api/v1/activities/:id/updates/:sub", progress_get},
+	/* The timeline, oldest first; public once approved. */
+	{.method = "GET", .pattern = "/api/v1/activities/:id/updates", .action = ACT_READ,
+	 .paged = true, .stmt = &db_progress_list, .args = {A_STAFF, A_ID, A_AFTER, A_LIMIT},
+	 .answer = ANSWER_LIST, .missing = R_activity_not_found},
+	/* The administradora, or a director of one of the activity's units (checked with the
+	 * data: 403 not_your_unit), reports progress on an approved plan. */
+	{.method = "POST", .pattern = "/api/v1/activities/:id/updates",
+	 .action = ACT_REPORT_PROGRESS, .body = progress_fields,
+	 .stmt = &db_progress_create, .args = {A_SUB, A_ROLE, A_UNIT, A_ID, A_BODY},
+	 .answer = ANSWER_CREATED, .location = "/api/v1/activities/:id/updates"},
+	/* One report, where 201 points to. */
+	{.method = "GET", .pattern = "/api/v1/activities/:id/updates/:sub", .action = ACT_READ,
+	 .stmt = &db_progress_get, .args = {A_ID, A_SUB_ID, A_STAFF},
+	 .answer = ANSWER_ONE, .missing = R_progress_update_not_found},
 	ROUTES_END,
 };

@@ -53,7 +53,7 @@ path_matches(const char *pat, const char *path, int64_t ids[2], bool *bad_id)
 				digits[sl - 1] = '\0';
 				errno = 0;
 				v = strtoll(digits, &end, 10);
-				if (errno || *end || v <= 0 || v > 9007199254740991LL)
+				if (errno || *end || v <= 0 || v > ID_MAX)
 					*bad_id = true;
 				else
 					ids[is_sub] = v;

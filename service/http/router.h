@@ -1,16 +1,11 @@
-/* The route table: each resource file exports its routes; the router matches paths. */
+/* The route table: each resource file exports its rows (http/route.h); the router
+ * matches paths. */
 #ifndef HTTP_ROUTER_H
 #define HTTP_ROUTER_H
 
-#include "http/call.h"
+#include "http/route.h"
 
-struct route {
-	const char *method;
-	const char *pattern;          /* literal segments, ":id" and ":sub" (positive integers) */
-	void (*handler)(struct call *c);
-};
-
-#define ROUTES_END {NULL, NULL, NULL}
+#define ROUTES_END {.method = NULL}
 
 /* Route lists, one per resource file. */
 extern const struct route system_routes[], auth_routes[], user_routes[], unit_routes[],

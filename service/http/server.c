@@ -19,7 +19,6 @@
 #include "core/config.h"
 #include "core/log.h"
 #include "http/cache.h"
-#include "http/messages.h"
 #include "http/metrics.h"
 #include "http/router.h"
 
@@ -60,7 +59,7 @@ begin(struct call *c, const struct _u_request *req, struct _u_response *res)
 		randombytes_buf(rnd, sizeof rnd);
 		sodium_bin2hex(c->request_id, sizeof c->request_id, rnd, sizeof rnd);
 	}
-	c->lang = msg_lang(header(c, "Accept-Language"));
+	c->lang = accept_language(header(c, "Accept-Language"));
 }
 
 /* A present but unusable Authorization header is an invalid token, not an anonymous call. */
@@ -81,13 +80,13 @@ authenticate(struct call *c)
 		c->actor.staff = policy_is_staff(c->who.role);
 		return true;
 	}
-	reply_problem(c, 401, "invalid_token", &MSG_TOKEN_INVALID);
+	reply_reason(c, R_invalid_token);
 	return false;
 }
 
 /* The role's answer before the body is read: a caller without the right learns that
- * first, whatever the body it sent (API.md: no token → 401, unknown role → 403; the
- * 401/403 of policy_gate is the one deny() gives for that role). */
+ * first, whatever the body it sent (no token → 401, unknown role → 403; the 401/403 of
+ * policy_gate is the one deny() gives for that role). */
 static bool
 gate(struct call *c)
 {
@@ -145,19 +144,19 @@ read_body(struct call *c)
 	char *text;
 
 	if ((len && strtoull(len, NULL, 10) > cfg.max_body) || n > cfg.max_body) {
-		reply_problem(c, 413, "payload_too_large", &MSG_TOO_LARGE);
+		reply_reason(c, R_payload_too_large);
 		return false;
 	}
 	if (n == 0)
 		return true;
 	if (ct == NULL || !media_is_json(ct)) {
-		reply_problem(c, 415, "unsupported_media_type", &MSG_MEDIA_TYPE);
+		reply_reason(c, R_unsupported_media_type);
 		return false;
 	}
 	/* Ulfius does not NUL-terminate the body; statements take it as a C string. */
 	text = malloc(n + 1);
 	if (text == NULL) {
-		reply_problem(c, 503, "database_unavailable", NULL);
+		reply_reason(c, R_service_unavailable);
 		return false;
 	}
 	memcpy(text, c->req->binary_body, n);
@@ -168,11 +167,11 @@ read_body(struct call *c)
 	c->body = json_loadb(c->req->binary_body, n, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY,
 	                     NULL);
 	if (c->body == NULL) {
-		reply_problem(c, 400, "invalid_json", &MSG_BODY_NOT_JSON);
+		reply_reason(c, R_invalid_json);
 		return false;
 	}
 	if (json_depth(c->body, 1) > MAX_JSON_DEPTH) {
-		reply_problem(c, 400, "invalid_json", &MSG_BODY_TOO_DEEP);
+		reply_reason(c, R_json_too_deep);
 		return false;
 	}
 	return true;
@@ -262,20 +261,20 @@ on_request(const struct _u_request *req, struct _u_response *res, void *unused)
 			goto out;
 		}
 		reply_header(&c, "Allow", allow);
-		reply_problem(&c, 405, "method_not_allowed", &MSG_METHOD);
+		reply_reason(&c, R_method_not_allowed);
 		goto out;
 	case MATCH_BAD_ID:
 	case MATCH_NO_PATH:
-		reply_problem(&c, 404, "not_found", &MSG_NO_ROUTE);
+		reply_reason(&c, R_no_route);
 		goto out;
 	}
 	c.route = r;
 	if (!authenticate(&c) || !gate(&c) || !read_body(&c) || cache_answer(&c))
 		goto out;
-	r->handler(&c);
+	route_run(&c);
 	if (c.status == 0) {
-		log_msg(LOG_ERROR, "handler for %s %s gave no answer", r->method, r->pattern);
-		reply_problem(&c, 500, "internal_error", NULL);
+		log_msg(LOG_ERROR, "route %s %s gave no answer", r->method, r->pattern);
+		reply_reason(&c, R_internal_error);
 	}
 	if (strcmp(c.method, "GET") == 0)
 		cache_keep(&c);
@@ -339,8 +338,8 @@ server_run(void)
 		{MHD_OPTION_END, 0, NULL},
 	};
 	/* Thread per connection by default: requests block on PostgreSQL, and a worker pool
-	 * stalls every connection of a worker behind one slow query (STACK-NOTES: about 2×
-	 * the p99). LISTENER=pool switches for measurement. */
+	 * stalls every connection of a worker behind one slow query (make bench: up to 1.9×
+	 * the p99, README "Performance"). LISTENER=pool switches for measurement. */
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	flags |= cfg.listener == LISTENER_POOL ? MHD_USE_EPOLL
 	                                       : (MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL);

@@ -3,11 +3,10 @@
 
 #include "core/assets.h"
 #include "core/buf.h"
-#include "http/messages.h"
 #include "http/metrics.h"
 #include "http/router.h"
 
-DB_STMT(ready_ping, "SELECT 'true'");
+DB_STMT(db_ready_ping, "SELECT 'true'");
 
 /* GET /health: the process is up; never touches the database. */
 static void
@@ -22,10 +21,10 @@ ready(struct call *c)
 {
 	struct db_reply r;
 
-	db_call(&ready_ping, 0, NULL, &r);
+	db_call(&db_ready_ping, 0, NULL, &r);
 	if (r.err != DB_OK) {
 		r.err = DB_UNAVAILABLE;
-		reply_db_error(c, &r);
+		reply_db_error(c, &r, R_not_found);
 		return;
 	}
 	db_reply_free(&r);
@@ -48,7 +47,7 @@ metrics(struct call *c)
 	metrics_render(&b);
 	if (b.oom) {
 		buf_free(&b);
-		reply_problem(c, 500, "internal_error", NULL);
+		reply_reason(c, R_internal_error);
 		return;
 	}
 	reply_text(c, 200, "text/plain; version=0.0.4; charset=utf-8", b.data, b.len);
@@ -59,16 +58,14 @@ metrics(struct call *c)
 static void
 me(struct call *c)
 {
-	if (!authorize(c, ACT_ME))
-		return;
 	reply_json(c, 200, c->who.json);
 }
 
 const struct route system_routes[] = {
-	{"GET", "/health", health},
-	{"GET", "/ready", ready},
-	{"GET", "/openapi.json", openapi},
-	{"GET", "/metrics", metrics},
-	{"GET", "/api/v1/me", me},
+	{.method = "GET", .pattern = "/health", .action = ACT_READ, .handler = health},
+	{.method = "GET", .pattern = "/ready", .action = ACT_READ, .handler = ready},
+	{.method = "GET", .pattern = "/openapi.json", .action = ACT_READ, .handler = openapi},
+	{.method = "GET", .pattern = "/metrics", .action = ACT_READ, .handler = metrics},
+	{.method = "GET", .pattern = "/api/v1/me", .action = ACT_ME, .handler = me},
 	ROUTES_END,
 };

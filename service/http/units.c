@@ -1,7 +1,6 @@
 /* /api/v1/units…: the units responsible for activities. Anyone reads them; the
  * administrator creates and renames them (names are unique whatever their case). */
 #include "db/units.h"
-#include "http/messages.h"
 #include "http/router.h"
 
 static const struct field unit_fields[] = {
@@ -9,58 +8,21 @@ static const struct field unit_fields[] = {
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
-/* GET /api/v1/units: every unit, by id. */
-static void
-unit_list(struct call *c)
-{
-	struct db_reply r;
-	int64_t limit, after;
-
-	if (!query_page(c, &limit, &after))
-		return;
-	db_unit_list(after, limit, &r);
-	reply_db_list(c, &r);
-}
-
-/* GET /api/v1/units/{id}: one unit (and the ETag a rename's If-Match needs). */
-static void
-unit_get(struct call *c)
-{
-	struct db_reply r;
-
-	db_unit_get(c->id, &r);
-	reply_db(c, 200, &r);
-}
-
-/* POST /api/v1/units {name}: 409 when the name is taken. */
-static void
-unit_create(struct call *c)
-{
-	struct db_reply r;
-
-	if (!authorize(c, ACT_UNIT_WRITE) || !body_valid(c, unit_fields))
-		return;
-	db_unit_create(&c->actor, c->body_text, &r);
-	reply_created(c, "/api/v1/units", &r);
-}
-
-/* PATCH /api/v1/units/{id} {name}: renames; 409 when another unit has the name. */
-static void
-unit_update(struct call *c)
-{
-	struct db_reply r;
-	char etag[80];
-
-	if (!authorize(c, ACT_UNIT_WRITE) || !body_valid(c, unit_fields))
-		return;
-	db_unit_update(&c->actor, c->id, c->body_text, if_match(c, etag), &r);
-	reply_db(c, 200, &r);
-}
-
 const struct route unit_routes[] = {
-	{"GET", "/api/v1/units", unit_list},
-	{"POST", "/api/v1/units", unit_create},
-	{"GET", "/api/v1/units/:id", unit_get},
-	{"PATCH", "/api/v1/units/:id", unit_update},
+	/* Every unit, by id. */
+	{.method = "GET", .pattern = "/api/v1/units", .action = ACT_READ, .paged = true,
+	 .stmt = &db_unit_list, .args = {A_AFTER, A_LIMIT}, .answer = ANSWER_LIST},
+	/* 409 when the name is taken. */
+	{.method = "POST", .pattern = "/api/v1/units", .action = ACT_UNIT_WRITE,
+	 .body = unit_fields, .stmt = &db_unit_create, .args = {A_SUB, A_ROLE, A_BODY},
+	 .answer = ANSWER_CREATED, .location = "/api/v1/units"},
+	/* One unit (and the ETag a rename's If-Match needs). */
+	{.method = "GET", .pattern = "/api/v1/units/:id", .action = ACT_READ,
+	 .stmt = &db_unit_get, .args = {A_ID}, .answer = ANSWER_ONE, .missing = R_unit_not_found},
+	/* Renames; 409 when another unit has the name. */
+	{.method = "PATCH", .pattern = "/api/v1/units/:id", .action = ACT_UNIT_WRITE,
+	 .body = unit_fields, .stmt = &db_unit_update,
+	 .args = {A_SUB, A_ROLE, A_ID, A_BODY, A_IF_MATCH},
+	 .answer = ANSWER_ONE, .missing = R_unit_not_found},
 	ROUTES_END,
 };

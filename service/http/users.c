@@ -6,7 +6,6 @@
 #include "auth/account.h"
 #include "auth/password.h"
 #include "db/users.h"
-#include "http/messages.h"
 #include "http/router.h"
 
 static const char *const roles[] = {"administradora", "directores", "ciudadanos", NULL};
@@ -16,82 +15,62 @@ static const struct field user_create_fields[] = {
 	{"password", F_ANY, F_REQUIRED, 0, 0, NULL},
 	{"name", F_STRING, F_REQUIRED, 1, 200, NULL},
 	{"role", F_STRING, F_REQUIRED, 0, 0, roles},
-	{"unit_id", F_INT, F_NULLABLE, 1, 9007199254740991LL, NULL},
+	{"unit_id", F_INT, F_NULLABLE, 1, ID_MAX, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field user_patch_fields[] = {
 	{"name", F_STRING, 0, 1, 200, NULL},
 	{"role", F_STRING, 0, 0, 0, roles},
-	{"unit_id", F_INT, F_NULLABLE, 1, 9007199254740991LL, NULL},
+	{"unit_id", F_INT, F_NULLABLE, 1, ID_MAX, NULL},
 	{"disabled", F_BOOL, 0, 0, 0, NULL},
 	{"password", F_ANY, 0, 0, 0, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
-/* GET /api/v1/users: a page of accounts, oldest first. */
-static void
-user_list(struct call *c)
+/* A member of the (validated) body as text; NULL when absent or null. */
+static const char *
+member(const struct call *c, const char *name)
 {
-	struct db_reply r;
-	int64_t limit, after;
-
-	if (!authorize(c, ACT_USER_ADMIN) || !query_page(c, &limit, &after))
-		return;
-	db_user_list(after, limit, &r);
-	reply_db_list(c, &r);
+	return json_string_value(json_object_get(c->body, name));
 }
 
 /* POST /api/v1/users {email, password, name, role, unit_id?}: an account of any role. */
 static void
 user_create(struct call *c)
 {
-	char email[ACCOUNT_EMAIL_MAX + 1], hash[PASSWORD_HASH_MAX], unit[24];
+	char email[ACCOUNT_EMAIL_MAX + 1], hash[PASSWORD_HASH_MAX], unit[INT_TEXT_MAX];
 	struct account_rules rules = {email, true, false};
-	json_t *u;
 	struct db_reply r;
+	json_t *u;
 
-	if (!authorize(c, ACT_USER_ADMIN) ||
-	    !body_checked(c, user_create_fields, account_rules, &rules))
+	if (!body_checked(c, user_create_fields, account_rules, &rules, false))
 		return;
-	u = json_object_get(c->body, "unit_id");
-	if (!password_hash(json_string_value(json_object_get(c->body, "password")), hash)) {
-		reply_problem(c, 503, "service_unavailable", NULL);
+	if (!password_hash(member(c, "password"), hash)) {
+		reply_reason(c, R_service_unavailable);
 		return;
 	}
-	db_user_create(&c->actor, email, json_string_value(json_object_get(c->body, "name")),
-	               json_string_value(json_object_get(c->body, "role")),
-	               json_is_integer(u) ? db_int(unit, json_integer_value(u)) : NULL, hash, &r);
-	reply_created(c, "/api/v1/users", &r);
-}
-
-/* GET /api/v1/users/{id}: one account (where 201 points to; the ETag for If-Match). */
-static void
-user_get(struct call *c)
-{
-	struct db_reply r;
-
-	if (!authorize(c, ACT_USER_ADMIN))
-		return;
-	db_user_get(c->id, &r);
-	reply_db(c, 200, &r);
+	u = json_object_get(c->body, "unit_id");
+	db_call(&db_user_create, 7, (const char *[]){c->actor.sub, c->actor.role, email,
+	        member(c, "name"), member(c, "role"),
+	        json_is_integer(u) ? db_int(unit, json_integer_value(u)) : NULL, hash}, &r);
+	route_answer(c, &r);
 }
 
 /* PATCH /api/v1/users/{id} {name?, role?, unit_id?, disabled?, password?}. */
 static void
 user_update(struct call *c)
 {
-	char hash[PASSWORD_HASH_MAX], etag[80], *rest;
+	char hash[PASSWORD_HASH_MAX], etag[ETAG_MAX], id[INT_TEXT_MAX], *rest;
 	struct account_rules patch_rules = {NULL, true, true};
 	const char *pw;
 	json_t *copy;
 	struct db_reply r;
 
-	if (!authorize(c, ACT_USER_ADMIN) ||
-	    !body_checked(c, user_patch_fields, account_rules, &patch_rules))
+	if (!body_checked(c, user_patch_fields, account_rules, &patch_rules, false))
 		return;
-	pw = json_string_value(json_object_get(c->body, "password"));
+	pw = member(c, "password");
 	if (pw && !password_hash(pw, hash)) {
-		reply_problem(c, 503, "service_unavailable", NULL);
+		reply_reason(c, R_service_unavailable);
 		return;
 	}
 	/* The password itself never reaches the database (nor its logs): only the hash. */
@@ -100,18 +79,25 @@ user_update(struct call *c)
 	rest = copy ? json_dumps(copy, JSON_COMPACT) : NULL;
 	json_decref(copy);
 	if (rest == NULL) {
-		reply_problem(c, 503, "service_unavailable", NULL);
+		reply_reason(c, R_service_unavailable);
 		return;
 	}
-	db_user_update(&c->actor, c->id, rest, pw ? hash : NULL, if_match(c, etag), &r);
+	db_call(&db_user_update, 6, (const char *[]){c->actor.sub, c->actor.role,
+	        db_int(id, c->id), rest, pw ? hash : NULL, if_match(c, etag)}, &r);
 	free(rest);
-	reply_db(c, 200, &r);
+	route_answer(c, &r);
 }
 
 const struct route user_routes[] = {
-	{"GET", "/api/v1/users", user_list},
-	{"POST", "/api/v1/users", user_create},
-	{"GET", "/api/v1/users/:id", user_get},
-	{"PATCH", "/api/v1/users/:id", user_update},
+	/* A page of accounts, oldest first. */
+	{.method = "GET", .pattern = "/api/v1/users", .action = ACT_USER_ADMIN, .paged = true,
+	 .stmt = &db_user_list, .args = {A_AFTER, A_LIMIT}, .answer = ANSWER_LIST},
+	{.method = "POST", .pattern = "/api/v1/users", .action = ACT_USER_ADMIN,
+	 .handler = user_create, .answer = ANSWER_CREATED, .location = "/api/v1/users"},
+	/* One account (where 201 points to; the ETag for If-Match). */
+	{.method = "GET", .pattern = "/api/v1/users/:id", .action = ACT_USER_ADMIN,
+	 .stmt = &db_user_get, .args = {A_ID}, .answer = ANSWER_ONE, .missing = R_user_not_found},
+	{.method = "PATCH", .pattern = "/api/v1/users/:id", .action = ACT_USER_ADMIN,
+	 .handler = user_update, .answer = ANSWER_ONE, .missing = R_user_not_found},
 	ROUTES_END,
 };

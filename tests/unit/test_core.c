@@ -12,7 +12,7 @@
 #include "core/document.h"
 #include "core/jsontext.h"
 #include "core/validate.h"
-#include "http/messages.h"
+#include "core/accept.h"
 #include "../fuzz/jsontext_reference.h" /* the oracle the fuzz target uses too */
 
 static void
@@ -301,15 +301,46 @@ compacting_agrees_with_the_byte_by_byte_definition(void **state)
 static void
 language_follows_the_clients_preference(void **state)
 {
-	assert_int_equal(msg_lang(NULL), LANG_ES);
-	assert_int_equal(msg_lang("en"), LANG_EN);
-	assert_int_equal(msg_lang("en-US,en;q=0.9"), LANG_EN);
-	assert_int_equal(msg_lang("es-EC, en;q=0.8"), LANG_ES);
-	assert_int_equal(msg_lang("es;q=0.5, en;q=0.9"), LANG_EN);
-	assert_int_equal(msg_lang("fr, en;q=0.1"), LANG_EN);
-	assert_int_equal(msg_lang("fr, de"), LANG_ES);
-	assert_int_equal(msg_lang("en;q=0"), LANG_ES);
-	assert_int_equal(msg_lang("eng"), LANG_ES);
+	assert_int_equal(accept_language(NULL), LANG_ES);
+	assert_int_equal(accept_language("en"), LANG_EN);
+	assert_int_equal(accept_language("en-US,en;q=0.9"), LANG_EN);
+	assert_int_equal(accept_language("es-EC, en;q=0.8"), LANG_ES);
+	assert_int_equal(accept_language("es;q=0.5, en;q=0.9"), LANG_EN);
+	assert_int_equal(accept_language("fr, en;q=0.1"), LANG_EN);
+	assert_int_equal(accept_language("fr, de"), LANG_ES);
+	assert_int_equal(accept_language("en;q=0"), LANG_ES);
+	assert_int_equal(accept_language("eng"), LANG_ES);
+}
+
+static void
+media_follows_the_most_specific_range_and_its_weight(void **state)
+{
+	static const char *const types[] = {"application/json", "text/csv"};
+
+	assert_int_equal(accept_media(NULL, types, 2), 0);
+	assert_int_equal(accept_media("  ", types, 2), 0);
+	assert_int_equal(accept_media("text/csv", types, 2), 1);
+	assert_int_equal(accept_media("*/*", types, 2), 0);
+	assert_int_equal(accept_media("text/*, application/json;q=0.5", types, 2), 1);
+	assert_int_equal(accept_media("text/*;q=0.2, */*;q=0.9", types, 2), 0);
+	assert_int_equal(accept_media("text/csv;q=0, */*", types, 2), 0);
+	assert_int_equal(accept_media("TEXT/CSV;charset=utf-8;q=1.0", types, 2), 1);
+	assert_int_equal(accept_media("image/png", types, 2), -1);
+	assert_int_equal(accept_media("text/csv;q=2", types, 2), -1);
+	assert_int_equal(accept_media("application/json;q=0", types, 2), -1);
+}
+
+static void
+qvalues_are_read_exactly(void **state)
+{
+	assert_int_equal(accept_qvalue("1", 1), 1000);
+	assert_int_equal(accept_qvalue("0.5", 3), 500);
+	assert_int_equal(accept_qvalue("0.125", 5), 125);
+	assert_int_equal(accept_qvalue("1.000", 5), 1000);
+	assert_int_equal(accept_qvalue("1.001", 5), -1);
+	assert_int_equal(accept_qvalue("0.1234", 6), -1);
+	assert_int_equal(accept_qvalue("x", 1), -1);
+	assert_int_equal(accept_qvalue("", 0), -1);
 }
 
 int
@@ -333,6 +364,8 @@ main(void)
 		cmocka_unit_test(compacting_drops_space_outside_strings_only),
 		cmocka_unit_test(compacting_agrees_with_the_byte_by_byte_definition),
 		cmocka_unit_test(language_follows_the_clients_preference),
+		cmocka_unit_test(media_follows_the_most_specific_range_and_its_weight),
+		cmocka_unit_test(qvalues_are_read_exactly),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
