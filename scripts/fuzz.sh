@@ -49,7 +49,7 @@ die() { log "$*"; exit 1; }
 declare -A SOURCES=(
 	[validate]="core/validate.c"
 	[document]="core/document.c core/validate.c"
-	[cursor]="core/cursor.c"
+	[cursor]="core/cursor.c core/hash.c"
 	[token]="auth/token.c core/config.c"
 	[token_claims]="auth/token.c core/config.c"
 	[csv]="core/csv.c core/buf.c"

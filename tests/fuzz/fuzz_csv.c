@@ -17,15 +17,7 @@
 
 #include "core/buf.h"
 #include "core/csv.h"
-
-#define CHECK(cond)                                                             \
-	do {                                                                    \
-		if (!(cond)) {                                                  \
-			fprintf(stderr, "fuzz_csv: invariant broken at %s:%d: %s\n", \
-			        __FILE__, __LINE__, #cond);                     \
-			abort();                                                \
-		}                                                               \
-	} while (0)
+#include "fuzz_check.h"
 
 #define MAX_FIELDS 64
 

@@ -16,15 +16,7 @@
 #include <string.h>
 
 #include "core/cursor.h"
-
-#define CHECK(cond)                                                                \
-	do {                                                                       \
-		if (!(cond)) {                                                     \
-			fprintf(stderr, "fuzz_cursor: invariant broken at %s:%d: %s\n", \
-			        __FILE__, __LINE__, #cond);                        \
-			abort();                                                   \
-		}                                                                  \
-	} while (0)
+#include "fuzz_check.h"
 
 static void
 round_trip(uint32_t list, int64_t key)

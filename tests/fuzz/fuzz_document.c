@@ -14,15 +14,7 @@
 #include <string.h>
 
 #include "core/document.h"
-
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "fuzz_document: invariant broken at %s:%d: %s\n", \
-			        __FILE__, __LINE__, #cond);                          \
-			abort();                                                     \
-		}                                                                    \
-	} while (0)
+#include "fuzz_check.h"
 
 /* Members allowed at one level, the required ones first (nreq of them). */
 struct shape {

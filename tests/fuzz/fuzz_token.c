@@ -18,18 +18,10 @@
 
 #include "auth/token.h"
 #include "core/config.h"
+#include "fuzz_check.h"
 
 #define SECRET "fuzz-hs256-secret-0123456789abcdefghijklmnop"
 #define NOW ((time_t)1700000000)
-
-#define CHECK(cond)                                                                \
-	do {                                                                       \
-		if (!(cond)) {                                                     \
-			fprintf(stderr, "fuzz_token: invariant broken at %s:%d: %s\n", \
-			        __FILE__, __LINE__, #cond);                        \
-			abort();                                                   \
-		}                                                                  \
-	} while (0)
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)

@@ -31,6 +31,7 @@
 
 #include "auth/token.h"
 #include "core/config.h"
+#include "fuzz_check.h"
 
 #define SECRET "fuzz-hs256-secret-0123456789abcdefghijklmnop"
 #define OTHER_KEY "Fuzz-hs256-secret-0123456789abcdefghijklmnop" /* first byte changed */
@@ -39,15 +40,6 @@
 #define NOW ((time_t)1700000000)
 #define LEEWAY 60
 #define STD_HEADER "{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
-
-#define CHECK(cond)                                                                      \
-	do {                                                                             \
-		if (!(cond)) {                                                           \
-			fprintf(stderr, "fuzz_token_claims: invariant broken at %s:%d: %s\n", \
-			        __FILE__, __LINE__, #cond);                              \
-			abort();                                                         \
-		}                                                                        \
-	} while (0)
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)

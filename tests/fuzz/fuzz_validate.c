@@ -21,15 +21,7 @@
 #include <string.h>
 
 #include "core/validate.h"
-
-#define CHECK(cond)                                                                  \
-	do {                                                                         \
-		if (!(cond)) {                                                       \
-			fprintf(stderr, "fuzz_validate: invariant broken at %s:%d: %s\n", \
-			        __FILE__, __LINE__, #cond);                          \
-			abort();                                                     \
-		}                                                                    \
-	} while (0)
+#include "fuzz_check.h"
 
 static const char *const kinds[] = {"observation", "contribution", NULL};
 static const char *const roles[] = {"ciudadanos", "directores", "administradora", NULL};
