@@ -1,4 +1,5 @@
-/* Validation of a whole plan document (the import/export format of API.md). Pure. */
+/* Validation of a whole plan document: the import/export format, PlanDocument in
+ * openapi/openapi.yaml. Pure. */
 #ifndef CORE_DOCUMENT_H
 #define CORE_DOCUMENT_H
 

@@ -7,12 +7,15 @@ Fails when the SQL (api_raise(status, 'reason') in migrations/) or the C code (R
 service/) can give a reason the catalogue lacks or with another status, when a database
 constraint that a client can break (a unique constraint or index, not a primary key:
 CONSTRAINTS_FILE, one name a line, read from a migrated database) has no entry, and when
-the catalogue holds an entry that nothing gives. Prints one line per problem and a
+the catalogue holds an entry that nothing gives, or when the list of reasons in
+openapi/openapi.yaml (ProblemReason) is not the catalogue's. Prints one line per problem and a
 closing "N passed, N failed" line.
 """
 import pathlib
 import re
 import sys
+
+import yaml
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 ENTRY = re.compile(r'^REASON\((\w+),\s*(\d{3}),\s*"(\w+)",', re.M)
@@ -71,6 +74,13 @@ def main():
         checks += 1
         if name not in raised and name not in used and name not in constraints:
             failures.append(f'{name}: in the catalogue, but nothing gives it')
+
+    spec = yaml.safe_load((ROOT / 'openapi/openapi.yaml').read_text(encoding='utf-8'))
+    listed = spec['components']['schemas']['ProblemReason']['enum']
+    checks += 1
+    if sorted(listed) != sorted(catalogue):
+        failures.append('openapi.yaml ProblemReason differs from the catalogue: missing '
+                        f'{sorted(set(catalogue) - set(listed))}, extra {sorted(set(listed) - set(catalogue))}')
 
     for f in failures:
         print(f'reasons: FAIL: {f}')
