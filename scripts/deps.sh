@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Ensures the Debian packages needed to build, run and test Rendición are
-# installed. Silent when nothing is missing; installs as root; otherwise prints
-# the exact command to run and fails.
+# installed, and the contract test's pinned validators from npm. Silent when nothing is
+# missing; installs as root; otherwise prints the exact command to run and fails.
 set -euo pipefail
 
 pkgs=(
@@ -34,17 +34,17 @@ for p in "${pkgs[@]}"; do
   fi
 done
 
-if [[ ${#missing[@]} -eq 0 ]]; then
-  exit 0
+if [[ ${#missing[@]} -gt 0 ]]; then
+  if [[ "$(id -u)" -ne 0 ]]; then
+    echo "deps.sh: missing Debian packages: ${missing[*]}" >&2
+    echo "Install them with:" >&2
+    echo "  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  fi
+  echo "deps.sh: installing missing Debian packages: ${missing[*]}" >&2
+  apt-get update
+  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
 fi
 
-if [[ "$(id -u)" -ne 0 ]]; then
-  echo "deps.sh: missing Debian packages: ${missing[*]}" >&2
-  echo "Install them with:" >&2
-  echo "  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}" >&2
-  exit 1
-fi
-
-echo "deps.sh: installing missing Debian packages: ${missing[*]}" >&2
-apt-get update
-DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
+# The contract test's validators, at the versions its lock file pins (into tests/contract/.tools).
+node "$(dirname "$0")/../tests/contract/check.mjs" --install-only

@@ -38,10 +38,18 @@ const METHODS = ['get', 'put', 'post', 'delete', 'options', 'head', 'patch', 'tr
 
 // ---------------------------------------------------------------- tools
 /** Installs the pinned validators (tools/package-lock.json) into .tools unless already there. */
-function install() {
+/** True when tests/contract/.tools holds the validators of the pinned lock file. */
+function installed() {
   const lock = readFileSync(path.join(PINNED, 'package-lock.json'), 'utf8');
   const stamp = path.join(TOOLS, '.installed-lock.json');
-  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === lock && existsSync(path.join(TOOLS, 'node_modules'))) return;
+  return existsSync(stamp) && readFileSync(stamp, 'utf8') === lock && existsSync(path.join(TOOLS, 'node_modules'));
+}
+
+/** Installs the pinned validators (make deps); nothing when they are there already. */
+function install() {
+  if (installed()) return;
+  const lock = readFileSync(path.join(PINNED, 'package-lock.json'), 'utf8');
+  const stamp = path.join(TOOLS, '.installed-lock.json');
   console.error('contract: installing the pinned validators into tests/contract/.tools');
   mkdirSync(TOOLS, { recursive: true });
   copyFileSync(path.join(PINNED, 'package.json'), path.join(TOOLS, 'package.json'));
@@ -142,13 +150,13 @@ function show(v, n = 300) {
 }
 
 // ---------------------------------------------------------------- routes in C
-/** {"METHOD", "/path", handler} entries of the route arrays in service/http/*.c. */
+/** {.method = "METHOD", .pattern = "/path", …} rows of the route tables in service/http/*.c. */
 function serviceRoutes() {
   const dir = path.join(ROOT, 'service/http');
   const out = [];
   for (const f of readdirSync(dir).filter((n) => n.endsWith('.c')).sort()) {
     const src = readFileSync(path.join(dir, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
-    const re = /\{\s*"([A-Z]+)"\s*,\s*"(\/[^"]*)"\s*,\s*[A-Za-z_]\w*\s*\}/g;
+    const re = /\{\s*\.method\s*=\s*"([A-Z]+)"\s*,\s*\.pattern\s*=\s*"(\/[^"]*)"/g;
     for (let m = re.exec(src); m; m = re.exec(src)) out.push({ method: m[1], path: m[2], file: `service/http/${f}` });
   }
   return out;
@@ -157,8 +165,14 @@ function serviceRoutes() {
 // ---------------------------------------------------------------- main
 async function main() {
   const args = process.argv.slice(2);
-  install();
-  if (args[0] === '--install-only') return 0;
+  if (args[0] === '--install-only') {
+    install();
+    return 0;
+  }
+  if (!installed()) {
+    console.error('contract: the pinned validators are not installed: run `make deps`');
+    return 2;
+  }
   if (args.length !== 1) {
     console.error('usage: check.mjs LOG | --install-only');
     return 2;

@@ -16,8 +16,7 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd -P)"
 LOG="$(mktemp "${TMPDIR:-/tmp}/rendicion-contract.XXXXXX")"
 trap 'rm -f "$LOG"' EXIT
 
-# Install the pinned validators first: a registry problem should not cost a whole run.
-node "$ROOT/tests/contract/check.mjs" --install-only
+# The pinned validators come with `make deps`: a test run installs nothing.
 
 rc=0
 CONTRACT_LOG="$LOG" "$ROOT/tests/integration/run.sh" "$1" || rc=$?
