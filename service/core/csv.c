@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "core/limits.h"
+
 void
 csv_bom(struct buf *b)
 {
@@ -57,7 +59,7 @@ csv_rows_json(struct buf *b, const json_t *rows)
 {
 	const json_t *row, *v;
 	size_t i, j;
-	char num[24];
+	char num[INT_TEXT_MAX];
 
 	if (!json_is_array(rows))
 		return false;

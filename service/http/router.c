@@ -40,7 +40,7 @@ path_matches(const char *pat, const char *path, int64_t ids[2], bool *bad_id)
 		bool is_sub = pl == 5 && strncmp(pat, "/:sub", 5) == 0;
 
 		if (is_id || is_sub) {
-			char digits[24];
+			char digits[INT_TEXT_MAX];
 			char *end;
 			long long v;
 
