@@ -2,6 +2,7 @@
  * request costs a few hundred string compares, far below one database round trip. */
 #include "http/router.h"
 
+#include <assert.h>
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,20 @@
 
 static const struct route *table[MAX_ROUTES];
 static int nroutes;
+
+/* A row runs a statement or a handler (or a handler that may run the statement), a
+ * created resource has a collection for its Location, and the declared query parameters
+ * fit in a call. */
+static bool
+row_is_whole(const struct route *r)
+{
+	int nq = 0;
+
+	for (const struct field *f = r->query; f && f->name; f++)
+		nq++;
+	return (r->stmt != NULL || r->handler != NULL) && nq <= QUERY_MAX &&
+	       (r->answer != ANSWER_CREATED || r->location != NULL);
+}
 
 void
 router_init(void)
@@ -22,8 +37,10 @@ router_init(void)
 
 	nroutes = 0;
 	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)
-		for (const struct route *r = lists[i]; r->method && nroutes < MAX_ROUTES; r++)
+		for (const struct route *r = lists[i]; r->method && nroutes < MAX_ROUTES; r++) {
+			assert(row_is_whole(r));
 			table[nroutes++] = r;
+		}
 }
 
 /* Compares one pattern with a path; ids are taken from the ":id" and ":sub" segments
