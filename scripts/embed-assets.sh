@@ -2,6 +2,8 @@
 # Writes an assembler file that compiles the spec, the seed plan and every migration into the
 # binary (see service/core/assets.h), so the program needs no data files at run time.
 # Usage: embed-assets.sh OPENAPI_JSON SEED_JSON MIGRATION... > assets.S
+# A MIGRATION in a folder named functions/ goes to asset_functions (named "functions/FILE"),
+# any other to asset_migrations (named "FILE"); each list keeps the order of the arguments.
 set -euo pipefail
 openapi=$1 seed=$2
 shift 2
@@ -12,18 +14,30 @@ printf '\t.section .rodata\n'
 printf '\t.global asset_openapi, asset_openapi_end, asset_seed, asset_seed_end\n'
 blob asset_openapi "$openapi"
 blob asset_seed "$seed"
+migrations=() functions=()
 i=0
 for m in "$@"; do
+	name=$(basename "$m")
+	if [[ "$(basename "$(dirname "$m")")" == functions ]]; then
+		name="functions/$name"
+		functions+=("$i")
+	else
+		migrations+=("$i")
+	fi
 	blob "mig_$i" "$m"
-	printf 'mig_name_%d:\n\t.asciz "%s"\n' "$i" "$(basename "$m")"
+	printf 'mig_name_%d:\n\t.asciz "%s"\n' "$i" "$name"
 	i=$((i + 1))
 done
-# struct asset_migration { const char *name; const char *sql; const char *end; } []
-printf '\t.section .data.rel.ro\n\t.balign 8\n\t.global asset_migrations, asset_migration_count\n'
-printf 'asset_migrations:\n'
-for ((j = 0; j < i; j++)); do
-	printf '\t.quad mig_name_%d, mig_%d, mig_%d_end\n' "$j" "$j" "$j"
-done
-printf '\t.quad 0, 0, 0\n'
-printf '\t.section .rodata\n\t.balign 4\nasset_migration_count:\n\t.long %d\n' "$i"
+table() { # symbol index...: struct asset_migration { const char *name, *sql, *end; } [], then a NULL row
+	local sym=$1 j
+	shift
+	printf '\t.global %s\n%s:\n' "$sym" "$sym"
+	for j in "$@"; do
+		printf '\t.quad mig_name_%d, mig_%d, mig_%d_end\n' "$j" "$j" "$j"
+	done
+	printf '\t.quad 0, 0, 0\n'
+}
+printf '\t.section .data.rel.ro\n\t.balign 8\n'
+table asset_migrations "${migrations[@]}"
+table asset_functions "${functions[@]}"
 printf '\t.section .note.GNU-stack,"",@progbits\n'

@@ -1,22 +1,6 @@
--- Plans: their JSON representations, lifecycle (draft → approved → closed), and the
--- whole-plan document used for import and export. Write functions take the actor, check
--- the state, change the rows (the triggers write the audit log) and return the new
--- representation, all in the one statement the service sends. Errors are raised with
--- SQLSTATE P04xx (the HTTP status they map to) and a short reason as the message.
-
--- STABLE like to_char itself, so PostgreSQL can inline it into the calling query.
-CREATE FUNCTION rfc3339(t timestamptz) RETURNS text
-LANGUAGE sql STABLE PARALLEL SAFE AS $$
-	SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
-$$;
-
-CREATE FUNCTION api_raise(p_status int, p_reason text, p_detail text DEFAULT NULL)
-RETURNS void LANGUAGE plpgsql AS $$
-BEGIN
-	RAISE EXCEPTION USING ERRCODE = 'P0' || p_status::text, MESSAGE = p_reason,
-	                      DETAIL = coalesce(p_detail, '');
-END;
-$$;
+-- Plans: their representations and visibility, the lifecycle (draft → approved →
+-- closed), and the whole plan as one document, exported as it stands and imported in one
+-- transaction (POST /plans/import and `rendicion seed`).
 
 CREATE FUNCTION plan_json(p plans) RETURNS json
 LANGUAGE sql STABLE AS $$
@@ -49,6 +33,18 @@ BEGIN
 END;
 $$;
 
+-- True if the plan exists and the caller may see it (drafts: staff only).
+CREATE FUNCTION plan_visible(p_plan bigint, p_staff boolean) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT EXISTS (SELECT 1 FROM plans WHERE id = p_plan AND (p_staff OR status <> 'draft'));
+$$;
+
+-- The year of a plan the caller may see (drafts: staff only), NULL when there is none.
+CREATE FUNCTION plan_visible_year(p_plan bigint, p_staff boolean) RETURNS int
+LANGUAGE sql STABLE AS $$
+	SELECT year FROM plans WHERE id = p_plan AND (p_staff OR status <> 'draft');
+$$;
+
 -- Locks a plan for a change and returns its status; 404 if it does not exist.
 CREATE FUNCTION plan_lock(p_id bigint) RETURNS text
 LANGUAGE plpgsql AS $$
@@ -73,16 +69,6 @@ BEGIN
 		PERFORM api_raise(409, 'plan_closed');
 	ELSIF v_status <> 'draft' THEN
 		PERFORM api_raise(409, 'plan_not_draft');
-	END IF;
-END;
-$$;
-
--- Compares If-Match (an ETag without quotes, or NULL when absent) with the current body.
-CREATE FUNCTION check_if_match(p_if_match text, p_current json) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-	IF p_if_match IS NOT NULL AND p_if_match <> '*' AND p_if_match <> md5(p_current::text) THEN
-		PERFORM api_raise(412, 'stale');
 	END IF;
 END;
 $$;
@@ -221,25 +207,6 @@ BEGIN
 END;
 $$;
 
--- Finds or creates a unit by name (case-insensitive) and returns its id.
-CREATE FUNCTION unit_ensure(p_name text) RETURNS bigint
-LANGUAGE plpgsql AS $$
-DECLARE
-	v_id bigint;
-BEGIN
-	SELECT id INTO v_id FROM units WHERE lower(name) = lower(btrim(p_name));
-	IF NOT FOUND THEN
-		INSERT INTO units (name) VALUES (btrim(p_name))
-		ON CONFLICT ((lower(name))) DO NOTHING
-		RETURNING id INTO v_id;
-		IF v_id IS NULL THEN
-			SELECT id INTO v_id FROM units WHERE lower(name) = lower(btrim(p_name));
-		END IF;
-	END IF;
-	RETURN v_id;
-END;
-$$;
-
 -- POST /plans/import and `rendicion seed`: creates a whole plan from a document the
 -- service has validated, in one transaction. With p_unless_exists, returns NULL without
 -- writing when a plan of the same title, entity and year exists (the seed is idempotent).
@@ -300,12 +267,4 @@ BEGIN
 	END LOOP;
 	RETURN plan_full_json(v_plan);
 END;
-$$;
-
--- An activity is overdue once the last day of its due month (of the plan's year) has
--- passed on p_as_of, unless it is done or cancelled.
-CREATE FUNCTION activity_overdue(p_year int, p_due_month int, p_status text, p_as_of date)
-RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-	SELECT p_status NOT IN ('done', 'cancelled')
-	       AND p_as_of > (make_date(p_year, p_due_month, 1) + interval '1 month - 1 day')::date;
 $$;

@@ -1,20 +1,14 @@
 -- Every change is written to the audit log in the same transaction as the change, by
 -- triggers, so no code path can forget it; the same triggers notify the service
--- instances' response caches. The actor is what the service declared for
--- the transaction with api_as(); changes made outside the service are logged as 'system'.
+-- instances' response caches. The actor is what the service declared for the
+-- transaction with api_as(); changes made outside the service are logged as 'system'.
+-- Another trigger keeps each row's updated_at.
 
 -- Declares who is acting for the rest of the current transaction.
 CREATE FUNCTION api_as(p_sub text, p_role text) RETURNS void
 LANGUAGE sql AS $$
 	SELECT set_config('rendicion.actor_sub', p_sub, true),
 	       set_config('rendicion.actor_role', p_role, true);
-$$;
-
--- A plan's author or approver as the API shows it: {name, position}, or null.
-CREATE FUNCTION person_json(p_name text, p_position text) RETURNS json
-LANGUAGE sql IMMUTABLE AS $$
-	SELECT CASE WHEN p_name IS NULL THEN NULL
-	            ELSE json_build_object('name', p_name, 'position', p_position) END;
 $$;
 
 -- The audit's image of a stored row, in the API's words: a plan's author and approver as
@@ -73,6 +67,7 @@ BEGIN
 END;
 $$;
 
+-- BEFORE UPDATE: a changed row carries the time of the change.
 CREATE FUNCTION touch_updated_at() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
@@ -81,6 +76,8 @@ BEGIN
 END;
 $$;
 
+-- The triggers: an audit row per change of each audited table (a link table's change is
+-- one of its owner), and updated_at on the tables that carry one.
 DO $$
 DECLARE
 	t record;

@@ -1,0 +1,250 @@
+-- Observations and contributions: who sees which, submission (with Idempotency-Key and a
+-- citizen's hourly limit, both decided here so they hold across instances and under
+-- concurrency), and the review, whose state machine is the table observation_transitions
+-- (006_observations.sql).
+
+-- The representation; author_sub only for staff and for the author.
+CREATE FUNCTION observation_json(o observations, p_with_author boolean) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN p_with_author THEN
+		json_build_object('id', o.id, 'axis_id', o.axis_id, 'kind', o.kind, 'body', o.body,
+		                  'source', o.source, 'status', o.status, 'response', o.response,
+		                  'author_sub', o.author_sub, 'created_at', rfc3339(o.created_at),
+		                  'updated_at', rfc3339(o.updated_at))
+	ELSE
+		json_build_object('id', o.id, 'axis_id', o.axis_id, 'kind', o.kind, 'body', o.body,
+		                  'source', o.source, 'status', o.status, 'response', o.response,
+		                  'created_at', rfc3339(o.created_at), 'updated_at', rfc3339(o.updated_at))
+	END;
+$$;
+
+-- True if the caller submitted o: only citizens have "own" observations.
+CREATE FUNCTION observation_is_own(o observations, p_sub text, p_role text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT p_role = 'ciudadanos' AND p_sub <> '' AND o.author_sub = p_sub;
+$$;
+
+-- GET /observations/{id}: NULL (404) unless visible: staff see all; others only in plans
+-- that are not drafts, and only reviewed ones or their own.
+CREATE FUNCTION observation_view(p_id bigint, p_sub text, p_role text, p_staff boolean)
+RETURNS json LANGUAGE sql STABLE AS $$
+	SELECT observation_json(o, p_staff OR observation_is_own(o, p_sub, p_role))
+	FROM observations o
+	JOIN axes a ON a.id = o.axis_id
+	JOIN plans p ON p.id = a.plan_id
+	WHERE o.id = p_id
+	  AND (p_staff OR (p.status <> 'draft'
+	                   AND (o.status IN ('accepted', 'rejected')
+	                        OR observation_is_own(o, p_sub, p_role))));
+$$;
+
+-- GET /axes/{id}/observations: keyset page of the visible observations of a visible axis
+-- (items NULL, i.e. 404, when the axis is not visible), and the last id if more follow.
+CREATE FUNCTION api_observation_list(p_sub text, p_role text, p_staff boolean, p_axis bigint,
+                                     p_kind text, p_status text, p_after bigint, p_limit int,
+                                     OUT items json, OUT next_after bigint)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM axes a JOIN plans p ON p.id = a.plan_id
+	               WHERE a.id = p_axis AND (p_staff OR p.status <> 'draft')) THEN
+		RETURN;
+	END IF;
+	WITH page AS (
+		SELECT o FROM observations o
+		WHERE o.axis_id = p_axis AND o.id > p_after
+		  AND (p_kind IS NULL OR o.kind = p_kind)
+		  AND (p_status IS NULL OR o.status = p_status)
+		  AND (p_staff OR o.status IN ('accepted', 'rejected')
+		       OR observation_is_own(o, p_sub, p_role))
+		ORDER BY o.id
+		LIMIT p_limit + 1),
+	numbered AS (SELECT o, row_number() OVER (ORDER BY (o).id) AS n FROM page)
+	SELECT coalesce(json_agg(observation_json(o, p_staff OR observation_is_own(o, p_sub, p_role))
+	                         ORDER BY n) FILTER (WHERE n <= p_limit), '[]'),
+	       max((o).id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
+	INTO items, next_after
+	FROM numbered;
+END;
+$$;
+
+-- GET /me/observations: the citizen's own submissions in every status (drafts' aside,
+-- which citizens never see).
+CREATE FUNCTION api_observation_mine(p_sub text, p_after bigint, p_limit int,
+                                     OUT items json, OUT next_after bigint)
+LANGUAGE sql STABLE AS $$
+	WITH page AS (
+		SELECT o FROM observations o
+		JOIN axes a ON a.id = o.axis_id
+		JOIN plans p ON p.id = a.plan_id
+		WHERE o.author_sub = p_sub AND p.status <> 'draft' AND o.id > p_after
+		ORDER BY o.id
+		LIMIT p_limit + 1),
+	numbered AS (SELECT o, row_number() OVER (ORDER BY (o).id) AS n FROM page)
+	SELECT coalesce(json_agg(observation_json(o, true) ORDER BY n) FILTER (WHERE n <= p_limit),
+	                '[]'),
+	       max((o).id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
+	FROM numbered;
+$$;
+
+-- POST /axes/{id}/observations. p_body is validated by the service ({kind, body, source?};
+-- a citizen's source is never 'deliberation'). With p_key (Idempotency-Key), the first
+-- successful answer of (actor, key) is kept for 24 hours and returned again for the same
+-- request; another request under that key is refused (422). Citizens: plan approved
+-- (a draft is invisible: 404), at most p_per_hour submissions in the last hour (429, the
+-- detail is Retry-After in seconds). Staff: plan draft or approved. One advisory lock per
+-- actor makes the key lookup, the hourly count and the insert atomic across instances.
+CREATE FUNCTION api_observation_create(p_sub text, p_role text, p_staff boolean,
+                                       p_axis bigint, p_body jsonb, p_key text,
+                                       p_per_hour int) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_hash text := md5('POST /api/v1/axes/' || p_axis || '/observations ' || p_body::text);
+	v_kept idempotency_keys;
+	v_plan_status text;
+	v_oldest timestamptz;
+	v_obs observations;
+	v_json json;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	IF p_key IS NOT NULL OR NOT p_staff THEN
+		PERFORM pg_advisory_xact_lock(hashtextextended('observations:' || p_sub, 0));
+	END IF;
+	IF p_key IS NOT NULL THEN
+		SELECT * INTO v_kept FROM idempotency_keys
+		WHERE actor_sub = p_sub AND key = p_key AND created_at > now() - interval '24 hours';
+		IF FOUND THEN
+			IF v_kept.request_hash <> v_hash THEN
+				PERFORM api_raise(422, 'idempotency_key_reused', '');
+			END IF;
+			RETURN v_kept.body::json;
+		END IF;
+		-- Keys older than a day are forgotten.
+		DELETE FROM idempotency_keys
+		WHERE actor_sub = p_sub AND created_at <= now() - interval '24 hours';
+	END IF;
+
+	SELECT p.status INTO v_plan_status
+	FROM axes a JOIN plans p ON p.id = a.plan_id
+	WHERE a.id = p_axis
+	FOR SHARE OF p;
+	IF NOT FOUND OR (v_plan_status = 'draft' AND NOT p_staff) THEN
+		PERFORM api_raise(404, 'axis_not_found');
+	ELSIF v_plan_status = 'closed' THEN
+		PERFORM api_raise(409, 'plan_closed');
+	END IF;
+
+	IF NOT p_staff THEN
+		-- The submission that must leave the window before another fits in it.
+		SELECT created_at INTO v_oldest FROM observations
+		WHERE author_sub = p_sub AND created_at > now() - interval '1 hour'
+		ORDER BY created_at DESC
+		OFFSET p_per_hour - 1 LIMIT 1;
+		IF FOUND THEN
+			PERFORM api_raise(429, 'rate_limited',
+			                  greatest(1, ceil(extract(epoch FROM
+			                      v_oldest + interval '1 hour' - now())))::bigint::text);
+		END IF;
+	END IF;
+
+	INSERT INTO observations (axis_id, kind, body, source, author_sub, author_role)
+	VALUES (p_axis, p_body->>'kind', trim_blanks(p_body->>'body'),
+	        CASE WHEN p_staff THEN coalesce(p_body->>'source', 'deliberation') ELSE 'online' END,
+	        p_sub, p_role)
+	RETURNING * INTO v_obs;
+	v_json := observation_json(v_obs, true);
+	IF p_key IS NOT NULL THEN
+		INSERT INTO idempotency_keys (actor_sub, key, request_hash, status, body, location)
+		VALUES (p_sub, p_key, v_hash, 201, v_json::text, '/api/v1/observations/' || v_obs.id);
+	END IF;
+	RETURN v_json;
+END;
+$$;
+
+-- Locks an observation for a change, with its plan held against closing meanwhile, and
+-- returns it; 404 when it does not exist.
+CREATE FUNCTION observation_lock(p_id bigint) RETURNS observations
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_obs observations;
+BEGIN
+	PERFORM 1 FROM plans p JOIN axes a ON a.plan_id = p.id JOIN observations o ON o.axis_id = a.id
+	WHERE o.id = p_id
+	FOR SHARE OF p;
+	SELECT * INTO v_obs FROM observations WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM api_raise(404, 'observation_not_found');
+	END IF;
+	RETURN v_obs;
+END;
+$$;
+
+-- Review and withdrawal go on while the plan is a draft or approved; a closed one is
+-- read-only (409).
+CREATE FUNCTION observation_require_open(o observations) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF (SELECT p.status FROM axes a JOIN plans p ON p.id = a.plan_id
+	    WHERE a.id = o.axis_id) = 'closed' THEN
+		PERFORM api_raise(409, 'plan_closed');
+	END IF;
+END;
+$$;
+
+-- True if observation_transitions lets actor move an observation from one status to another.
+CREATE FUNCTION observation_may_move(p_from text, p_to text, p_actor text) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT EXISTS (SELECT 1 FROM observation_transitions
+	               WHERE from_status = p_from AND to_status = p_to AND actor = p_actor);
+$$;
+
+-- PATCH /observations/{id} {status, response?} by staff: one step of the review. A given
+-- response (null included) replaces the current one; rejecting needs a non-blank one.
+CREATE FUNCTION api_observation_review(p_sub text, p_role text, p_id bigint, p_body jsonb,
+                                       p_if_match text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_obs observations;
+	v_to text := p_body->>'status';
+	v_response text;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	v_obs := observation_lock(p_id);
+	PERFORM observation_require_open(v_obs);
+	PERFORM check_if_match(p_if_match, observation_json(v_obs, true));
+	IF NOT observation_may_move(v_obs.status, v_to, 'reviewer') THEN
+		PERFORM api_raise(409, 'illegal_transition');
+	END IF;
+	v_response := CASE WHEN p_body ? 'response' THEN trim_blanks(p_body->>'response') ELSE v_obs.response END;
+	IF v_to = 'rejected' AND coalesce(v_response, '') ~ '^[[:space:]]*$' THEN
+		PERFORM api_raise(422, 'response_required', '/response');
+	END IF;
+	UPDATE observations SET status = v_to, response = v_response
+	WHERE id = p_id
+	RETURNING * INTO v_obs;
+	RETURN observation_json(v_obs, true);
+END;
+$$;
+
+-- POST /observations/{id}/withdraw by a citizen: their own, while received. Someone else's
+-- is 404 when they cannot see it and 403 when they can.
+CREATE FUNCTION api_observation_withdraw(p_sub text, p_role text, p_id bigint) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_obs observations;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	IF observation_view(p_id, p_sub, p_role, false) IS NULL THEN
+		PERFORM api_raise(404, 'observation_not_found');
+	END IF;
+	v_obs := observation_lock(p_id);
+	IF NOT observation_is_own(v_obs, p_sub, p_role) THEN
+		PERFORM api_raise(403, 'not_author');
+	END IF;
+	PERFORM observation_require_open(v_obs);
+	IF NOT observation_may_move(v_obs.status, 'withdrawn', 'author') THEN
+		PERFORM api_raise(409, 'illegal_transition');
+	END IF;
+	UPDATE observations SET status = 'withdrawn' WHERE id = p_id RETURNING * INTO v_obs;
+	RETURN observation_json(v_obs, true);
+END;
+$$;

@@ -1,0 +1,161 @@
+-- Local accounts: their representation (never the password hash), creation by the
+-- administrator, the CLI and citizens' self-registration, updates, and the login
+-- throttle. The service hashes passwords (Argon2id) and passes only the hash.
+
+CREATE FUNCTION user_json(u users) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'id', u.id, 'email', u.email, 'name', u.name, 'role', u.role,
+		'unit_id', u.unit_id, 'disabled', u.disabled,
+		'created_at', rfc3339(u.created_at), 'updated_at', rfc3339(u.updated_at));
+$$;
+
+-- A director belongs to an existing unit; nobody else carries one (422 at /unit_id).
+CREATE FUNCTION user_check_unit(p_role text, p_unit_id bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF p_role = 'directores' THEN
+		IF p_unit_id IS NULL THEN
+			PERFORM api_raise(422, 'director_needs_unit', '/unit_id');
+		END IF;
+		-- Locked so the unit cannot be deleted before this transaction commits.
+		PERFORM 1 FROM units WHERE id = p_unit_id FOR KEY SHARE;
+		IF NOT FOUND THEN
+			PERFORM api_raise(422, 'unknown_unit', '/unit_id');
+		END IF;
+	ELSIF p_unit_id IS NOT NULL THEN
+		PERFORM api_raise(422, 'unit_only_for_directors', '/unit_id');
+	END IF;
+END;
+$$;
+
+-- POST /users and `rendicion user add`: an account of any role.
+CREATE FUNCTION api_user_create(p_sub text, p_role text, p_email text, p_name text,
+                                p_user_role text, p_unit_id bigint, p_hash text)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	v_user users;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	PERFORM user_check_unit(p_user_role, p_unit_id);
+	INSERT INTO users (email, name, role, unit_id, password_hash)
+	VALUES (lower(btrim(p_email)), btrim(coalesce(p_name, '')), p_user_role, p_unit_id, p_hash)
+	RETURNING * INTO v_user;
+	RETURN user_json(v_user);
+END;
+$$;
+
+-- POST /auth/register: a citizen's own account. The id is taken first so that the audit
+-- log names the new account itself ("user:<id>") as the actor.
+CREATE FUNCTION api_user_register(p_email text, p_name text, p_hash text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_id bigint := nextval(pg_get_serial_sequence('users', 'id'));
+	v_user users;
+BEGIN
+	PERFORM api_as('user:' || v_id, 'ciudadanos');
+	INSERT INTO users (id, email, name, role, password_hash) OVERRIDING SYSTEM VALUE
+	VALUES (v_id, lower(btrim(p_email)), btrim(p_name), 'ciudadanos', p_hash)
+	RETURNING * INTO v_user;
+	RETURN user_json(v_user);
+END;
+$$;
+
+-- PATCH /users/{id}: the members given. A role other than directores drops the unit; a
+-- new hash replaces the password.
+CREATE FUNCTION api_user_update(p_sub text, p_role text, p_id bigint, p_body jsonb,
+                                p_hash text, p_if_match text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_old users;
+	v_new users;
+	v_role text;
+	v_unit bigint;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	SELECT * INTO v_old FROM users WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM api_raise(404, 'user_not_found');
+	END IF;
+	PERFORM check_if_match(p_if_match, user_json(v_old));
+	v_role := coalesce(p_body->>'role', v_old.role);
+	IF p_body ? 'unit_id' THEN
+		v_unit := (p_body->>'unit_id')::bigint;
+	ELSIF v_role = 'directores' THEN
+		v_unit := v_old.unit_id;
+	END IF;
+	PERFORM user_check_unit(v_role, v_unit);
+	UPDATE users SET
+		name = coalesce(btrim(p_body->>'name'), name),
+		role = v_role,
+		unit_id = v_unit,
+		disabled = coalesce((p_body->>'disabled')::boolean, disabled),
+		password_hash = coalesce(p_hash, password_hash),
+		password_changed_at = CASE WHEN p_hash IS NULL THEN password_changed_at ELSE now() END
+	WHERE id = p_id
+	RETURNING * INTO v_new;
+	RETURN user_json(v_new);
+END;
+$$;
+
+-- GET /users: keyset page of accounts, oldest first.
+CREATE FUNCTION api_user_list(p_after bigint, p_limit int, OUT items json, OUT next_after bigint)
+LANGUAGE sql STABLE AS $$
+	WITH page AS (
+		SELECT u FROM users u WHERE u.id > p_after ORDER BY u.id LIMIT p_limit + 1),
+	numbered AS (SELECT u, row_number() OVER (ORDER BY (u).id) AS n FROM page)
+	SELECT coalesce(json_agg(user_json(u) ORDER BY n) FILTER (WHERE n <= p_limit), '[]'),
+	       max((u).id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
+	FROM numbered;
+$$;
+
+-- The login throttle: LOGIN_MAX_FAILURES failed logins of one email (an account's or
+-- not) within LOGIN_WINDOW of the first → 429 until the window ends.
+CREATE FUNCTION login_max_failures() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 5';
+
+CREATE FUNCTION login_window() RETURNS interval LANGUAGE sql IMMUTABLE AS $$SELECT interval '15 minutes'$$;
+
+-- POST /auth/token, first step: counts the attempt as a failure before the password is
+-- checked, so that parallel guesses cannot slip past the limit (the row lock orders
+-- them); 429 (detail: seconds to wait, the count left unchanged) once the email is over
+-- the limit. Else returns what the service needs to check the password; every member
+-- is null when there is no such account, so the caller runs the same Argon2id check
+-- anyway. The hash stays inside the service: no endpoint returns this object.
+CREATE FUNCTION api_login_begin(p_email text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_email text := lower(btrim(p_email));
+	v_fail login_failures;
+	v_user users;
+BEGIN
+	INSERT INTO login_failures AS f (email, failures, window_start)
+	VALUES (v_email, 1, now())
+	ON CONFLICT (email) DO UPDATE SET
+		failures = CASE WHEN f.window_start + login_window() > now() THEN f.failures + 1
+		                ELSE 1 END,
+		window_start = CASE WHEN f.window_start + login_window() > now() THEN f.window_start
+		                    ELSE now() END
+	RETURNING * INTO v_fail;
+	IF v_fail.failures > login_max_failures() THEN
+		PERFORM api_raise(429, 'too_many_logins',
+		                  greatest(1, ceil(extract(epoch FROM v_fail.window_start
+		                                            + login_window() - now())))::text);
+	END IF;
+	IF random() < 0.01 THEN
+		DELETE FROM login_failures WHERE window_start + login_window() < now();
+	END IF;
+	SELECT * INTO v_user FROM users WHERE email = v_email;
+	RETURN json_build_object('id', v_user.id, 'role', v_user.role, 'unit_id', v_user.unit_id,
+	                         'disabled', v_user.disabled, 'hash', v_user.password_hash);
+END;
+$$;
+
+-- POST /auth/token, after the right password: clears the email's count (every attempt
+-- was counted by api_login_begin).
+CREATE FUNCTION api_login_succeeded(p_email text) RETURNS json
+LANGUAGE plpgsql AS $$
+BEGIN
+	DELETE FROM login_failures WHERE email = lower(btrim(p_email));
+	RETURN '{}'::json;
+END;
+$$;
