@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { api } from '../integration/lib.mjs';
+import { api, assertProblem } from '../integration/lib.mjs';
 
 const pg = (...args) => execFileSync('scripts/pg.sh', args, { stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -17,14 +17,14 @@ async function until(fn, ms) {
   }
 }
 
-test('with PostgreSQL stopped, reads get 503 with Retry-After in well under 5 s', async () => {
+test('with PostgreSQL stopped, reads get 503 database_unavailable with Retry-After in well under 5 s', async () => {
   assert.equal((await api('GET', '/api/v1/plans')).status, 200); // the pool holds live connections
   pg('stop', process.env.PGDATA_DIR);
   try {
     const started = Date.now();
     const r = await api('GET', '/api/v1/plans');
     const took = Date.now() - started;
-    assert.equal(r.status, 503);
+    assertProblem(r, 503, 'database_unavailable');
     assert.equal(r.headers.get('content-type'), 'application/problem+json');
     assert.equal(r.json.code, 'database_unavailable');
     assert.match(r.headers.get('retry-after') ?? '', /^\d+$/);
@@ -34,14 +34,14 @@ test('with PostgreSQL stopped, reads get 503 with Retry-After in well under 5 s'
   }
 });
 
-test('under load with PostgreSQL down every answer is 503, and /health stays 200', async () => {
+test('under load with PostgreSQL down every answer is 503 database_unavailable, and /health stays 200', async () => {
   pg('stop', process.env.PGDATA_DIR);
   try {
     const paths = ['/api/v1/plans', '/api/v1/plans/1', '/api/v1/plans/1/document', '/ready'];
     const replies = await Promise.all(
       Array.from({ length: 80 }, (_, i) => api('GET', paths[i % paths.length])));
-    const statuses = replies.map((r) => r.status);
-    assert.deepEqual([...new Set(statuses)], [503]);
+    const answers = replies.map((r) => `${r.status} ${r.json?.reason}`);
+    assert.deepEqual([...new Set(answers)], ['503 database_unavailable']);
     assert.equal((await api('GET', '/health')).status, 200);
   } finally {
     pg('start', process.env.PGDATA_DIR, process.env.PG_PORT);

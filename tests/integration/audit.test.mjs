@@ -2,7 +2,7 @@
 // for plan creation, import and progress updates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, tokenFor, seedDocument, sql } from './lib.mjs';
+import { api, assertProblem, tokenFor, seedDocument, sql } from './lib.mjs';
 
 const ADMIN_SUB = 'audit-admin@example.org';
 const admin = tokenFor('administradora', { sub: ADMIN_SUB });
@@ -26,12 +26,6 @@ function activityId(planId, axis, number) {
 async function audit(query, token = admin) {
   const res = await api('GET', `/api/v1/audit?${query}`, { token });
   assert.equal(res.status, 200, res.text);
-  return res.json;
-}
-
-function assertProblem(res, status) {
-  assert.equal(res.status, status, res.text);
-  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
   return res.json;
 }
 
@@ -188,24 +182,29 @@ test('entity alone filters by kind', async () => {
   assert.ok(page.items.every((r) => r.entity === 'unit'));
 });
 
-test('directors and citizens get 403', async () => {
-  assertProblem(await api('GET', '/api/v1/audit', { token: tokenFor('directores', { unit_id: 1 }) }), 403);
-  assertProblem(await api('GET', '/api/v1/audit', { token: tokenFor('ciudadanos') }), 403);
+test('directors and citizens get 403 role_forbidden', async () => {
+  assertProblem(await api('GET', '/api/v1/audit', { token: tokenFor('directores', { unit_id: 1 }) }), 403, 'role_forbidden');
+  assertProblem(await api('GET', '/api/v1/audit', { token: tokenFor('ciudadanos') }), 403, 'role_forbidden');
 });
 
-test('without a token the answer is 401', async () => {
+test('without a token the answer is 401 token_required', async () => {
   const res = await api('GET', '/api/v1/audit');
-  assertProblem(res, 401);
+  assertProblem(res, 401, 'token_required');
   assert.equal(res.headers.get('www-authenticate'), 'Bearer');
 });
 
-test('an unknown entity or a bad entity_id is 400', async () => {
+test('an unknown entity, a bad entity_id or a bad limit is 400 invalid_parameter', async () => {
   for (const q of ['entity=plans', 'entity=', 'entity=PLAN', 'entity_id=abc', 'entity_id=0',
-    'entity_id=-3', 'limit=500', 'cursor=zzz']) {
-    assertProblem(await api('GET', `/api/v1/audit?${q}`, { token: admin }), 400);
+    'entity_id=-3', 'limit=500']) {
+    const p = assertProblem(await api('GET', `/api/v1/audit?${q}`, { token: admin }), 400, 'invalid_parameter');
+    assert.ok(p.detail.includes(`'${q.split('=')[0]}'`), `${q}: the detail names the parameter: ${p.detail}`);
   }
 });
 
-test('a non-admin gets 403 even with bad parameters', async () => {
-  assertProblem(await api('GET', '/api/v1/audit?entity=nope', { token: tokenFor('ciudadanos') }), 403);
+test('a cursor that is not one of the log\'s is 400 invalid_cursor', async () => {
+  assertProblem(await api('GET', '/api/v1/audit?cursor=zzz', { token: admin }), 400, 'invalid_cursor');
+});
+
+test('a non-admin gets 403 role_forbidden even with bad parameters', async () => {
+  assertProblem(await api('GET', '/api/v1/audit?entity=nope', { token: tokenFor('ciudadanos') }), 403, 'role_forbidden');
 });

@@ -11,7 +11,7 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import net from 'node:net';
-import { api, makeToken, tokenFor, sql, seedDocument, ISSUER, AUDIENCE } from './lib.mjs';
+import { api, assertProblem, makeToken, tokenFor, sql, seedDocument, ISSUER, AUDIENCE } from './lib.mjs';
 
 const BINARY = process.env.BINARY;
 const admin = tokenFor('administradora', { sub: 'admin-auth-tests' });
@@ -35,9 +35,9 @@ function signJwt(payload, alg, privateKey, header = {}) {
 }
 
 function assertInvalidToken(res) {
-  assert.equal(res.status, 401, `status (body: ${res.text.slice(0, 200)})`);
+  const p = assertProblem(res, 401, 'invalid_token');
   assert.equal(res.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
-  assert.equal(res.json.code, 'invalid_token');
+  assert.equal(p.code, 'invalid_token');
 }
 
 /** A free TCP port on the loopback interface. */
@@ -191,28 +191,28 @@ describe('HS256 tokens (the shared instance)', () => {
     assertInvalidToken(await api('GET', '/api/v1/me', { token: makeToken(claims({ role: 'directores' })) }));
   });
 
-  test('an unknown role gets 403 where a role is needed', async () => {
+  test('an unknown role gets 403 role_forbidden where a role is needed', async () => {
     const token = makeToken(claims({ role: 'superadmin' }));
     const res = await api('POST', '/api/v1/plans', { token, body: { title: 'x', entity: 'y', year: 2030 } });
-    assert.equal(res.status, 403);
-    assert.equal(res.json.code, 'forbidden');
-    assert.equal((await api('GET', '/api/v1/me', { token })).status, 403);
+    const p = assertProblem(res, 403, 'role_forbidden');
+    assert.equal(p.code, 'forbidden');
+    assertProblem(await api('GET', '/api/v1/me', { token }), 403, 'role_forbidden');
   });
 
-  test('an unknown role gets 403 even on what the public may read', async () => {
+  test('an unknown role gets 403 role_forbidden even on what the public may read', async () => {
     const res = await api('GET', '/api/v1/plans', { token: makeToken(claims({ role: 'superadmin' })) });
-    assert.equal(res.status, 403);
-    assert.equal(res.json.code, 'forbidden');
+    const p = assertProblem(res, 403, 'role_forbidden');
+    assert.equal(p.code, 'forbidden');
   });
 
-  test('no token where a role is needed gives 401 with a bare Bearer challenge', async () => {
+  test('no token where a role is needed gives 401 token_required with a bare Bearer challenge', async () => {
     const res = await api('GET', '/api/v1/me');
-    assert.equal(res.status, 401);
+    const p = assertProblem(res, 401, 'token_required');
     assert.equal(res.headers.get('www-authenticate'), 'Bearer');
-    assert.equal(res.json.code, 'unauthorized');
+    assert.equal(p.code, 'unauthorized');
   });
 
-  test('a write without a token gets 401 before its body is looked at', async () => {
+  test('a write without a token gets 401 token_required before its body is looked at', async () => {
     const cases = [
       { raw: '{"title":', headers: { 'content-type': 'application/json' } },
       { raw: JSON.stringify({ title: 'x', entity: 'y', year: 2030 }) }, // fetch sends text/plain
@@ -220,24 +220,24 @@ describe('HS256 tokens (the shared instance)', () => {
     ];
     for (const c of cases) {
       const res = await api('POST', '/api/v1/plans', c);
-      assert.equal(res.status, 401, `body ${c.raw}`);
-      assert.equal(res.headers.get('www-authenticate'), 'Bearer');
+      assertProblem(res, 401, 'token_required');
+      assert.equal(res.headers.get('www-authenticate'), 'Bearer', `body ${c.raw}`);
     }
     const res = await api('POST', '/api/v1/axes/1/observations', { raw: '[', headers: { 'content-type': 'application/json' } });
-    assert.equal(res.status, 401);
+    assertProblem(res, 401, 'token_required');
   });
 
-  test('an unknown role gets 403 before its body is looked at', async () => {
+  test('an unknown role gets 403 role_forbidden before its body is looked at', async () => {
     const token = makeToken(claims({ role: 'superadmin' }));
     const res = await api('POST', '/api/v1/plans', { token, raw: '{', headers: { 'content-type': 'application/json' } });
-    assert.equal(res.status, 403);
-    assert.equal(res.json.code, 'forbidden');
+    const p = assertProblem(res, 403, 'role_forbidden');
+    assert.equal(p.code, 'forbidden');
   });
 
-  test('logging in still parses its body without a token: malformed JSON is 400', async () => {
+  test('logging in still parses its body without a token: malformed JSON is 400 invalid_json', async () => {
     const res = await api('POST', '/api/v1/auth/token', { raw: '{', headers: { 'content-type': 'application/json' } });
-    assert.equal(res.status, 400);
-    assert.equal(res.json.code, 'invalid_json');
+    const p = assertProblem(res, 400, 'invalid_json');
+    assert.equal(p.code, 'invalid_json');
   });
 
   test('an Authorization header of another scheme is an invalid token, even on public reads', async () => {
@@ -402,17 +402,17 @@ test('register creates a citizen: 201, Location, the user without any hash, emai
   assert.match(stored, /^\$argon2id\$/);
 });
 
-test('register with an email already taken (other case, spaces) gives 409', async () => {
+test('register with an email already taken (other case, spaces) gives 409 users_email_key', async () => {
   const email = `taken.${uniq()}@example.org`;
   assert.equal((await register(email)).status, 201);
   const res = await register(` ${email.toUpperCase()}`);
-  assert.equal(res.status, 409);
-  assert.equal(res.json.code, 'conflict');
+  const p = assertProblem(res, 409, 'users_email_key');
+  assert.equal(p.code, 'conflict');
 });
 
 test('register refuses a password under 10 characters with 422 at /password', async () => {
   const res = await register(`short.${uniq()}@example.org`, '123456789');
-  assert.equal(res.status, 422);
+  assertProblem(res, 422, 'validation_failed');
   assert.deepEqual(res.json.errors.map((e) => e.pointer), ['/password']);
 });
 
@@ -425,13 +425,13 @@ test('register validates email, name and unknown members with JSON pointers', as
   const res = await api('POST', '/api/v1/auth/register', {
     body: { email: 'not-an-email', password: 'long enough password', name: '', role: 'administradora' },
   });
-  assert.equal(res.status, 422);
+  assertProblem(res, 422, 'validation_failed');
   assert.deepEqual(res.json.errors.map((e) => e.pointer).sort(), ['/email', '/name', '/role']);
 });
 
-test('register without a body gives 400', async () => {
+test('register without a body gives 400 body_required', async () => {
   const res = await api('POST', '/api/v1/auth/register');
-  assert.equal(res.status, 400);
+  assertProblem(res, 400, 'body_required');
 });
 
 test('a citizen registers, logs in and uses the token end to end', async () => {
@@ -481,13 +481,13 @@ test('issued tokens carry sub user:<id>, role, iss, aud, exp and iat', async () 
   assert.equal(p.exp - p.iat, 3600);
 });
 
-test('a wrong password and an unknown email get the same 401', async () => {
+test('a wrong password and an unknown email get the same 401 bad_credentials', async () => {
   const email = `same.${uniq()}@example.org`;
   await register(email);
   const wrong = await login(email, 'not the password at all');
   const unknown = await login(`nobody.${uniq()}@example.org`, 'not the password at all');
-  assert.equal(wrong.status, 401);
-  assert.equal(unknown.status, 401);
+  assertProblem(wrong, 401, 'bad_credentials');
+  assertProblem(unknown, 401, 'bad_credentials');
   assert.deepEqual(wrong.json, unknown.json);
   assert.equal(wrong.headers.get('www-authenticate'), unknown.headers.get('www-authenticate'));
 });
@@ -498,7 +498,7 @@ test('a wrong password and an unknown email take similar time (one Argon2id chec
   const time = async (e) => {
     const t0 = process.hrtime.bigint();
     const r = await login(e, 'wrong password here');
-    assert.equal(r.status, 401);
+    assertProblem(r, 401, 'bad_credentials');
     return Number(process.hrtime.bigint() - t0) / 1e6;
   };
   const median = (xs) => xs.sort((a, b) => a - b)[1];
@@ -514,13 +514,13 @@ test('a wrong password and an unknown email take similar time (one Argon2id chec
   assert.ok(median(unknown) > 5, `unknown email answered in ${median(unknown)} ms`);
 });
 
-test('five failed logins in 15 minutes give 429 with Retry-After, even with the right password', async () => {
+test('five failed logins in 15 minutes give 429 too_many_logins with Retry-After, even with the right password', async () => {
   const email = `throttle.${uniq()}@example.org`;
   await register(email, 'the right password');
-  for (let i = 0; i < 5; i++) assert.equal((await login(email, `wrong password ${i}`)).status, 401);
+  for (let i = 0; i < 5; i++) assertProblem(await login(email, `wrong password ${i}`), 401, 'bad_credentials');
   const res = await login(email, 'the right password');
-  assert.equal(res.status, 429);
-  assert.equal(res.json.code, 'rate_limited');
+  const p = assertProblem(res, 429, 'too_many_logins');
+  assert.equal(p.code, 'rate_limited');
   const wait = Number(res.headers.get('retry-after'));
   assert.ok(Number.isInteger(wait) && wait > 0 && wait <= 900, `Retry-After: ${res.headers.get('retry-after')}`);
 });
@@ -529,32 +529,35 @@ test('parallel guesses cannot slip past the throttle: 10 at once give five 401 a
   const email = `burst.${uniq()}@example.org`;
   await register(email, 'the right password');
   const all = await Promise.all(Array.from({ length: 10 }, (_, i) => login(email, `guess number ${i}`)));
-  const statuses = all.map((r) => r.status).sort();
-  assert.deepEqual(statuses, [401, 401, 401, 401, 401, 429, 429, 429, 429, 429]);
+  const answers = all.map((r) => `${r.status} ${r.json?.reason}`).sort();
+  assert.deepEqual(answers, [...Array(5).fill('401 bad_credentials'), ...Array(5).fill('429 too_many_logins')]);
 });
 
 test('failed logins of an unknown email are throttled too', async () => {
   const email = `ghost.${uniq()}@example.org`;
-  for (let i = 0; i < 5; i++) assert.equal((await login(email, 'whatever password')).status, 401);
+  for (let i = 0; i < 5; i++) assertProblem(await login(email, 'whatever password'), 401, 'bad_credentials');
   const res = await login(email.toUpperCase(), 'whatever password');
-  assert.equal(res.status, 429);
+  assertProblem(res, 429, 'too_many_logins');
   assert.ok(Number(res.headers.get('retry-after')) > 0);
 });
 
 test('a successful login clears the failures counted before it', async () => {
   const email = `clear.${uniq()}@example.org`;
   await register(email, 'the right password');
-  for (let i = 0; i < 4; i++) assert.equal((await login(email, 'wrong password')).status, 401);
+  for (let i = 0; i < 4; i++) assertProblem(await login(email, 'wrong password'), 401, 'bad_credentials');
   assert.equal((await login(email, 'the right password')).status, 200);
-  for (let i = 0; i < 4; i++) assert.equal((await login(email, 'wrong password')).status, 401);
+  for (let i = 0; i < 4; i++) assertProblem(await login(email, 'wrong password'), 401, 'bad_credentials');
   assert.equal((await login(email, 'the right password')).status, 200);
 });
 
-test('the token endpoint validates its body: 422 with pointers, 400 without one', async () => {
+test('the token endpoint validates its body: 422 validation_failed with pointers', async () => {
   const res = await api('POST', '/api/v1/auth/token', { body: { email: 'x', password: 7, extra: 1 } });
-  assert.equal(res.status, 422);
+  assertProblem(res, 422, 'validation_failed');
   assert.deepEqual(res.json.errors.map((e) => e.pointer).sort(), ['/email', '/extra', '/password']);
-  assert.equal((await api('POST', '/api/v1/auth/token')).status, 400);
+});
+
+test('the token endpoint without a body gives 400 body_required', async () => {
+  assertProblem(await api('POST', '/api/v1/auth/token'), 400, 'body_required');
 });
 
 // ------------------------------------------------------------------ user management
@@ -587,41 +590,44 @@ test('the Location of a new account reads it back (admin only), never with a has
   assert.deepEqual(got.json, res.json);
   assert.equal(got.headers.get('etag'), res.headers.get('etag'));
   assert.ok(!/hash|password/i.test(got.text));
-  assert.equal((await api('GET', res.headers.get('location'), { token: tokenFor('directores', { unit_id: 1 }) })).status, 403);
-  assert.equal((await api('GET', '/api/v1/users/999999999', { token: admin })).status, 404);
+  assertProblem(await api('GET', res.headers.get('location'), { token: tokenFor('directores', { unit_id: 1 }) }), 403, 'role_forbidden');
 });
 
-test('a director without unit_id gets 422 at /unit_id', async () => {
+test('GET of an account that does not exist gives 404 user_not_found', async () => {
+  assertProblem(await api('GET', '/api/v1/users/999999999', { token: admin }), 404, 'user_not_found');
+});
+
+test('a director without unit_id gets 422 director_needs_unit at /unit_id', async () => {
   const res = await createUser({ email: `d.${uniq()}@example.org`, password: 'director password', name: 'D', role: 'directores' });
-  assert.equal(res.status, 422);
+  assertProblem(res, 422, 'director_needs_unit');
   assert.deepEqual(res.json.errors.map((e) => e.pointer), ['/unit_id']);
 });
 
-test('a director with a unit that does not exist gets 422 at /unit_id', async () => {
+test('a director with a unit that does not exist gets 422 unknown_unit at /unit_id', async () => {
   const res = await createUser({ email: `d.${uniq()}@example.org`, password: 'director password', name: 'D', role: 'directores', unit_id: 999999999 });
-  assert.equal(res.status, 422);
+  assertProblem(res, 422, 'unknown_unit');
   assert.deepEqual(res.json.errors.map((e) => e.pointer), ['/unit_id']);
 });
 
-test('other roles carry no unit: 422 at /unit_id', async () => {
+test('other roles carry no unit: 422 unit_only_for_directors at /unit_id', async () => {
   const unitId = await someUnitId();
   for (const role of ['ciudadanos', 'administradora']) {
     const res = await createUser({ email: `u.${uniq()}@example.org`, password: 'long password', name: 'U', role, unit_id: unitId });
-    assert.equal(res.status, 422, role);
-    assert.deepEqual(res.json.errors.map((e) => e.pointer), ['/unit_id']);
+    assertProblem(res, 422, 'unit_only_for_directors');
+    assert.deepEqual(res.json.errors.map((e) => e.pointer), ['/unit_id'], role);
   }
 });
 
 test('creating a user validates role, email and password', async () => {
   const res = await createUser({ email: 'bad', password: 'short', name: 'X', role: 'root' });
-  assert.equal(res.status, 422);
+  assertProblem(res, 422, 'validation_failed');
   assert.deepEqual(res.json.errors.map((e) => e.pointer).sort(), ['/email', '/password', '/role']);
 });
 
-test('creating a user with a taken email gives 409', async () => {
+test('creating a user with a taken email gives 409 users_email_key', async () => {
   const email = `dup.${uniq()}@example.org`;
   assert.equal((await createUser({ email, password: 'long password', name: 'A', role: 'administradora' })).status, 201);
-  assert.equal((await createUser({ email: email.toUpperCase(), password: 'long password', name: 'B', role: 'ciudadanos' })).status, 409);
+  assertProblem(await createUser({ email: email.toUpperCase(), password: 'long password', name: 'B', role: 'ciudadanos' }), 409, 'users_email_key');
 });
 
 test('GET /users pages through every account without repeats or hashes', async () => {
@@ -659,13 +665,13 @@ test('PATCH /users/{id} changes name and role; leaving directores drops the unit
   assert.equal(res.status, 200);
   assertUser(res.json, { role: 'ciudadanos', unit_id: null });
   res = await api('PATCH', `/api/v1/users/${id}`, { token: admin, body: { role: 'directores' } });
-  assert.equal(res.status, 422);
+  assertProblem(res, 422, 'director_needs_unit');
   assert.deepEqual(res.json.errors.map((e) => e.pointer), ['/unit_id']);
   res = await api('PATCH', `/api/v1/users/${id}`, { token: admin, body: { role: 'directores', unit_id: unitId } });
   assert.equal(res.status, 200);
   assertUser(res.json, { role: 'directores', unit_id: unitId });
   res = await api('PATCH', `/api/v1/users/${id}`, { token: admin, body: { unit_id: 999999999 } });
-  assert.equal(res.status, 422);
+  assertProblem(res, 422, 'unknown_unit');
   assert.deepEqual(res.json.errors.map((e) => e.pointer), ['/unit_id']);
 });
 
@@ -675,7 +681,7 @@ test('PATCH /users/{id} with a password replaces it: the new one works, the old 
   const res = await api('PATCH', `/api/v1/users/${created.json.id}`, { token: admin, body: { password: 'the new password' } });
   assert.equal(res.status, 200);
   assertNoSecret(res.json);
-  assert.equal((await login(email, 'the old password')).status, 401);
+  assertProblem(await login(email, 'the old password'), 401, 'bad_credentials');
   assert.equal((await login(email, 'the new password')).status, 200);
 });
 
@@ -687,7 +693,7 @@ test('a disabled account gets the same 401 as a wrong password, even with the ri
   assert.equal(res.json.disabled, true);
   const refused = await login(email, 'the right password');
   const wrong = await login(`nobody.${uniq()}@example.org`, 'the right password');
-  assert.equal(refused.status, 401);
+  assertProblem(refused, 401, 'bad_credentials');
   assert.deepEqual(refused.json, wrong.json);
   await api('PATCH', `/api/v1/users/${created.json.id}`, { token: admin, body: { disabled: false } });
   assert.equal((await login(email, 'the right password')).status, 200);
@@ -699,16 +705,19 @@ test('PATCH /users/{id} honours If-Match: a stale ETag gives 412', async () => {
   const first = await api('PATCH', `/api/v1/users/${created.json.id}`, { token: admin, body: { name: 'Uno' }, headers: { 'if-match': etag } });
   assert.equal(first.status, 200);
   const stale = await api('PATCH', `/api/v1/users/${created.json.id}`, { token: admin, body: { name: 'Dos' }, headers: { 'if-match': etag } });
-  assert.equal(stale.status, 412);
+  assertProblem(stale, 412, 'stale');
 });
 
-test('PATCH /users/{id} of no account gives 404; an empty or bad body 422', async () => {
-  assert.equal((await api('PATCH', '/api/v1/users/999999999', { token: admin, body: { name: 'x' } })).status, 404);
+test('PATCH /users/{id} of no account gives 404 user_not_found', async () => {
+  assertProblem(await api('PATCH', '/api/v1/users/999999999', { token: admin, body: { name: 'x' } }), 404, 'user_not_found');
+});
+
+test('PATCH /users/{id} with an empty or bad body gives 422 validation_failed', async () => {
   const created = await register(`empty.${uniq()}@example.org`);
   const empty = await api('PATCH', `/api/v1/users/${created.json.id}`, { token: admin, body: {} });
-  assert.equal(empty.status, 422);
+  assertProblem(empty, 422, 'validation_failed');
   const bad = await api('PATCH', `/api/v1/users/${created.json.id}`, { token: admin, body: { disabled: 'yes', password: 'short', email: 'x@y.z' } });
-  assert.equal(bad.status, 422);
+  assertProblem(bad, 422, 'validation_failed');
   assert.deepEqual(bad.json.errors.map((e) => e.pointer).sort(), ['/disabled', '/email', '/password']);
 });
 

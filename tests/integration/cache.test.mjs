@@ -56,6 +56,25 @@ test('a public read is served from the cache until a change is committed', async
   assert.equal(notModified.status, 304);
 });
 
+test('If-None-Match: * on an anonymous GET not yet cached gets 304', async () => {
+  const id = await importedPlan('Plan cache D');
+  const res = await get(BASE, `/api/v1/plans/${id}`, { 'if-none-match': '*' });
+  assert.equal(res.status, 304);
+  assert.equal(res.json, null);
+});
+
+test('If-None-Match: * on an anonymous GET served from the cache gets 304 too', async () => {
+  const id = await importedPlan('Plan cache E');
+  const first = await get(BASE, `/api/v1/plans/${id}`);
+  assert.equal(first.status, 200);
+  // Proof that the next answers come from the cache: a change that sends no NOTIFY is not seen.
+  sql(`SET session_replication_role = replica; UPDATE plans SET title = 'behind the cache' WHERE id = ${id}`);
+  assert.equal((await get(BASE, `/api/v1/plans/${id}`)).json.title, 'Plan cache E');
+  const res = await get(BASE, `/api/v1/plans/${id}`, { 'if-none-match': '*' });
+  assert.equal(res.status, 304);
+  assert.equal(res.json, null);
+});
+
 test('a change through another instance is visible here within 100 ms', async () => {
   const id = await importedPlan('Plan cache B');
   assert.equal((await get(BASE, `/api/v1/plans/${id}`)).json.status, 'approved'); // now cached here

@@ -2,7 +2,7 @@
 // imported copy move the numbers (done, cancelled, averages, units counted per activity).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, tokenFor, seedDocument, sql } from './lib.mjs';
+import { api, assertProblem, tokenFor, seedDocument, sql } from './lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'compliance-admin@example.org' });
 const SEED_TITLE = 'Plan de Trabajo 2024';
@@ -191,29 +191,29 @@ test('as_of defaults to today (UTC)', async () => {
   assert.equal(r.as_of, new Date().toISOString().slice(0, 10));
 });
 
-test('a bad as_of is 400', async () => {
+test('a bad as_of is 400 invalid_parameter naming as_of', async () => {
   const id = await seedPlanId();
   for (const bad of ['2024-02-30', '2024-9-15', 'yesterday', '2024-09-15T00:00:00Z', '', '20240915']) {
     const res = await api('GET', `/api/v1/plans/${id}/compliance?as_of=${encodeURIComponent(bad)}`);
-    assert.equal(res.status, 400, `as_of=${bad}: ${res.text}`);
-    assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
+    const p = assertProblem(res, 400, 'invalid_parameter');
+    assert.ok(p.detail.includes("'as_of'"), `as_of=${bad}: ${p.detail}`);
   }
 });
 
-test('a draft plan\'s compliance is 404 to the public and citizens, 200 to staff', async () => {
+test('a draft plan\'s compliance is 404 plan_not_found to the public and citizens, 200 to staff', async () => {
   const plan = await importCopy((d) => {
     const { approved_by: _ignored, ...rest } = d;
     return { ...rest, status: 'draft' };
   });
-  assert.equal((await api('GET', `/api/v1/plans/${plan}/compliance`)).status, 404);
-  assert.equal((await api('GET', `/api/v1/plans/${plan}/compliance`, { token: tokenFor('ciudadanos') })).status, 404);
+  assertProblem(await api('GET', `/api/v1/plans/${plan}/compliance`), 404, 'plan_not_found');
+  assertProblem(await api('GET', `/api/v1/plans/${plan}/compliance`, { token: tokenFor('ciudadanos') }), 404, 'plan_not_found');
   const r = await compliance(plan, '2024-09-15', tokenFor('directores', { unit_id: 1 }));
   assert.equal(r.totals.activities, 16);
 });
 
-test('an unknown plan is 404', async () => {
+test('an unknown plan is 404 plan_not_found', async () => {
   const res = await api('GET', '/api/v1/plans/999999999/compliance');
-  assert.equal(res.status, 404);
+  assertProblem(res, 404, 'plan_not_found');
 });
 
 test('a plan without activities has zero totals and its axes listed', async () => {

@@ -2,7 +2,7 @@
 // through api() so that tests/contract/check.mjs validates them against the spec too.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { api } from './lib.mjs';
+import { api, assertProblem } from './lib.mjs';
 
 const SEED_TITLE = 'Plan de Trabajo 2024';
 let planId;
@@ -24,7 +24,7 @@ test('the schedule is served as text/csv when Accept asks for it', async () => {
 
 test('a bad filter with Accept: text/csv is a JSON problem, not CSV', async () => {
   const r = await api('GET', `/api/v1/plans/${planId}/activities?due_month=13`, { headers: { accept: 'text/csv' } });
-  assert.equal(r.status, 400);
+  assertProblem(r, 400, 'invalid_parameter');
   assert.equal(r.headers.get('content-type'), 'application/problem+json');
   assert.equal(r.json.code, 'invalid_parameter');
 });

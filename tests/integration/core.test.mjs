@@ -4,24 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { api, tokenFor, seedDocument, differences } from './lib.mjs';
+import { api, assertProblem, tokenFor, seedDocument, differences } from './lib.mjs';
 
 const SEED_TITLE = 'Plan de Trabajo 2024';
-
-function assertProblem(res, status) {
-  assert.equal(res.status, status, `status (body: ${res.text.slice(0, 300)})`);
-  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json\b/);
-  const p = res.json;
-  assert.ok(p && typeof p === 'object', 'problem body is a JSON object');
-  assert.equal(typeof p.type, 'string');
-  assert.equal(typeof p.title, 'string');
-  assert.equal(p.status, status);
-  assert.equal(typeof p.detail, 'string');
-  assert.ok(p.detail.length > 0, 'detail is not empty');
-  assert.equal(typeof p.code, 'string');
-  assert.ok(p.code.length > 0, 'code is not empty');
-  return p;
-}
 
 async function seedPlanId() {
   const res = await api('GET', '/api/v1/plans');
@@ -57,9 +42,9 @@ test('GET /metrics serves Prometheus text with http_requests_total', async () =>
   assert.match(res.text, /http_requests_total/);
 });
 
-test('an unknown path gives a 404 problem+json', async () => {
+test('an unknown path gives a 404 problem+json, reason no_route', async () => {
   const res = await api('GET', '/api/v1/no-such-thing');
-  assertProblem(res, 404);
+  assertProblem(res, 404, 'no_route');
 });
 
 test('DELETE /api/v1/plans gives 405 with an Allow header listing GET and POST', async () => {
@@ -79,13 +64,32 @@ test('POST /api/v1/plans with a text/plain body gives 415', async () => {
   assertProblem(res, 415);
 });
 
-test('POST /api/v1/plans with malformed JSON gives 400', async () => {
+test('POST /api/v1/plans with malformed JSON gives 400 invalid_json', async () => {
   const res = await api('POST', '/api/v1/plans', {
     token: tokenFor('administradora'),
     headers: { 'content-type': 'application/json' },
     raw: '{"title": "Plan", "year": ',
   });
-  assertProblem(res, 400);
+  assertProblem(res, 400, 'invalid_json');
+});
+
+test('a JSON object with a repeated member gives 400 invalid_json', async () => {
+  const res = await api('POST', '/api/v1/plans', {
+    token: tokenFor('administradora'),
+    headers: { 'content-type': 'application/json' },
+    raw: '{"title": "Plan", "title": "Otro", "entity": "e", "year": 2030}',
+  });
+  assertProblem(res, 400, 'invalid_json');
+});
+
+test('well-formed JSON nested 40 deep gives 400 json_too_deep, not invalid_json', async () => {
+  const res = await api('POST', '/api/v1/plans', {
+    token: tokenFor('administradora'),
+    headers: { 'content-type': 'application/json' },
+    raw: `{"title": ${'['.repeat(40)}${']'.repeat(40)}}`,
+  });
+  const p = assertProblem(res, 400, 'json_too_deep');
+  assert.equal(p.code, 'invalid_json');
 });
 
 test('a JSON body that is not an object (null, 1, "x", []) gives 422 at the root', async () => {
@@ -95,7 +99,7 @@ test('a JSON body that is not an object (null, 1, "x", []) gives 422 at the root
       headers: { 'content-type': 'application/json' },
       raw,
     });
-    assertProblem(res, 422);
+    assertProblem(res, 422, 'validation_failed');
     assert.equal(res.json.errors[0].pointer, '', raw);
   }
 });
@@ -148,12 +152,23 @@ test('X-Request-Id: a client id with control characters is replaced', async () =
 });
 
 test('Accept-Language: en gives an English detail, different from the Spanish default', async () => {
-  const es = assertProblem(await api('GET', '/api/v1/no-such-thing'), 404);
+  const es = assertProblem(await api('GET', '/api/v1/no-such-thing'), 404, 'no_route');
   const en = assertProblem(
     await api('GET', '/api/v1/no-such-thing', { headers: { 'accept-language': 'en' } }),
     404,
+    'no_route',
   );
-  assert.notEqual(en.detail, es.detail);
+  assert.equal(es.detail, 'No existe ese recurso.');
+  assert.equal(en.detail, 'There is no such resource.');
+});
+
+test('the reason does not change with the language, only the detail', async () => {
+  const path = '/api/v1/plans/999999999';
+  const es = assertProblem(await api('GET', path), 404, 'plan_not_found');
+  const en = assertProblem(await api('GET', path, { headers: { 'accept-language': 'en' } }), 404, 'plan_not_found');
+  assert.equal(es.detail, 'El plan no existe.');
+  assert.equal(en.detail, 'The plan does not exist.');
+  assert.equal(en.code, es.code);
 });
 
 test('GET /api/v1/plans without a token lists the approved seed plan', async () => {
@@ -197,7 +212,7 @@ test('GET /api/v1/plans/{id}/document equals the seed document', async () => {
 
 test('a garbage bearer token gives 401 with WWW-Authenticate invalid_token', async () => {
   const res = await api('GET', '/api/v1/me', { token: 'not-a-jwt' });
-  assertProblem(res, 401);
+  assertProblem(res, 401, 'invalid_token');
   const www = res.headers.get('www-authenticate') ?? '';
   assert.match(www, /^Bearer\b/);
   assert.match(www, /invalid_token/);

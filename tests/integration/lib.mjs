@@ -1,6 +1,7 @@
 // Helpers for the black-box integration tests (Node 20, no npm dependencies).
 // The environment comes from tests/integration/run.sh: BASE_URL, DATABASE_URL,
 // JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE, BINARY.
+import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
@@ -161,6 +162,28 @@ export function rawHttp(request, { timeoutMs = 5000 } = {}) {
       resolve({ status, headers, text });
     });
   });
+}
+
+/**
+ * Asserts that res is a problem document of this status: application/problem+json, and a
+ * JSON object whose status matches and whose type, title, detail, code and reason are
+ * non-empty strings. With `reason`, the problem's reason must be exactly that entry of the
+ * catalogue (service/http/reasons.def): the status alone does not say which cause it was.
+ * Returns the parsed problem.
+ */
+export function assertProblem(res, status, reason) {
+  const body = `(body: ${String(res.text ?? '').slice(0, 300)})`;
+  assert.equal(res.status, status, `status ${body}`);
+  const type = res.headers.get?.('content-type') ?? res.headers['content-type'] ?? '';
+  assert.match(type, /^application\/problem\+json\b/);
+  const p = res.json;
+  assert.ok(p && typeof p === 'object' && !Array.isArray(p), `the problem is a JSON object ${body}`);
+  assert.equal(p.status, status, `the problem's status ${body}`);
+  for (const k of ['type', 'title', 'detail', 'code', 'reason']) {
+    assert.ok(typeof p[k] === 'string' && p[k].length > 0, `the problem's ${k} is a non-empty string ${body}`);
+  }
+  if (reason !== undefined) assert.equal(p.reason, reason, `reason ${body}`);
+  return p;
 }
 
 function b64url(input) {

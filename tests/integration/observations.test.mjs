@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { api, tokenFor, seedDocument, sql } from './lib.mjs';
+import { api, assertProblem, tokenFor, seedDocument, sql } from './lib.mjs';
 
 const ADMIN = tokenFor('administradora', { sub: 'obs-admin@example.org' });
 const DIRECTOR = tokenFor('directores', { sub: 'obs-director@example.org', unit_id: 1 });
@@ -47,13 +47,6 @@ async function reviewTo(id, status) {
   assert.equal((await review(id, 'in_review')).status, 200);
   const res = await review(id, status, status === 'rejected' ? 'No corresponde a esta administración.' : undefined);
   assert.equal(res.status, 200, res.text.slice(0, 300));
-  return res.json;
-}
-
-function assertProblem(res, status) {
-  assert.equal(res.status, status, `status (body: ${res.text.slice(0, 300)})`);
-  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json\b/);
-  assert.equal(res.json.status, status);
   return res.json;
 }
 
@@ -104,11 +97,11 @@ test('a citizen may send source online explicitly', async () => {
   assert.equal(res.json.source, 'online');
 });
 
-test('a citizen sending source deliberation gets 403 and nothing is stored', async () => {
+test('a citizen sending source deliberation gets 403 source_forbidden and nothing is stored', async () => {
   const plan = await importPlan();
   const before = rowsOnAxis(plan.axis);
   const res = await submit(plan.axis, citizen().token, { kind: 'observation', body: 'Texto válido', source: 'deliberation' });
-  assertProblem(res, 403);
+  assertProblem(res, 403, 'source_forbidden');
   assert.equal(rowsOnAxis(plan.axis), before);
 });
 
@@ -121,32 +114,32 @@ test('staff submissions default to source deliberation and may be online', async
   assert.equal(b.source, 'online');
 });
 
-test('without a token a submission gets 401', async () => {
+test('without a token a submission gets 401 token_required', async () => {
   const plan = await importPlan();
   const res = await submit(plan.axis, undefined, { kind: 'observation', body: 'Texto válido' });
-  assertProblem(res, 401);
+  assertProblem(res, 401, 'token_required');
 });
 
-test('a citizen submitting to a draft plan gets 404; staff may record there', async () => {
+test('a citizen submitting to a draft plan gets 404 axis_not_found; staff may record there', async () => {
   const plan = await importPlan('draft');
-  assertProblem(await submit(plan.axis, citizen().token, { kind: 'observation', body: 'Texto válido' }), 404);
+  assertProblem(await submit(plan.axis, citizen().token, { kind: 'observation', body: 'Texto válido' }), 404, 'axis_not_found');
   const o = await submitOk(plan.axis, ADMIN);
   assert.equal(o.status, 'received');
 });
 
-test('submitting to a closed plan gets 409 for citizens and staff', async () => {
+test('submitting to a closed plan gets 409 plan_closed for citizens and staff', async () => {
   const plan = await importPlan('closed');
-  assertProblem(await submit(plan.axis, citizen().token, { kind: 'observation', body: 'Texto válido' }), 409);
-  assertProblem(await submit(plan.axis, DIRECTOR, { kind: 'observation', body: 'Texto válido' }), 409);
+  assertProblem(await submit(plan.axis, citizen().token, { kind: 'observation', body: 'Texto válido' }), 409, 'plan_closed');
+  assertProblem(await submit(plan.axis, DIRECTOR, { kind: 'observation', body: 'Texto válido' }), 409, 'plan_closed');
 });
 
-test('submitting to an axis that does not exist gets 404', async () => {
-  assertProblem(await submit(999999999, citizen().token, { kind: 'observation', body: 'Texto válido' }), 404);
+test('submitting to an axis that does not exist gets 404 axis_not_found', async () => {
+  assertProblem(await submit(999999999, citizen().token, { kind: 'observation', body: 'Texto válido' }), 404, 'axis_not_found');
 });
 
 test('a body under 3 characters after trimming gets 422 at /body', async () => {
   const plan = await importPlan();
-  const p = assertProblem(await submit(plan.axis, citizen().token, { kind: 'observation', body: '  ab \n ' }), 422);
+  const p = assertProblem(await submit(plan.axis, citizen().token, { kind: 'observation', body: '  ab \n ' }), 422, 'validation_failed');
   assert.deepEqual(p.errors.map((e) => e.pointer), ['/body']);
 });
 
@@ -155,27 +148,27 @@ test('a body of 5000 characters is accepted and one of 5001 gets 422', async () 
   const who = citizen();
   const ok = await submit(plan.axis, who.token, { kind: 'observation', body: 'á'.repeat(5000) });
   assert.equal(ok.status, 201, ok.text.slice(0, 200));
-  const p = assertProblem(await submit(plan.axis, who.token, { kind: 'observation', body: 'a'.repeat(5001) }), 422);
+  const p = assertProblem(await submit(plan.axis, who.token, { kind: 'observation', body: 'a'.repeat(5001) }), 422, 'validation_failed');
   assert.deepEqual(p.errors.map((e) => e.pointer), ['/body']);
 });
 
 test('a body padded with white space beyond what can be stored gets 422, not 500', async () => {
   const plan = await importPlan();
   const body = `${' '.repeat(16000)}${'x'.repeat(5000)}`;
-  const p = assertProblem(await submit(plan.axis, DIRECTOR, { kind: 'observation', body }), 422);
+  const p = assertProblem(await submit(plan.axis, DIRECTOR, { kind: 'observation', body }), 422, 'validation_failed');
   assert.deepEqual(p.errors.map((e) => e.pointer), ['/body']);
 });
 
 test('a bad kind, a missing body or an unknown member gets 422 with each pointer', async () => {
   const plan = await importPlan();
-  const p = assertProblem(await submit(plan.axis, citizen().token, { kind: 'queja', extra: 1 }), 422);
+  const p = assertProblem(await submit(plan.axis, citizen().token, { kind: 'queja', extra: 1 }), 422, 'validation_failed');
   assert.deepEqual(p.errors.map((e) => e.pointer).sort(), ['/body', '/extra', '/kind']);
 });
 
-test('a submission without a body gets 400', async () => {
+test('a submission without a body gets 400 body_required', async () => {
   const plan = await importPlan();
   const res = await api('POST', `/api/v1/axes/${plan.axis}/observations`, { token: citizen().token });
-  assertProblem(res, 400);
+  assertProblem(res, 400, 'body_required');
 });
 
 test('hostile text round-trips byte for byte, surrounding blanks trimmed', async () => {
@@ -230,7 +223,7 @@ test('20 parallel retries with one key give one row and 20 equal answers', async
   assert.equal(sql(`SELECT count(*) FROM idempotency_keys WHERE actor_sub = '${who.sub}'`), '1');
 });
 
-test('the same key with a different body gets 422 and stores nothing', async () => {
+test('the same key with a different body gets 422 idempotency_key_reused and stores nothing', async () => {
   const plan = await importPlan();
   const who = citizen();
   const key = randomUUID();
@@ -238,18 +231,18 @@ test('the same key with a different body gets 422 and stores nothing', async () 
     { 'idempotency-key': key })).status, 201);
   const res = await submit(plan.axis, who.token, { kind: 'observation', body: 'Segundo' },
     { 'idempotency-key': key, 'accept-language': 'en' });
-  const p = assertProblem(res, 422);
-  assert.match(p.detail, /idempotency key/i);
+  const p = assertProblem(res, 422, 'idempotency_key_reused');
+  assert.equal(p.errors[0].pointer, '');
   assert.equal(sql(`SELECT count(*) FROM observations WHERE author_sub = '${who.sub}'`), '1');
 });
 
-test('the same key on another axis gets 422', async () => {
+test('the same key on another axis gets 422 idempotency_key_reused', async () => {
   const plan = await importPlan();
   const who = citizen();
   const key = randomUUID();
   const body = { kind: 'observation', body: 'Mismo texto' };
   assert.equal((await submit(plan.axes[0], who.token, body, { 'idempotency-key': key })).status, 201);
-  assertProblem(await submit(plan.axes[1], who.token, body, { 'idempotency-key': key }), 422);
+  assertProblem(await submit(plan.axes[1], who.token, body, { 'idempotency-key': key }), 422, 'idempotency_key_reused');
 });
 
 test('keys belong to their actor: the same key from two citizens stores two rows', async () => {
@@ -263,15 +256,15 @@ test('keys belong to their actor: the same key from two citizens stores two rows
   assert.notEqual(a.json.id, b.json.id);
 });
 
-test('an Idempotency-Key over 200 characters or not printable ASCII gets 400', async () => {
+test('an Idempotency-Key over 200 characters or not printable ASCII gets 400 invalid_idempotency_key', async () => {
   const plan = await importPlan();
   const who = citizen();
   const body = { kind: 'observation', body: 'Clave inválida' };
-  assertProblem(await submit(plan.axis, who.token, body, { 'idempotency-key': 'k'.repeat(201) }), 400);
+  assertProblem(await submit(plan.axis, who.token, body, { 'idempotency-key': 'k'.repeat(201) }), 400, 'invalid_idempotency_key');
   // 'clave-ñ' in UTF-8 (header values travel as bytes; fetch writes each char as one byte).
   const utf8 = Buffer.from('clave-ñ', 'utf8').toString('latin1');
-  assertProblem(await submit(plan.axis, who.token, body, { 'idempotency-key': utf8 }), 400);
-  assertProblem(await submit(plan.axis, who.token, body, { 'idempotency-key': '' }), 400);
+  assertProblem(await submit(plan.axis, who.token, body, { 'idempotency-key': utf8 }), 400, 'invalid_idempotency_key');
+  assertProblem(await submit(plan.axis, who.token, body, { 'idempotency-key': '' }), 400, 'invalid_idempotency_key');
   const ok = await submit(plan.axis, who.token, body, { 'idempotency-key': 'k'.repeat(200) });
   assert.equal(ok.status, 201);
   assert.equal(sql(`SELECT count(*) FROM observations WHERE author_sub = '${who.sub}'`), '1');
@@ -292,7 +285,7 @@ test('50 parallel submissions with different keys store exactly 50 rows', async 
 
 // ---------------------------------------------------------------- hourly limit
 
-test('the 21st submission of a citizen within the hour gets 429 with Retry-After', async () => {
+test('the 21st submission of a citizen within the hour gets 429 rate_limited with Retry-After', async () => {
   const plan = await importPlan();
   const who = citizen('limit');
   for (let i = 0; i < 20; i++) {
@@ -300,7 +293,7 @@ test('the 21st submission of a citizen within the hour gets 429 with Retry-After
     assert.equal(r.status, 201, `submission ${i + 1}: ${r.text.slice(0, 200)}`);
   }
   const res = await submit(plan.axis, who.token, { kind: 'observation', body: 'Envío 21' });
-  assertProblem(res, 429);
+  assertProblem(res, 429, 'rate_limited');
   const after = Number(res.headers.get('retry-after'));
   assert.ok(Number.isInteger(after) && after >= 1 && after <= 3600, `Retry-After: ${res.headers.get('retry-after')}`);
   assert.equal(sql(`SELECT count(*) FROM observations WHERE author_sub = '${who.sub}'`), '20');
@@ -316,7 +309,7 @@ test('Retry-After counts down to when the oldest submission leaves the hour', as
   sql(`UPDATE observations SET created_at = now() - interval '50 minutes'
        WHERE id = (SELECT min(id) FROM observations WHERE author_sub = '${who.sub}')`);
   const res = await submit(plan.axis, who.token, { kind: 'observation', body: 'Uno más' });
-  assertProblem(res, 429);
+  assertProblem(res, 429, 'rate_limited');
   const after = Number(res.headers.get('retry-after'));
   assert.ok(after >= 595 && after <= 601, `Retry-After: ${after}`);
   // Once it has left, there is room for one more.
@@ -344,8 +337,8 @@ test('the hourly limit holds under concurrency: 25 parallel submissions store 20
   const who = citizen('burst');
   const answers = await Promise.all(Array.from({ length: 25 },
     (_, i) => submit(plan.axis, who.token, { kind: 'observation', body: `Ráfaga ${i}` })));
-  const statuses = answers.map((r) => r.status).sort();
-  assert.deepEqual(statuses, [...Array(20).fill(201), ...Array(5).fill(429)]);
+  const got = answers.map((r) => (r.status === 201 ? '201' : `${r.status} ${r.json?.reason}`)).sort();
+  assert.deepEqual(got, [...Array(20).fill('201'), ...Array(5).fill('429 rate_limited')]);
   assert.equal(sql(`SELECT count(*) FROM observations WHERE author_sub = '${who.sub}'`), '20');
 });
 
@@ -432,10 +425,10 @@ test('the list filters by kind and status', async () => {
   assert.ok(rejected.includes(f.rejected.id));
 });
 
-test('a bad kind or status filter gets 400', async () => {
+test('a bad kind or status filter gets 400 invalid_parameter', async () => {
   const f = await importPlan();
-  assertProblem(await api('GET', `/api/v1/axes/${f.axis}/observations?kind=queja`), 400);
-  assertProblem(await api('GET', `/api/v1/axes/${f.axis}/observations?status=lost`), 400);
+  assertProblem(await api('GET', `/api/v1/axes/${f.axis}/observations?kind=queja`), 400, 'invalid_parameter');
+  assertProblem(await api('GET', `/api/v1/axes/${f.axis}/observations?status=lost`), 400, 'invalid_parameter');
 });
 
 test('the list pages with a cursor in id order', async () => {
@@ -455,7 +448,7 @@ test('the list pages with a cursor in id order', async () => {
   assert.deepEqual([...all].sort((a, b) => a - b), all);
 });
 
-test('the observations of a draft plan are 404 for the public and citizens, visible to staff', async () => {
+test('the observations of a draft plan are 404 (axis_not_found, observation_not_found) for the public and citizens, visible to staff', async () => {
   const doc = seedDocument();
   doc.title = `Borrador ${randomUUID()}`;
   doc.status = 'draft';
@@ -463,27 +456,27 @@ test('the observations of a draft plan are 404 for the public and citizens, visi
   const imported = await api('POST', '/api/v1/plans/import', { token: ADMIN, body: doc });
   assert.equal(imported.status, 201);
   const axis = imported.json.axes[0].id;
-  assertProblem(await api('GET', `/api/v1/axes/${axis}/observations`), 404);
-  assertProblem(await api('GET', `/api/v1/axes/${axis}/observations`, { token: citizen().token }), 404);
+  assertProblem(await api('GET', `/api/v1/axes/${axis}/observations`), 404, 'axis_not_found');
+  assertProblem(await api('GET', `/api/v1/axes/${axis}/observations`, { token: citizen().token }), 404, 'axis_not_found');
   const staff = await listIds(axis, DIRECTOR);
   assert.ok(staff.length > 0);
   const accepted = staff.find((o) => o.status === 'accepted');
   assert.ok(accepted, 'the seed copy has accepted observations');
-  assertProblem(await api('GET', `/api/v1/observations/${accepted.id}`), 404);
-  assertProblem(await api('GET', `/api/v1/observations/${accepted.id}`, { token: citizen().token }), 404);
+  assertProblem(await api('GET', `/api/v1/observations/${accepted.id}`), 404, 'observation_not_found');
+  assertProblem(await api('GET', `/api/v1/observations/${accepted.id}`, { token: citizen().token }), 404, 'observation_not_found');
   assert.equal((await api('GET', `/api/v1/observations/${accepted.id}`, { token: ADMIN })).status, 200);
 });
 
-test('the list of an axis that does not exist gets 404', async () => {
-  assertProblem(await api('GET', '/api/v1/axes/999999999/observations'), 404);
+test('the list of an axis that does not exist gets 404 axis_not_found', async () => {
+  assertProblem(await api('GET', '/api/v1/axes/999999999/observations'), 404, 'axis_not_found');
 });
 
 test('GET of one observation follows the same visibility', async () => {
   const f = await visibilityFixture();
   const get = (id, token) => api('GET', `/api/v1/observations/${id}`, { token });
-  assertProblem(await get(f.own.id), 404);
-  assertProblem(await get(f.own.id, f.other.token), 404);
-  assertProblem(await get(f.staffOne.id, f.author.token), 404);
+  assertProblem(await get(f.own.id), 404, 'observation_not_found');
+  assertProblem(await get(f.own.id, f.other.token), 404, 'observation_not_found');
+  assertProblem(await get(f.staffOne.id, f.author.token), 404, 'observation_not_found');
   const mine = await get(f.own.id, f.author.token);
   assert.equal(mine.status, 200);
   assert.equal(mine.json.author_sub, f.author.sub);
@@ -495,7 +488,7 @@ test('GET of one observation follows the same visibility', async () => {
   assert.equal(Object.hasOwn(pub.json, 'author_sub'), false);
   const otherView = await get(f.accepted.id, f.other.token);
   assert.equal(Object.hasOwn(otherView.json, 'author_sub'), false);
-  assertProblem(await get(999999999), 404);
+  assertProblem(await get(999999999), 404, 'observation_not_found');
 });
 
 test('GET of an observation has an ETag and answers 304 to If-None-Match', async () => {
@@ -523,15 +516,15 @@ test('the review goes received → in_review → accepted, with an optional resp
   assert.match(b.headers.get('etag') ?? '', /^"[0-9a-f]{32}"$/);
 });
 
-test('rejecting needs a non-blank response (422 at /response) and stores it', async () => {
+test('rejecting needs a non-blank response (422 response_required at /response) and stores it', async () => {
   const plan = await importPlan();
   const o = await submitOk(plan.axis, citizen().token);
   assert.equal((await review(o.id, 'in_review')).status, 200);
-  let p = assertProblem(await review(o.id, 'rejected'), 422);
+  let p = assertProblem(await review(o.id, 'rejected'), 422, 'response_required');
   assert.deepEqual(p.errors.map((e) => e.pointer), ['/response']);
-  p = assertProblem(await review(o.id, 'rejected', ' \n\t '), 422);
+  p = assertProblem(await review(o.id, 'rejected', ' \n\t '), 422, 'response_required');
   assert.deepEqual(p.errors.map((e) => e.pointer), ['/response']);
-  p = assertProblem(await review(o.id, 'rejected', null), 422);
+  p = assertProblem(await review(o.id, 'rejected', null), 422, 'response_required');
   assert.deepEqual(p.errors.map((e) => e.pointer), ['/response']);
   const ok = await review(o.id, 'rejected', 'Competencia de la EPMAPS; se remitió la solicitud.');
   assert.equal(ok.status, 200, ok.text);
@@ -543,20 +536,20 @@ test('a response longer than can be stored gets 422 at /response, not 500', asyn
   const plan = await importPlan();
   const o = await submitOk(plan.axis, citizen().token);
   assert.equal((await review(o.id, 'in_review')).status, 200);
-  const p = assertProblem(await review(o.id, 'accepted', `${'x'.repeat(5000)}          `), 422);
+  const p = assertProblem(await review(o.id, 'accepted', `${'x'.repeat(5000)}          `), 422, 'validation_failed');
   assert.deepEqual(p.errors.map((e) => e.pointer), ['/response']);
 });
 
-test('every transition outside the state machine gets 409', async () => {
+test('every transition outside the state machine gets 409 illegal_transition', async () => {
   const plan = await importPlan();
   const who = citizen();
   const received = await submitOk(plan.axis, who.token);
   for (const to of ['received', 'accepted', 'rejected', 'withdrawn']) {
-    assertProblem(await review(received.id, to, 'respuesta'), 409);
+    assertProblem(await review(received.id, to, 'respuesta'), 409, 'illegal_transition');
   }
   assert.equal((await review(received.id, 'in_review')).status, 200);
   for (const to of ['received', 'in_review', 'withdrawn']) {
-    assertProblem(await review(received.id, to, 'respuesta'), 409);
+    assertProblem(await review(received.id, to, 'respuesta'), 409, 'illegal_transition');
   }
   const accepted = await submitOk(plan.axis, who.token);
   await reviewTo(accepted.id, 'accepted');
@@ -564,15 +557,15 @@ test('every transition outside the state machine gets 409', async () => {
   await reviewTo(rejected.id, 'rejected');
   for (const id of [accepted.id, rejected.id]) {
     for (const to of ['received', 'in_review', 'accepted', 'rejected', 'withdrawn']) {
-      assertProblem(await review(id, to, 'respuesta'), 409);
+      assertProblem(await review(id, to, 'respuesta'), 409, 'illegal_transition');
     }
   }
   const withdrawn = await submitOk(plan.axis, who.token);
   const stray = await api('POST', `/api/v1/observations/${withdrawn.id}/withdraw`, { token: who.token, body: { reason: 'x' } });
-  assert.equal(stray.status, 422); // withdraw takes no body
+  assertProblem(stray, 422, 'validation_failed'); // withdraw takes no body
   assert.equal((await api('POST', `/api/v1/observations/${withdrawn.id}/withdraw`, { token: who.token })).status, 200);
   for (const to of ['received', 'in_review', 'accepted', 'rejected', 'withdrawn']) {
-    assertProblem(await review(withdrawn.id, to, 'respuesta'), 409);
+    assertProblem(await review(withdrawn.id, to, 'respuesta'), 409, 'illegal_transition');
   }
   assert.equal((await api('GET', `/api/v1/observations/${accepted.id}`, { token: ADMIN })).json.status, 'accepted');
 });
@@ -585,16 +578,16 @@ test('the state machine is the one table observation_transitions', async () => {
 test('a review with an unknown status gets 422 at /status', async () => {
   const plan = await importPlan();
   const o = await submitOk(plan.axis, citizen().token);
-  const p = assertProblem(await review(o.id, 'approved'), 422);
+  const p = assertProblem(await review(o.id, 'approved'), 422, 'validation_failed');
   assert.deepEqual(p.errors.map((e) => e.pointer), ['/status']);
 });
 
-test('only staff review: citizens get 403, the public 401', async () => {
+test('only staff review: citizens get 403 role_forbidden, the public 401 token_required', async () => {
   const plan = await importPlan();
   const who = citizen();
   const o = await submitOk(plan.axis, who.token);
-  assertProblem(await api('PATCH', `/api/v1/observations/${o.id}`, { token: who.token, body: { status: 'in_review' } }), 403);
-  assertProblem(await api('PATCH', `/api/v1/observations/${o.id}`, { body: { status: 'in_review' } }), 401);
+  assertProblem(await api('PATCH', `/api/v1/observations/${o.id}`, { token: who.token, body: { status: 'in_review' } }), 403, 'role_forbidden');
+  assertProblem(await api('PATCH', `/api/v1/observations/${o.id}`, { body: { status: 'in_review' } }), 401, 'token_required');
   assert.equal((await api('PATCH', `/api/v1/observations/${o.id}`, { token: ADMIN, body: { status: 'in_review' } })).status, 200);
 });
 
@@ -603,14 +596,14 @@ test('a review with a stale If-Match gets 412; the current ETag passes', async (
   const o = await submitOk(plan.axis, citizen().token);
   const current = await api('GET', `/api/v1/observations/${o.id}`, { token: DIRECTOR });
   const etag = current.headers.get('etag');
-  assertProblem(await review(o.id, 'in_review', undefined, { 'if-match': '"0123456789abcdef0123456789abcdef"' }), 412);
+  assertProblem(await review(o.id, 'in_review', undefined, { 'if-match': '"0123456789abcdef0123456789abcdef"' }), 412, 'stale');
   const ok = await review(o.id, 'in_review', undefined, { 'if-match': etag });
   assert.equal(ok.status, 200, ok.text);
-  assertProblem(await review(o.id, 'accepted', undefined, { 'if-match': etag }), 412);
+  assertProblem(await review(o.id, 'accepted', undefined, { 'if-match': etag }), 412, 'stale');
 });
 
-test('reviewing an observation that does not exist gets 404', async () => {
-  assertProblem(await review(999999999, 'in_review'), 404);
+test('reviewing an observation that does not exist gets 404 observation_not_found', async () => {
+  assertProblem(await review(999999999, 'in_review'), 404, 'observation_not_found');
 });
 
 test('staff review observations of a draft plan', async () => {
@@ -619,7 +612,7 @@ test('staff review observations of a draft plan', async () => {
   assert.equal((await review(o.id, 'in_review')).status, 200);
 });
 
-test('a closed plan refuses review and withdrawal with 409', async () => {
+test('a closed plan refuses review and withdrawal with 409 plan_closed', async () => {
   const plan = await importPlan();
   const who = citizen();
   const a = await submitOk(plan.axis, who.token);
@@ -627,23 +620,24 @@ test('a closed plan refuses review and withdrawal with 409', async () => {
   assert.equal((await review(b.id, 'in_review')).status, 200);
   const closed = await api('POST', `/api/v1/plans/${plan.id}/close`, { token: ADMIN });
   assert.equal(closed.status, 200, closed.text.slice(0, 300));
-  assertProblem(await review(a.id, 'in_review'), 409);
-  assertProblem(await review(b.id, 'accepted'), 409);
-  assertProblem(await api('POST', `/api/v1/observations/${a.id}/withdraw`, { token: who.token }), 409);
+  assertProblem(await review(a.id, 'in_review'), 409, 'plan_closed');
+  assertProblem(await review(b.id, 'accepted'), 409, 'plan_closed');
+  assertProblem(await api('POST', `/api/v1/observations/${a.id}/withdraw`, { token: who.token }), 409, 'plan_closed');
   // Still readable by its author.
   assert.equal((await api('GET', `/api/v1/observations/${a.id}`, { token: who.token })).json.status, 'received');
 });
 
-test('concurrent reviews of one observation make one step, the rest get 409', async () => {
+test('concurrent reviews of one observation make one step, the rest get 409 illegal_transition', async () => {
   const plan = await importPlan();
   const o = await submitOk(plan.axis, citizen().token);
   const answers = await Promise.all(Array.from({ length: 8 }, () => review(o.id, 'in_review')));
-  assert.deepEqual(answers.map((r) => r.status).sort(), [200, 409, 409, 409, 409, 409, 409, 409]);
+  assert.deepEqual(answers.map((r) => (r.status === 200 ? '200' : `${r.status} ${r.json?.reason}`)).sort(),
+    ['200', ...Array(7).fill('409 illegal_transition')]);
 });
 
 // ---------------------------------------------------------------- withdrawal
 
-test('the author withdraws a received observation once; again gets 409', async () => {
+test('the author withdraws a received observation once; again gets 409 illegal_transition', async () => {
   const plan = await importPlan();
   const who = citizen();
   const o = await submitOk(plan.axis, who.token);
@@ -651,35 +645,37 @@ test('the author withdraws a received observation once; again gets 409', async (
   assert.equal(res.status, 200, res.text);
   assert.equal(res.json.status, 'withdrawn');
   assert.equal(res.json.author_sub, who.sub);
-  assertProblem(await api('POST', `/api/v1/observations/${o.id}/withdraw`, { token: who.token }), 409);
+  assertProblem(await api('POST', `/api/v1/observations/${o.id}/withdraw`, { token: who.token }), 409, 'illegal_transition');
 });
 
-test('an observation in review cannot be withdrawn (409)', async () => {
+test('an observation in review cannot be withdrawn (409 illegal_transition)', async () => {
   const plan = await importPlan();
   const who = citizen();
   const o = await submitOk(plan.axis, who.token);
   assert.equal((await review(o.id, 'in_review')).status, 200);
-  assertProblem(await api('POST', `/api/v1/observations/${o.id}/withdraw`, { token: who.token }), 409);
+  assertProblem(await api('POST', `/api/v1/observations/${o.id}/withdraw`, { token: who.token }), 409, 'illegal_transition');
 });
 
-test('another citizen gets 404 for one they cannot see and 403 for one they can', async () => {
+test('another citizen gets 404 observation_not_found for one they cannot see and 403 not_author for one they can', async () => {
   const f = await visibilityFixture();
   const stranger = citizen('stranger');
-  assertProblem(await api('POST', `/api/v1/observations/${f.own.id}/withdraw`, { token: stranger.token }), 404);
-  assertProblem(await api('POST', `/api/v1/observations/${f.accepted.id}/withdraw`, { token: stranger.token }), 403);
+  assertProblem(await api('POST', `/api/v1/observations/${f.own.id}/withdraw`, { token: stranger.token }), 404, 'observation_not_found');
+  assertProblem(await api('POST', `/api/v1/observations/${f.accepted.id}/withdraw`, { token: stranger.token }), 403, 'not_author');
   assert.equal((await api('GET', `/api/v1/observations/${f.own.id}`, { token: ADMIN })).json.status, 'received');
 });
 
-test('staff get 403 and the public 401 on withdraw', async () => {
+test('staff get 403 role_forbidden and the public 401 token_required on withdraw', async () => {
   const plan = await importPlan();
   const o = await submitOk(plan.axis, DIRECTOR);
-  assertProblem(await api('POST', `/api/v1/observations/${o.id}/withdraw`, { token: DIRECTOR }), 403);
-  assertProblem(await api('POST', `/api/v1/observations/${o.id}/withdraw`, { token: ADMIN }), 403);
-  assertProblem(await api('POST', `/api/v1/observations/${o.id}/withdraw`), 401);
+  assertProblem(await api('POST', `/api/v1/observations/${o.id}/withdraw`, { token: DIRECTOR }), 403, 'role_forbidden');
+  assertProblem(await api('POST', `/api/v1/observations/${o.id}/withdraw`, { token: ADMIN }), 403, 'role_forbidden');
+  assertProblem(await api('POST', `/api/v1/observations/${o.id}/withdraw`), 401, 'token_required');
 });
 
-test('withdrawing an observation that does not exist gets 404', async () => {
-  assertProblem(await api('POST', '/api/v1/observations/999999999/withdraw', { token: citizen().token }), 404);
+test('withdrawing an observation that does not exist gets 404 observation_not_found', async () => {
+  const res = await api('POST', '/api/v1/observations/999999999/withdraw', { token: citizen().token });
+  const p = assertProblem(res, 404, 'observation_not_found');
+  assert.equal(p.detail, 'La observación no existe.');
 });
 
 // ---------------------------------------------------------------- my observations
@@ -710,8 +706,8 @@ test('GET /me/observations pages with a cursor', async () => {
   assert.equal(p2.json.next_cursor, null);
 });
 
-test('GET /me/observations is for citizens: staff 403, no token 401', async () => {
-  assertProblem(await api('GET', '/api/v1/me/observations', { token: DIRECTOR }), 403);
-  assertProblem(await api('GET', '/api/v1/me/observations', { token: ADMIN }), 403);
-  assertProblem(await api('GET', '/api/v1/me/observations'), 401);
+test('GET /me/observations is for citizens: staff 403 role_forbidden, no token 401 token_required', async () => {
+  assertProblem(await api('GET', '/api/v1/me/observations', { token: DIRECTOR }), 403, 'role_forbidden');
+  assertProblem(await api('GET', '/api/v1/me/observations', { token: ADMIN }), 403, 'role_forbidden');
+  assertProblem(await api('GET', '/api/v1/me/observations'), 401, 'token_required');
 });

@@ -1,14 +1,15 @@
 // The permission matrix of API.md, exhaustively: every role (no token, ciudadanos,
 // directores, administradora, an unknown role) against every write endpoint and every
 // read that needs a role. Forbidden → exactly 401 (no token) or 403 (a role without the
-// right, or an unknown role). Allowed → anything but 401/403 (ids such as 999999999 are
+// right, or an unknown role), with reason token_required or role_forbidden: the role gate,
+// not a cause that depends on the resource. Allowed → anything but 401/403 (ids such as 999999999 are
 // used where the resource does not matter, so 404/422 are fine). Then the two relations
 // (a director's unit among an activity's units; a citizen's own submission) and the
 // visibility of drafts (404 to the public and citizens).
 import { test, describe, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { api, tokenFor, sql, seedDocument } from './lib.mjs';
+import { api, assertProblem, tokenFor, sql, seedDocument } from './lib.mjs';
 
 const X = 999999999; // no such resource
 const uniq = () => randomBytes(4).toString('hex');
@@ -75,14 +76,14 @@ async function call(method, path, role, body) {
 
 /** True when the router itself has no such route (as opposed to a missing resource). */
 function noRoute(res) {
-  return (res.status === 404 && res.json?.detail === 'There is no such resource.') || res.status === 405;
+  return (res.status === 404 && res.json?.reason === 'no_route') || res.status === 405;
 }
 
 describe('the permission matrix', () => {
   for (const [method, path, allowed, body] of MATRIX) {
     for (const role of ROLES) {
       const ok = allowed.includes(role);
-      const want = ok ? 'allowed (not 401/403)' : role === 'none' ? '401' : '403';
+      const want = ok ? 'allowed (not 401/403)' : role === 'none' ? '401 token_required' : '403 role_forbidden';
       test(`${role}: ${method} ${path} → ${want}`, async () => {
         const res = await call(method, path, role, body);
         assert.ok(!noRoute(res), `the route ${method} ${path} does not exist (${res.status})`);
@@ -90,11 +91,11 @@ describe('the permission matrix', () => {
           assert.ok(res.status !== 401 && res.status !== 403, `got ${res.status}: ${res.text.slice(0, 200)}`);
           assert.ok(res.status < 500, `got ${res.status}: ${res.text.slice(0, 200)}`);
         } else if (role === 'none') {
-          assert.equal(res.status, 401, res.text.slice(0, 200));
+          assertProblem(res, 401, 'token_required');
           assert.equal(res.headers.get('www-authenticate'), 'Bearer');
           assert.equal(res.json.code, 'unauthorized');
         } else {
-          assert.equal(res.status, 403, res.text.slice(0, 200));
+          assertProblem(res, 403, 'role_forbidden');
           assert.equal(res.json.code, 'forbidden');
         }
       });
@@ -139,11 +140,16 @@ describe('the relations', () => {
     assert.equal(res.status, 201, res.text);
   });
 
-  test('a director of another unit gets 403 reporting progress', async () => {
+  test('a director of another unit gets 403 not_your_unit reporting progress, not role_forbidden', async () => {
     const token = tokenFor('directores', { sub: 'perm-other-director', unit_id: otherUnit });
     const res = await api('POST', `/api/v1/activities/${activityId}/updates`, { token, body: { progress: 20, note: 'No es mía' } });
-    assert.equal(res.status, 403, res.text);
-    assert.equal(res.json.code, 'forbidden');
+    const p = assertProblem(res, 403, 'not_your_unit');
+    assert.equal(p.code, 'forbidden');
+  });
+
+  test('a citizen reporting progress on the same activity gets 403 role_forbidden, not not_your_unit', async () => {
+    const res = await api('POST', `/api/v1/activities/${activityId}/updates`, { token: citizenA, body: { progress: 20, note: 'Ciudadana' } });
+    assertProblem(res, 403, 'role_forbidden');
   });
 
   test('the administradora reports progress on any activity', async () => {
@@ -158,17 +164,17 @@ describe('the relations', () => {
     assert.equal(res.json.status, 'withdrawn');
   });
 
-  test("another citizen gets 403 withdrawing an observation they can see but did not write", async () => {
+  test("another citizen gets 403 not_author withdrawing an observation they can see but did not write", async () => {
     const id = observation('accepted', subA);
     const res = await api('POST', `/api/v1/observations/${id}/withdraw`, { token: citizenB });
-    assert.equal(res.status, 403, res.text);
-    assert.equal(res.json.code, 'forbidden');
+    const p = assertProblem(res, 403, 'not_author');
+    assert.equal(p.code, 'forbidden');
   });
 
-  test("another citizen gets 404 withdrawing someone's observation they cannot see", async () => {
+  test("another citizen gets 404 observation_not_found withdrawing someone's observation they cannot see", async () => {
     const id = observation('received', subA);
     const res = await api('POST', `/api/v1/observations/${id}/withdraw`, { token: citizenB });
-    assert.equal(res.status, 404, res.text);
+    assertProblem(res, 404, 'observation_not_found');
   });
 });
 
@@ -189,23 +195,29 @@ describe('drafts are invisible (404) to the public and citizens', () => {
       WHERE a.plan_id = ${planId} ORDER BY t.id LIMIT 1`));
     const agreementId = Number(sql(`SELECT g.id FROM agreements g JOIN axes a ON a.id = g.axis_id
       WHERE a.plan_id = ${planId} ORDER BY g.id LIMIT 1`));
+    // Each read with the reason of its 404: the resource read, or the parent of a list.
     paths.push(
-      `/api/v1/plans/${planId}`, `/api/v1/plans/${planId}/document`, `/api/v1/plans/${planId}/axes`,
-      `/api/v1/plans/${planId}/activities`, `/api/v1/plans/${planId}/compliance`,
-      `/api/v1/axes/${axisId}`, `/api/v1/axes/${axisId}/observations`, `/api/v1/axes/${axisId}/agreements`,
-      `/api/v1/agreements/${agreementId}`, `/api/v1/activities/${activityId}`,
-      `/api/v1/activities/${activityId}/updates`,
+      [`/api/v1/plans/${planId}`, 'plan_not_found'], [`/api/v1/plans/${planId}/document`, 'plan_not_found'],
+      [`/api/v1/plans/${planId}/axes`, 'plan_not_found'], [`/api/v1/plans/${planId}/activities`, 'plan_not_found'],
+      [`/api/v1/plans/${planId}/compliance`, 'plan_not_found'], [`/api/v1/axes/${axisId}`, 'axis_not_found'],
+      [`/api/v1/axes/${axisId}/observations`, 'axis_not_found'], [`/api/v1/axes/${axisId}/agreements`, 'axis_not_found'],
+      [`/api/v1/agreements/${agreementId}`, 'agreement_not_found'], [`/api/v1/activities/${activityId}`, 'activity_not_found'],
+      [`/api/v1/activities/${activityId}/updates`, 'activity_not_found'],
     );
   });
 
   for (const role of ROLES) {
     // An unknown role is refused before visibility is even considered.
-    const want = role === 'directores' || role === 'administradora' ? 200
-      : role === 'unknown role' ? 403 : 404;
+    const want = role === 'directores' || role === 'administradora' ? '200'
+      : role === 'unknown role' ? '403 role_forbidden' : '404 <resource>_not_found';
     test(`${role}: every read of a draft plan gives ${want}`, async () => {
       const got = [];
-      for (const p of paths) got.push(`${p} ${(await call('GET', p, role)).status}`);
-      assert.deepEqual(got, paths.map((p) => `${p} ${want}`));
+      for (const [p] of paths) {
+        const res = await call('GET', p, role);
+        got.push(`${p} ${res.status}${res.status === 200 ? '' : ` ${res.json?.reason}`}`);
+      }
+      const expected = (reason) => (want === '200' ? '200' : want.startsWith('403') ? want : `404 ${reason}`);
+      assert.deepEqual(got, paths.map(([p, reason]) => `${p} ${expected(reason)}`));
     });
   }
 });

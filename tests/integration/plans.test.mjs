@@ -2,7 +2,7 @@
 // that guard each step, and the document import (all or nothing, every error listed).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, tokenFor, seedDocument, sql } from './lib.mjs';
+import { api, assertProblem, tokenFor, seedDocument, sql } from './lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'admin-plans' });
 const director = tokenFor('directores', { unit_id: 1 });
@@ -35,9 +35,9 @@ test('creating a plan gives a draft, 201 with Location and ETag', async () => {
 
 test('a draft is invisible to the public and to citizens, visible to staff', async () => {
   const { json: plan } = await createDraft();
-  assert.equal((await api('GET', `/api/v1/plans/${plan.id}`)).status, 404);
-  assert.equal((await api('GET', `/api/v1/plans/${plan.id}`, { token: citizen })).status, 404);
-  assert.equal((await api('GET', `/api/v1/plans/${plan.id}/document`)).status, 404);
+  assertProblem(await api('GET', `/api/v1/plans/${plan.id}`), 404, 'plan_not_found');
+  assertProblem(await api('GET', `/api/v1/plans/${plan.id}`, { token: citizen }), 404, 'plan_not_found');
+  assertProblem(await api('GET', `/api/v1/plans/${plan.id}/document`), 404, 'plan_not_found');
   assert.equal((await api('GET', `/api/v1/plans/${plan.id}`, { token: director })).status, 200);
   const list = await api('GET', '/api/v1/plans?status=draft');
   assert.equal(list.json.items.length, 0);
@@ -49,16 +49,25 @@ test('plan creation validates every field with a JSON pointer', async () => {
   const r = await api('POST', '/api/v1/plans', {
     token: admin, body: { title: '', entity: 7, year: 1999, extra: true },
   });
-  assert.equal(r.status, 422);
-  assert.equal(r.json.code, 'validation_failed');
-  const pointers = r.json.errors.map((e) => e.pointer).sort();
+  const p = assertProblem(r, 422, 'validation_failed');
+  assert.equal(p.code, 'validation_failed');
+  const pointers = p.errors.map((e) => e.pointer).sort();
   assert.deepEqual(pointers, ['/entity', '/extra', '/title', '/year']);
 });
 
-test('only the administradora writes plans: 401 without token, 403 for other roles', async () => {
-  assert.equal((await api('POST', '/api/v1/plans', { body: draftBody })).status, 401);
-  assert.equal((await api('POST', '/api/v1/plans', { token: director, body: draftBody })).status, 403);
-  assert.equal((await api('POST', '/api/v1/plans', { token: citizen, body: draftBody })).status, 403);
+test('only the administradora writes plans: 401 token_required without token', async () => {
+  assertProblem(await api('POST', '/api/v1/plans', { body: draftBody }), 401, 'token_required');
+});
+
+test('a director creating a plan gets 403 role_forbidden', async () => {
+  assertProblem(await api('POST', '/api/v1/plans', { token: director, body: draftBody }), 403, 'role_forbidden');
+});
+
+test('a citizen creating a plan gets 403 role_forbidden (the role gate, not another cause)', async () => {
+  const res = await api('POST', '/api/v1/plans', { token: citizen, body: draftBody });
+  const p = assertProblem(res, 403, 'role_forbidden');
+  assert.equal(p.code, 'forbidden');
+  assert.equal(p.detail, 'Su rol no permite esta operación.');
 });
 
 test('PATCH edits a draft; a stale If-Match gets 412; a matching one succeeds', async () => {
@@ -73,8 +82,8 @@ test('PATCH edits a draft; a stale If-Match gets 412; a matching one succeeds', 
   const stale = await api('PATCH', `/api/v1/plans/${plan.id}`, {
     token: admin, body: { title: 'otra vez' }, headers: { 'if-match': etag },
   });
-  assert.equal(stale.status, 412);
-  assert.equal(stale.json.code, 'precondition_failed');
+  const p = assertProblem(stale, 412, 'stale');
+  assert.equal(p.code, 'precondition_failed');
 });
 
 test('If-None-Match with the current ETag gets 304', async () => {
@@ -106,11 +115,10 @@ test('approval needs elaborated_by and an axis; then records the approver', asyn
   const approver = { name: 'Mireya Cárdenas', position: 'Administradora Zonal' };
   const { json: bare } = await createDraft({ ...draftBody, elaborated_by: null });
   const noSigner = await api('POST', `/api/v1/plans/${bare.id}/approve`, { token: admin, body: approver });
-  assert.equal(noSigner.status, 409);
+  assertProblem(noSigner, 409, 'plan_needs_elaborated_by');
   const { json: plan } = await createDraft();
   const noAxes = await api('POST', `/api/v1/plans/${plan.id}/approve`, { token: admin, body: approver });
-  assert.equal(noAxes.status, 409);
-  assert.notEqual(noAxes.json.detail, noSigner.json.detail);
+  assertProblem(noAxes, 409, 'plan_needs_axes');
   sql(`INSERT INTO axes (plan_id, number, name) VALUES (${plan.id}, 1, 'Eje de prueba')`);
   const ok = await api('POST', `/api/v1/plans/${plan.id}/approve`, { token: admin, body: approver });
   assert.equal(ok.status, 200);
@@ -125,19 +133,19 @@ test('an approved plan cannot be edited, deleted or approved again; it can be cl
     token: admin, body: { ...seedDocument(), title: 'Plan para cerrar' },
   });
   const id = imported.json.id;
-  assert.equal((await api('PATCH', `/api/v1/plans/${id}`, { token: admin, body: { title: 'x' } })).status, 409);
-  assert.equal((await api('DELETE', `/api/v1/plans/${id}`, { token: admin })).status, 409);
-  assert.equal((await api('POST', `/api/v1/plans/${id}/approve`, {
-    token: admin, body: { name: 'a', position: 'b' } })).status, 409);
+  assertProblem(await api('PATCH', `/api/v1/plans/${id}`, { token: admin, body: { title: 'x' } }), 409, 'plan_not_draft');
+  assertProblem(await api('DELETE', `/api/v1/plans/${id}`, { token: admin }), 409, 'plan_not_draft');
+  assertProblem(await api('POST', `/api/v1/plans/${id}/approve`, {
+    token: admin, body: { name: 'a', position: 'b' } }), 409, 'plan_not_draft');
   // close takes no body: a member sent by mistake is 422, and nothing changes
   const stray = await api('POST', `/api/v1/plans/${id}/close`, { token: admin, body: { status: 'closed' } });
-  assert.equal(stray.status, 422);
+  assertProblem(stray, 422, 'validation_failed');
   assert.equal(stray.json.errors[0].pointer, '/status');
   assert.equal((await api('GET', `/api/v1/plans/${id}`)).json.status, 'approved');
   const closed = await api('POST', `/api/v1/plans/${id}/close`, { token: admin, body: {} });
   assert.equal(closed.status, 200);
   assert.equal(closed.json.status, 'closed');
-  assert.equal((await api('POST', `/api/v1/plans/${id}/close`, { token: admin })).status, 409);
+  assertProblem(await api('POST', `/api/v1/plans/${id}/close`, { token: admin }), 409, 'plan_closed');
   assert.equal((await api('GET', `/api/v1/plans/${id}/document`)).json.status, 'closed');
 });
 
@@ -145,12 +153,34 @@ test('a draft can be deleted (204) and is gone afterwards', async () => {
   const { json: plan } = await createDraft();
   const del = await api('DELETE', `/api/v1/plans/${plan.id}`, { token: admin });
   assert.equal(del.status, 204);
-  assert.equal((await api('GET', `/api/v1/plans/${plan.id}`, { token: admin })).status, 404);
+  assertProblem(await api('GET', `/api/v1/plans/${plan.id}`, { token: admin }), 404, 'plan_not_found');
 });
 
-test('a draft cannot be closed', async () => {
+test('a draft cannot be closed: 409 plan_not_approved', async () => {
   const { json: plan } = await createDraft();
-  assert.equal((await api('POST', `/api/v1/plans/${plan.id}/close`, { token: admin })).status, 409);
+  assertProblem(await api('POST', `/api/v1/plans/${plan.id}/close`, { token: admin }), 409, 'plan_not_approved');
+});
+
+test('a closed plan cannot be edited, deleted or approved: 409 plan_closed, not plan_not_draft', async () => {
+  const imported = await api('POST', '/api/v1/plans/import', {
+    token: admin, body: { ...seedDocument(), title: 'Plan cerrado de solo lectura' },
+  });
+  assert.equal(imported.status, 201, imported.text);
+  const id = imported.json.id;
+  assert.equal((await api('POST', `/api/v1/plans/${id}/close`, { token: admin })).status, 200);
+  assertProblem(await api('PATCH', `/api/v1/plans/${id}`, { token: admin, body: { title: 'x' } }), 409, 'plan_closed');
+  assertProblem(await api('DELETE', `/api/v1/plans/${id}`, { token: admin }), 409, 'plan_closed');
+  assertProblem(await api('POST', `/api/v1/plans/${id}/approve`, {
+    token: admin, body: { name: 'a', position: 'b' } }), 409, 'plan_closed');
+});
+
+test('changes to a plan that does not exist give 404 plan_not_found', async () => {
+  const X = 999999999;
+  assertProblem(await api('PATCH', `/api/v1/plans/${X}`, { token: admin, body: { title: 'x' } }), 404, 'plan_not_found');
+  assertProblem(await api('DELETE', `/api/v1/plans/${X}`, { token: admin }), 404, 'plan_not_found');
+  assertProblem(await api('POST', `/api/v1/plans/${X}/approve`, { token: admin, body: { name: 'a', position: 'b' } }), 404, 'plan_not_found');
+  assertProblem(await api('POST', `/api/v1/plans/${X}/close`, { token: admin }), 404, 'plan_not_found');
+  assertProblem(await api('GET', `/api/v1/plans/${X}/document`, { token: admin }), 404, 'plan_not_found');
 });
 
 test('plans list filters by year and status and pages with a cursor', async () => {
@@ -163,17 +193,22 @@ test('plans list filters by year and status and pages with a cursor', async () =
   const ids = [...page1.json.items, ...page2.json.items].map((p) => p.id);
   assert.equal(new Set(ids).size, ids.length);
   assert.ok(ids.every((id, i) => i === 0 || id > ids[i - 1]));
-  assert.equal((await api('GET', '/api/v1/plans?year=abc')).status, 400);
-  assert.equal((await api('GET', '/api/v1/plans?status=archived')).status, 400);
-  assert.equal((await api('GET', '/api/v1/plans?limit=0')).status, 400);
-  assert.equal((await api('GET', '/api/v1/plans?limit=201')).status, 400);
-  assert.equal((await api('GET', '/api/v1/plans?cursor=nonsense')).status, 400);
-  // a cursor names its list: one of the units list is refused here, not read as a plan id
+});
+
+test('bad plan list parameters give 400 invalid_parameter, a bad cursor 400 invalid_cursor', async () => {
+  assertProblem(await api('GET', '/api/v1/plans?year=abc'), 400, 'invalid_parameter');
+  assertProblem(await api('GET', '/api/v1/plans?status=archived'), 400, 'invalid_parameter');
+  assertProblem(await api('GET', '/api/v1/plans?limit=0'), 400, 'invalid_parameter');
+  assertProblem(await api('GET', '/api/v1/plans?limit=201'), 400, 'invalid_parameter');
+  assertProblem(await api('GET', '/api/v1/plans?cursor=nonsense'), 400, 'invalid_cursor');
+});
+
+test('a cursor names its list: one of the units list is 400 invalid_cursor for plans', async () => {
   const units = await api('GET', '/api/v1/units?limit=1');
   assert.ok(units.json.next_cursor);
   const foreign = await api('GET', `/api/v1/plans?cursor=${units.json.next_cursor}`);
-  assert.equal(foreign.status, 400);
-  assert.equal(foreign.json.code, 'invalid_cursor');
+  const p = assertProblem(foreign, 400, 'invalid_cursor');
+  assert.equal(p.code, 'invalid_cursor');
 });
 
 test('import then export gives an equal document', async () => {
@@ -195,7 +230,7 @@ test('import answers 422 listing every bad element with its pointer', async () =
   doc.axes[3].activities[0].units = [];
   delete doc.axes[1].name;
   const r = await api('POST', '/api/v1/plans/import', { token: admin, body: doc });
-  assert.equal(r.status, 422);
+  assertProblem(r, 422, 'validation_failed');
   const pointers = r.json.errors.map((e) => e.pointer).sort();
   assert.deepEqual(pointers, ['/axes/0/activities/1/due_month', '/axes/1/name',
     '/axes/2/observations/0/body', '/axes/3/activities/0/units']);
@@ -205,7 +240,7 @@ test('import keeps the approval rules: an approved plan has axes', async () => {
   const before = (await api('GET', '/api/v1/plans?limit=200', { token: admin })).json.items.length;
   const noAxes = { ...seedDocument(), title: 'Aprobado sin ejes', axes: [] };
   const r1 = await api('POST', '/api/v1/plans/import', { token: admin, body: noAxes });
-  assert.equal(r1.status, 422);
+  assertProblem(r1, 422, 'validation_failed');
   assert.deepEqual(r1.json.errors.map((e) => e.pointer), ['/axes']);
   assert.equal((await api('GET', '/api/v1/plans?limit=200', { token: admin })).json.items.length, before);
 });
@@ -220,7 +255,7 @@ test('an import that fails half-way leaves nothing behind', async () => {
     last.description = 'falla aquí';
     last.units = ['Unidad que no debe quedar'];
     const r = await api('POST', '/api/v1/plans/import', { token: admin, body: doc });
-    assert.equal(r.status, 422);
+    assertProblem(r, 422, 'validation_failed');
   } finally {
     sql('ALTER TABLE activities DROP CONSTRAINT test_half_way');
   }

@@ -3,7 +3,7 @@
 // own imported copy of the seed plan.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, tokenFor, seedDocument, sql } from './lib.mjs';
+import { api, assertProblem, tokenFor, seedDocument, sql } from './lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'progress-admin@example.org' });
 const HABITAT = 'Dirección Zonal de Hábitat y Obra Pública';
@@ -46,13 +46,6 @@ function report(id, token, body) {
   return api('POST', `/api/v1/activities/${id}/updates`, { token, body });
 }
 
-function assertProblem(res, status) {
-  assert.equal(res.status, status, res.text);
-  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
-  assert.equal(res.json.status, status);
-  return res.json;
-}
-
 test('a director of the unit reports progress: 201, Location and the update', async () => {
   const plan = await importCopy();
   const id = activityId(plan, 4, 1); // Hábitat y Obra Pública
@@ -84,8 +77,25 @@ test('the Location of a report can be read, publicly, with the same body and ETa
   assert.equal(got.status, 200);
   assert.deepEqual(got.json, res.json);
   assert.equal(got.headers.get('etag'), res.headers.get('etag'));
+});
+
+test('a report read under another activity of the plan is 404 progress_update_not_found', async () => {
+  const plan = await importCopy();
+  const res = await report(activityId(plan, 4, 1), admin, { progress: 10, note: 'Inicio' });
+  assert.equal(res.status, 201, res.text);
   const other = activityId(plan, 4, 2);
-  assert.equal((await api('GET', `/api/v1/activities/${other}/updates/${res.json.id}`)).status, 404);
+  assertProblem(await api('GET', `/api/v1/activities/${other}/updates/${res.json.id}`), 404, 'progress_update_not_found');
+});
+
+test('a report that does not exist, of an activity that does, is 404 progress_update_not_found', async () => {
+  const plan = await importCopy();
+  assertProblem(await api('GET', `/api/v1/activities/${activityId(plan, 4, 1)}/updates/999999999`), 404,
+    'progress_update_not_found');
+});
+
+test('a report read under an activity that does not exist is 404 progress_update_not_found', async () => {
+  // A single read names the resource it reads, whichever part of its path is missing.
+  assertProblem(await api('GET', '/api/v1/activities/999999999/updates/1'), 404, 'progress_update_not_found');
 });
 
 test('the activity takes the progress and status of the update', async () => {
@@ -140,35 +150,34 @@ test('a director of another unit gets 403 not_your_unit and nothing changes', as
   const plan = await importCopy();
   const id = activityId(plan, 4, 1);
   const res = await report(id, director(unitId(CULTURA)), { progress: 50, note: 'No es mío' });
-  const p = assertProblem(res, 403);
-  assert.equal(p.detail, 'Su unidad no es responsable de esta actividad.');
+  assertProblem(res, 403, 'not_your_unit');
   assert.equal(sql(`SELECT count(*) FROM progress_updates WHERE activity_id = ${id}`), '0');
   assert.equal((await documentActivity(plan, 4, 1)).progress, 0);
 });
 
-test('a director of a unit that does not exist gets 403', async () => {
+test('a director of a unit that does not exist gets 403 not_your_unit', async () => {
   const plan = await importCopy();
   const res = await report(activityId(plan, 4, 1), director(987654321), { progress: 5, note: 'x y z' });
-  assertProblem(res, 403);
+  assertProblem(res, 403, 'not_your_unit');
 });
 
-test('a citizen gets 403', async () => {
+test('a citizen gets 403 role_forbidden', async () => {
   const plan = await importCopy();
   const res = await report(activityId(plan, 4, 1), tokenFor('ciudadanos'), { progress: 5, note: 'Hola' });
-  assertProblem(res, 403);
+  assertProblem(res, 403, 'role_forbidden');
 });
 
-test('without a token the answer is 401 with WWW-Authenticate: Bearer', async () => {
+test('without a token the answer is 401 token_required with WWW-Authenticate: Bearer', async () => {
   const plan = await importCopy();
   const res = await report(activityId(plan, 4, 1), null, { progress: 5, note: 'Hola' });
-  assertProblem(res, 401);
+  assertProblem(res, 401, 'token_required');
   assert.equal(res.headers.get('www-authenticate'), 'Bearer');
 });
 
-test('a citizen gets 403 even with an invalid body', async () => {
+test('a citizen gets 403 role_forbidden even with an invalid body', async () => {
   const plan = await importCopy();
   const res = await report(activityId(plan, 4, 1), tokenFor('ciudadanos'), { progress: 'x' });
-  assertProblem(res, 403);
+  assertProblem(res, 403, 'role_forbidden');
 });
 
 test('evidence_url javascript:alert(1) is 422 at /evidence_url', async () => {
@@ -176,7 +185,7 @@ test('evidence_url javascript:alert(1) is 422 at /evidence_url', async () => {
   const res = await report(activityId(plan, 1, 1), admin, {
     progress: 10, note: 'Evidencia', evidence_url: 'javascript:alert(1)',
   });
-  const p = assertProblem(res, 422);
+  const p = assertProblem(res, 422, 'validation_failed');
   assert.deepEqual(p.errors.map((e) => e.pointer), ['/evidence_url']);
 });
 
@@ -185,28 +194,28 @@ test('evidence_url must be http or https (ftp, relative, data: are 422)', async 
   const id = activityId(plan, 1, 1);
   for (const url of ['ftp://example.org/a', '/informe.pdf', 'data:text/html,hi', 'https://']) {
     const res = await report(id, admin, { progress: 10, note: 'Evidencia', evidence_url: url });
-    assert.deepEqual(assertProblem(res, 422).errors.map((e) => e.pointer), ['/evidence_url'], url);
+    assert.deepEqual(assertProblem(res, 422, 'validation_failed').errors.map((e) => e.pointer), ['/evidence_url'], url);
   }
   const ok = await report(id, admin, { progress: 10, note: 'Evidencia', evidence_url: 'http://example.org/a' });
   assert.equal(ok.status, 201, ok.text);
 });
 
-test('status done with progress below 100 is 422 at /progress and stores nothing', async () => {
+test('status done with progress below 100 is 422 invalid_progress at /progress and stores nothing', async () => {
   const plan = await importCopy();
   const id = activityId(plan, 1, 1);
   const res = await report(id, admin, { progress: 80, status: 'done', note: 'Terminado' });
-  const p = assertProblem(res, 422);
+  const p = assertProblem(res, 422, 'invalid_progress');
   assert.deepEqual(p.errors.map((e) => e.pointer), ['/progress']);
   assert.equal(sql(`SELECT count(*) FROM progress_updates WHERE activity_id = ${id}`), '0');
   assert.equal(sql(`SELECT progress || ' ' || status FROM activities WHERE id = ${id}`), '0 pending');
 });
 
-test('progress 100 with status pending or in_progress is 422 at /progress', async () => {
+test('progress 100 with status pending or in_progress is 422 invalid_progress at /progress', async () => {
   const plan = await importCopy();
   const id = activityId(plan, 1, 1);
   for (const status of ['pending', 'in_progress']) {
     const res = await report(id, admin, { progress: 100, status, note: 'Cien' });
-    assert.deepEqual(assertProblem(res, 422).errors.map((e) => e.pointer), ['/progress'], status);
+    assert.deepEqual(assertProblem(res, 422, 'invalid_progress').errors.map((e) => e.pointer), ['/progress'], status);
   }
 });
 
@@ -230,7 +239,7 @@ test('cancelled is accepted with any progress', async () => {
   }
 });
 
-test('a bad body is 422 with a pointer to each bad member', async () => {
+test('a bad body is 422 validation_failed with a pointer to each bad member', async () => {
   const plan = await importCopy();
   const id = activityId(plan, 1, 1);
   const cases = [
@@ -246,19 +255,24 @@ test('a bad body is 422 with a pointer to each bad member', async () => {
   ];
   for (const [body, pointers] of cases) {
     const res = await report(id, admin, body);
-    const p = assertProblem(res, 422);
+    const p = assertProblem(res, 422, 'validation_failed');
     assert.deepEqual(p.errors.map((e) => e.pointer).sort(), pointers, JSON.stringify(body).slice(0, 80));
   }
   const long = await report(id, admin, { progress: 10, note: 'x'.repeat(5000) });
   assert.equal(long.status, 201);
 });
 
-test('a body that is not JSON is 400', async () => {
+test('a body that is not JSON is 400 invalid_json', async () => {
   const plan = await importCopy();
   const res = await api('POST', `/api/v1/activities/${activityId(plan, 1, 1)}/updates`, {
     token: admin, headers: { 'content-type': 'application/json' }, raw: '{"progress":',
   });
-  assertProblem(res, 400);
+  assertProblem(res, 400, 'invalid_json');
+});
+
+test('a report without a body is 400 body_required', async () => {
+  const plan = await importCopy();
+  assertProblem(await report(activityId(plan, 1, 1), admin, undefined), 400, 'body_required');
 });
 
 test('an update on a draft plan is 409 plan_not_approved', async () => {
@@ -267,8 +281,7 @@ test('an update on a draft plan is 409 plan_not_approved', async () => {
     return { ...rest, status: 'draft' };
   });
   const res = await report(activityId(plan, 4, 1), director(unitId(HABITAT)), { progress: 10, note: 'Borrador' });
-  const p = assertProblem(res, 409);
-  assert.equal(p.detail, 'El plan no está aprobado.');
+  assertProblem(res, 409, 'plan_not_approved');
 });
 
 test('an update on a closed plan is 409 plan_closed', async () => {
@@ -276,14 +289,13 @@ test('an update on a closed plan is 409 plan_closed', async () => {
   const closed = await api('POST', `/api/v1/plans/${plan}/close`, { token: admin });
   assert.equal(closed.status, 200, closed.text);
   const res = await report(activityId(plan, 4, 1), admin, { progress: 10, note: 'Cerrado' });
-  const p = assertProblem(res, 409);
-  assert.equal(p.detail, 'El plan está cerrado y es de solo lectura.');
+  assertProblem(res, 409, 'plan_closed');
 });
 
-test('an unknown activity is 404 for reports and for the timeline', async () => {
+test('an unknown activity is 404 activity_not_found for reports and for the timeline', async () => {
   const res = await report(999999999, admin, { progress: 10, note: 'Nada' });
-  assertProblem(res, 404);
-  assertProblem(await api('GET', '/api/v1/activities/999999999/updates'), 404);
+  assertProblem(res, 404, 'activity_not_found');
+  assertProblem(await api('GET', '/api/v1/activities/999999999/updates'), 404, 'activity_not_found');
 });
 
 test('the timeline lists updates oldest first', async () => {
@@ -324,8 +336,8 @@ test('the timeline pages with limit and cursor', async () => {
   } while (cursor && pages < 10);
   assert.deepEqual(seen, ids);
   assert.equal(pages, 3);
-  assertProblem(await api('GET', `/api/v1/activities/${id}/updates?cursor=nonsense`), 400);
-  assertProblem(await api('GET', `/api/v1/activities/${id}/updates?limit=0`), 400);
+  assertProblem(await api('GET', `/api/v1/activities/${id}/updates?cursor=nonsense`), 400, 'invalid_cursor');
+  assertProblem(await api('GET', `/api/v1/activities/${id}/updates?limit=0`), 400, 'invalid_parameter');
 });
 
 test('an activity without updates has an empty timeline', async () => {
@@ -345,14 +357,14 @@ test('the timeline of a closed plan stays public', async () => {
   assert.equal(res.json.items.length, 1);
 });
 
-test('the timeline of a draft plan is 404 to the public and citizens, 200 to staff', async () => {
+test('the timeline of a draft plan is 404 activity_not_found to the public and citizens, 200 to staff', async () => {
   const plan = await importCopy((d) => {
     const { approved_by: _ignored, ...rest } = d;
     return { ...rest, status: 'draft' };
   });
   const id = activityId(plan, 1, 1);
-  assertProblem(await api('GET', `/api/v1/activities/${id}/updates`), 404);
-  assertProblem(await api('GET', `/api/v1/activities/${id}/updates`, { token: tokenFor('ciudadanos') }), 404);
+  assertProblem(await api('GET', `/api/v1/activities/${id}/updates`), 404, 'activity_not_found');
+  assertProblem(await api('GET', `/api/v1/activities/${id}/updates`, { token: tokenFor('ciudadanos') }), 404, 'activity_not_found');
   const staff = await api('GET', `/api/v1/activities/${id}/updates`, { token: director(unitId(CULTURA)) });
   assert.equal(staff.status, 200);
   assert.deepEqual(staff.json.items, []);

@@ -4,7 +4,7 @@
 // shared seed plan, which are never changed here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, api, tokenFor, seedDocument, sql } from './lib.mjs';
+import { BASE, api, assertProblem, tokenFor, seedDocument, sql } from './lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'admin-structure' });
 const director = tokenFor('directores', { unit_id: 1 });
@@ -18,13 +18,6 @@ let counter = 0;
 function unique(prefix) {
   counter += 1;
   return `${prefix} ${process.pid}-${counter}-${Date.now() % 100000}`;
-}
-
-function assertProblem(res, status) {
-  assert.equal(res.status, status, `status (body: ${res.text.slice(0, 300)})`);
-  assert.match(res.headers.get('content-type') ?? '', /^application\/problem\+json/);
-  assert.equal(res.json.status, status);
-  return res.json;
 }
 
 /** The seed document as a plan of another title, imported with the given status. */
@@ -224,25 +217,25 @@ test('an activity without a number takes the next free one of its axis', async (
   const none = await api('POST', `/api/v1/axes/${axis3.id}/activities`, {
     token: admin, body: { description: 'Sin número', due_month: 3, unit_ids: [unit.id] },
   });
-  assert.deepEqual(assertProblem(none, 422).errors.map((e) => e.pointer), ['/number']);
+  assert.deepEqual(assertProblem(none, 422, 'number_required').errors.map((e) => e.pointer), ['/number']);
 });
 
-test('a taken number gives 409 for axes, agreements and activities', async () => {
+test('a taken number gives 409 naming the constraint, for axes, agreements and activities', async () => {
   const plan = await importPlan('draft');
   const [axis1] = await axesOf(plan.id);
   const unit = await newUnit();
   const dupAxis = await api('POST', `/api/v1/plans/${plan.id}/axes`, {
     token: admin, body: { number: 1, name: 'Otro' },
   });
-  assertProblem(dupAxis, 409);
+  assertProblem(dupAxis, 409, 'axes_plan_id_number_key');
   const dupAgreement = await api('POST', `/api/v1/axes/${axis1.id}/agreements`, {
     token: admin, body: { number: 1, text: 'Otro' },
   });
-  assertProblem(dupAgreement, 409);
+  assertProblem(dupAgreement, 409, 'agreements_axis_id_number_key');
   const dupActivity = await api('POST', `/api/v1/axes/${axis1.id}/activities`, {
     token: admin, body: { number: 1, description: 'Otra', due_month: 1, unit_ids: [unit.id] },
   });
-  assertProblem(dupActivity, 409);
+  assertProblem(dupActivity, 409, 'activities_axis_id_number_key');
 });
 
 test('lists of axes and agreements come in number order and page with a cursor', async () => {
@@ -303,19 +296,19 @@ test('observation_ids outside the plan, not accepted, or repeated give 422 at /o
   const outside = await api('POST', `/api/v1/axes/${axis1.id}/agreements`, {
     token: admin, body: { number: 9, text: 'Acuerdo', observation_ids: [o1, foreign] },
   });
-  assert.deepEqual(assertProblem(outside, 422).errors.map((e) => e.pointer), ['/observation_ids/1']);
+  assert.deepEqual(assertProblem(outside, 422, 'unknown_observation').errors.map((e) => e.pointer), ['/observation_ids/1']);
   const notAccepted = await api('POST', `/api/v1/axes/${axis1.id}/agreements`, {
     token: admin, body: { number: 9, text: 'Acuerdo', observation_ids: [o2] },
   });
-  assert.deepEqual(assertProblem(notAccepted, 422).errors.map((e) => e.pointer), ['/observation_ids/0']);
+  assert.deepEqual(assertProblem(notAccepted, 422, 'observation_not_accepted').errors.map((e) => e.pointer), ['/observation_ids/0']);
   const repeated = await api('POST', `/api/v1/axes/${axis1.id}/agreements`, {
     token: admin, body: { number: 9, text: 'Acuerdo', observation_ids: [o1, o1] },
   });
-  assert.deepEqual(assertProblem(repeated, 422).errors.map((e) => e.pointer), ['/observation_ids/1']);
+  assert.deepEqual(assertProblem(repeated, 422, 'duplicate_item').errors.map((e) => e.pointer), ['/observation_ids/1']);
   const missing = await api('POST', `/api/v1/axes/${axis1.id}/agreements`, {
     token: admin, body: { number: 9, text: 'Acuerdo', observation_ids: [999999999] },
   });
-  assert.deepEqual(assertProblem(missing, 422).errors.map((e) => e.pointer), ['/observation_ids/0']);
+  assert.deepEqual(assertProblem(missing, 422, 'unknown_observation').errors.map((e) => e.pointer), ['/observation_ids/0']);
   // Nothing was stored by the refused requests.
   assert.equal(sql(`SELECT count(*) FROM agreements WHERE axis_id = ${axis1.id} AND number = 9`), '0');
 });
@@ -332,31 +325,31 @@ test('unit_ids: unknown or repeated ids give 422 pointing at /unit_ids/N, and no
   const unknown = await api('POST', url, {
     token: admin, body: { description: 'X', due_month: 5, unit_ids: [unit.id, 987654321] },
   });
-  const p = assertProblem(unknown, 422);
+  const p = assertProblem(unknown, 422, 'unknown_unit');
   assert.equal(p.code, 'validation_failed');
   assert.deepEqual(p.errors.map((e) => e.pointer), ['/unit_ids/1']);
 
   const repeated = await api('POST', url, {
     token: admin, body: { description: 'X', due_month: 5, unit_ids: [unit.id, unit.id] },
   });
-  assert.deepEqual(assertProblem(repeated, 422).errors.map((e) => e.pointer), ['/unit_ids/1']);
+  assert.deepEqual(assertProblem(repeated, 422, 'duplicate_item').errors.map((e) => e.pointer), ['/unit_ids/1']);
 
   const badItems = await api('POST', url, {
     token: admin, body: { description: 'X', due_month: 5, unit_ids: ['1', unit.id, 0] },
   });
-  assert.deepEqual(assertProblem(badItems, 422).errors.map((e) => e.pointer).sort(),
+  assert.deepEqual(assertProblem(badItems, 422, 'validation_failed').errors.map((e) => e.pointer).sort(),
     ['/unit_ids/0', '/unit_ids/2']);
 
   const empty = await api('POST', url, {
     token: admin, body: { description: 'X', due_month: 5, unit_ids: [] },
   });
-  assert.deepEqual(assertProblem(empty, 422).errors.map((e) => e.pointer), ['/unit_ids']);
+  assert.deepEqual(assertProblem(empty, 422, 'validation_failed').errors.map((e) => e.pointer), ['/unit_ids']);
 
   const activity = (await activitiesOf(plan.id, `&axis_id=${axis1.id}`))[0];
   const patch = await api('PATCH', `/api/v1/activities/${activity.id}`, {
     token: admin, body: { unit_ids: [987654321] },
   });
-  assert.deepEqual(assertProblem(patch, 422).errors.map((e) => e.pointer), ['/unit_ids/0']);
+  assert.deepEqual(assertProblem(patch, 422, 'unknown_unit').errors.map((e) => e.pointer), ['/unit_ids/0']);
   assert.equal(sql(`SELECT count(*) FROM activities WHERE axis_id = ${axis1.id}`), before);
 });
 
@@ -367,12 +360,12 @@ test('an activity body is checked field by field with JSON pointers', async () =
     token: admin,
     body: { description: '   ', due_month: 13, status: 'done', number: 0 },
   });
-  const p = assertProblem(r, 422);
+  const p = assertProblem(r, 422, 'validation_failed');
   assert.deepEqual(p.errors.map((e) => e.pointer).sort(),
     ['/description', '/due_month', '/number', '/status', '/unit_ids']);
 });
 
-test('agreement_id must be an agreement of the same plan: 422 at /agreement_id', async () => {
+test('agreement_id must be an agreement of the same plan: 422 unknown_agreement at /agreement_id', async () => {
   const plan = await importPlan('draft');
   const other = await importPlan('draft');
   const [axis1] = await axesOf(plan.id);
@@ -383,7 +376,7 @@ test('agreement_id must be an agreement of the same plan: 422 at /agreement_id',
     token: admin,
     body: { description: 'X', due_month: 5, unit_ids: [unit.id], agreement_id: foreign.json.items[0].id },
   });
-  assert.deepEqual(assertProblem(r, 422).errors.map((e) => e.pointer), ['/agreement_id']);
+  assert.deepEqual(assertProblem(r, 422, 'unknown_agreement').errors.map((e) => e.pointer), ['/agreement_id']);
 
   // An agreement of another axis of the same plan is fine.
   const [, axis2] = await axesOf(plan.id);
@@ -396,11 +389,11 @@ test('agreement_id must be an agreement of the same plan: 422 at /agreement_id',
   assert.equal(ok.json.agreement_id, own.json.items[0].id);
 });
 
-test('an empty PATCH gives 422', async () => {
+test('an empty PATCH gives 422 validation_failed at the root', async () => {
   const plan = await importPlan('draft');
   const [axis1] = await axesOf(plan.id);
   const r = await api('PATCH', `/api/v1/axes/${axis1.id}`, { token: admin, body: {} });
-  assert.equal(assertProblem(r, 422).errors[0].pointer, '');
+  assert.equal(assertProblem(r, 422, 'validation_failed').errors[0].pointer, '');
 });
 
 // ---------------------------------------------------------------- edits and deletes
@@ -438,26 +431,43 @@ test('deleting an agreement keeps its activities with agreement_id null; deletes
   assert.equal(del.text, '');
   const after = await api('GET', `/api/v1/activities/${act.json.id}`, { token: admin });
   assert.equal(after.json.agreement_id, null);
-  assert.equal((await api('DELETE', `/api/v1/agreements/${agreement.json.id}`, { token: admin })).status, 404);
+  assertProblem(await api('DELETE', `/api/v1/agreements/${agreement.json.id}`, { token: admin }), 404, 'agreement_not_found');
 
   assert.equal((await api('DELETE', `/api/v1/activities/${act.json.id}`, { token: admin })).status, 204);
-  assert.equal((await api('GET', `/api/v1/activities/${act.json.id}`, { token: admin })).status, 404);
+  assertProblem(await api('GET', `/api/v1/activities/${act.json.id}`, { token: admin }), 404, 'activity_not_found');
 
   assert.equal((await api('DELETE', `/api/v1/axes/${axis1.id}`, { token: admin })).status, 204);
-  assert.equal((await api('GET', `/api/v1/axes/${axis1.id}`, { token: admin })).status, 404);
+  assertProblem(await api('GET', `/api/v1/axes/${axis1.id}`, { token: admin }), 404, 'axis_not_found');
   assert.equal((await activitiesOf(plan.id, `&axis_id=${axis1.id}`)).length, 0);
 });
 
-test('writes to ids that do not exist give 404', async () => {
+test('writes under a parent that does not exist give 404 naming the parent', async () => {
   const body = { description: 'Z', due_month: 1, unit_ids: [1] };
-  assertProblem(await api('POST', '/api/v1/plans/999999999/axes', { token: admin, body: { number: 1, name: 'X' } }), 404);
-  assertProblem(await api('POST', '/api/v1/axes/999999999/activities', { token: admin, body }), 404);
-  assertProblem(await api('POST', '/api/v1/axes/999999999/agreements', { token: admin, body: { number: 1, text: 'X' } }), 404);
-  assertProblem(await api('PATCH', '/api/v1/activities/999999999', { token: admin, body: { due_month: 2 } }), 404);
-  assertProblem(await api('PATCH', '/api/v1/agreements/999999999', { token: admin, body: { text: 'x' } }), 404);
-  assertProblem(await api('DELETE', '/api/v1/axes/999999999', { token: admin }), 404);
-  assertProblem(await api('GET', '/api/v1/plans/999999999/activities'), 404);
-  assertProblem(await api('GET', '/api/v1/axes/999999999/agreements'), 404);
+  assertProblem(await api('POST', '/api/v1/plans/999999999/axes', { token: admin, body: { number: 1, name: 'X' } }), 404, 'plan_not_found');
+  assertProblem(await api('POST', '/api/v1/axes/999999999/activities', { token: admin, body }), 404, 'axis_not_found');
+  assertProblem(await api('POST', '/api/v1/axes/999999999/agreements', { token: admin, body: { number: 1, text: 'X' } }), 404, 'axis_not_found');
+});
+
+test('changes to ids that do not exist give 404 naming the resource', async () => {
+  assertProblem(await api('PATCH', '/api/v1/axes/999999999', { token: admin, body: { name: 'x' } }), 404, 'axis_not_found');
+  assertProblem(await api('DELETE', '/api/v1/axes/999999999', { token: admin }), 404, 'axis_not_found');
+  assertProblem(await api('PATCH', '/api/v1/agreements/999999999', { token: admin, body: { text: 'x' } }), 404, 'agreement_not_found');
+  assertProblem(await api('DELETE', '/api/v1/agreements/999999999', { token: admin }), 404, 'agreement_not_found');
+  assertProblem(await api('PATCH', '/api/v1/activities/999999999', { token: admin, body: { due_month: 2 } }), 404, 'activity_not_found');
+  assertProblem(await api('DELETE', '/api/v1/activities/999999999', { token: admin }), 404, 'activity_not_found');
+});
+
+test('reads of ids that do not exist give 404 naming the resource', async () => {
+  assertProblem(await api('GET', '/api/v1/axes/999999999'), 404, 'axis_not_found');
+  assertProblem(await api('GET', '/api/v1/agreements/999999999'), 404, 'agreement_not_found');
+  assertProblem(await api('GET', '/api/v1/activities/999999999'), 404, 'activity_not_found');
+  assertProblem(await api('GET', '/api/v1/units/999999999'), 404, 'unit_not_found');
+});
+
+test('lists under a parent that does not exist give 404 naming the parent', async () => {
+  assertProblem(await api('GET', '/api/v1/plans/999999999/axes'), 404, 'plan_not_found');
+  assertProblem(await api('GET', '/api/v1/plans/999999999/activities'), 404, 'plan_not_found');
+  assertProblem(await api('GET', '/api/v1/axes/999999999/agreements'), 404, 'axis_not_found');
 });
 
 test('structure changes are audited with the actor', async () => {
@@ -489,7 +499,7 @@ async function structureWrites(planId) {
   ];
 }
 
-test('after approval every structure write gives 409 (plan not a draft)', async () => {
+test('after approval every structure write gives 409 plan_not_draft', async () => {
   const plan = await importPlan('draft');
   const writes = await structureWrites(plan.id);
   const approved = await api('POST', `/api/v1/plans/${plan.id}/approve`, {
@@ -497,20 +507,18 @@ test('after approval every structure write gives 409 (plan not a draft)', async 
   });
   assert.equal(approved.status, 200, approved.text);
   for (const [method, path, body] of writes) {
-    const r = await api(method, path, { token: admin, body, headers: { 'accept-language': 'en' } });
-    const p = assertProblem(r, 409);
-    assert.match(p.detail, /no longer a draft/, `${method} ${path}`);
+    const r = await api(method, path, { token: admin, body });
+    assertProblem(r, 409, 'plan_not_draft');
   }
 });
 
-test('a closed plan is read-only: every structure write gives 409 (closed), reads still work', async () => {
+test('a closed plan is read-only: every structure write gives 409 plan_closed, reads still work', async () => {
   const plan = await importPlan('approved');
   const writes = await structureWrites(plan.id);
   assert.equal((await api('POST', `/api/v1/plans/${plan.id}/close`, { token: admin })).status, 200);
   for (const [method, path, body] of writes) {
-    const r = await api(method, path, { token: admin, body, headers: { 'accept-language': 'en' } });
-    const p = assertProblem(r, 409);
-    assert.match(p.detail, /closed/, `${method} ${path}`);
+    const r = await api(method, path, { token: admin, body });
+    assertProblem(r, 409, 'plan_closed');
   }
   assert.equal((await activitiesOf(plan.id, '', null)).length, 16);
   assert.equal((await api('GET', `/api/v1/plans/${plan.id}/axes`)).status, 200);
@@ -534,18 +542,19 @@ test('a draft\'s axes, agreements and activities are 404 for the public and citi
   const [act] = await activitiesOf(plan.id);
   const agreement = (await api('GET', `/api/v1/axes/${axis1.id}/agreements`, { token: admin })).json.items[0];
   const paths = [
-    `/api/v1/plans/${plan.id}/axes`, `/api/v1/axes/${axis1.id}`,
-    `/api/v1/axes/${axis1.id}/agreements`, `/api/v1/agreements/${agreement.id}`,
-    `/api/v1/plans/${plan.id}/activities`, `/api/v1/activities/${act.id}`,
+    [`/api/v1/plans/${plan.id}/axes`, 'plan_not_found'], [`/api/v1/axes/${axis1.id}`, 'axis_not_found'],
+    [`/api/v1/axes/${axis1.id}/agreements`, 'axis_not_found'], [`/api/v1/agreements/${agreement.id}`, 'agreement_not_found'],
+    [`/api/v1/plans/${plan.id}/activities`, 'plan_not_found'], [`/api/v1/activities/${act.id}`, 'activity_not_found'],
   ];
-  for (const path of paths) {
-    assertProblem(await api('GET', path), 404);
-    assertProblem(await api('GET', path, { token: citizen }), 404);
+  for (const [path, reason] of paths) {
+    assertProblem(await api('GET', path), 404, reason);
+    assertProblem(await api('GET', path, { token: citizen }), 404, reason);
     assert.equal((await api('GET', path, { token: director })).status, 200, path);
     assert.equal((await api('GET', path, { token: admin })).status, 200, path);
   }
   const csv = await getBytes(`/api/v1/plans/${plan.id}/activities`, { accept: 'text/csv' });
   assert.equal(csv.status, 404);
+  assert.equal(JSON.parse(csv.bytes.toString('utf8')).reason, 'plan_not_found');
   const staffCsv = await scheduleCsv(plan.id, '', director);
   assert.equal(staffCsv.records.length, 17);
 });
@@ -559,40 +568,40 @@ test('an approved plan\'s structure is public', async () => {
   assert.equal((await api('GET', `/api/v1/axes/${axis1.id}/agreements`)).json.items.length, 4);
 });
 
-test('structure writes: 401 without a token, 403 for directores and ciudadanos', async () => {
+test('structure writes: 401 token_required without a token, 403 role_forbidden for directores and ciudadanos', async () => {
   const plan = await importPlan('draft');
   const writes = await structureWrites(plan.id);
   const units = [['POST', '/api/v1/units', { name: unique('Unidad') }],
     ['PATCH', '/api/v1/units/1', { name: unique('Unidad') }]];
   for (const [method, path, body] of [...writes, ...units]) {
     const anon = await api(method, path, { body });
-    assertProblem(anon, 401);
+    assertProblem(anon, 401, 'token_required');
     assert.equal(anon.headers.get('www-authenticate'), 'Bearer');
-    assertProblem(await api(method, path, { token: director, body }), 403);
-    assertProblem(await api(method, path, { token: citizen, body }), 403);
+    assertProblem(await api(method, path, { token: director, body }), 403, 'role_forbidden');
+    assertProblem(await api(method, path, { token: citizen, body }), 403, 'role_forbidden');
   }
   // Nothing changed: the axis is still there with its name.
   const [axis1] = await axesOf(plan.id);
   assert.equal(axis1.name, 'Eje de Gobernabilidad e Institucionalidad');
 });
 
-test('403 wins over a bad body for roles that may not write', async () => {
+test('403 role_forbidden wins over a bad body for roles that may not write', async () => {
   const plan = await importPlan('draft');
   const r = await api('POST', `/api/v1/plans/${plan.id}/axes`, { token: director, body: { bogus: 1 } });
-  assertProblem(r, 403);
+  assertProblem(r, 403, 'role_forbidden');
 });
 
 // ---------------------------------------------------------------- units
 
-test('units: anyone lists them; names are unique whatever their case (409)', async () => {
+test('units: anyone lists them; names are unique whatever their case (409 units_name_key)', async () => {
   const name = unique('Jefatura de Pruebas');
   const unit = await newUnit(name);
   assert.deepEqual(unit, { id: unit.id, name });
   const dup = await api('POST', '/api/v1/units', { token: admin, body: { name: ` ${name.toUpperCase()} ` } });
-  assertProblem(dup, 409);
+  assertProblem(dup, 409, 'units_name_key');
   const other = await newUnit();
   const rename = await api('PATCH', `/api/v1/units/${other.id}`, { token: admin, body: { name: name.toLowerCase() } });
-  assertProblem(rename, 409);
+  assertProblem(rename, 409, 'units_name_key');
 
   const seen = [];
   let cursor = null;
@@ -623,9 +632,9 @@ test('units: POST gives 201 with Location; PATCH renames, honouring If-Match', a
   const stale = await api('PATCH', `/api/v1/units/${unit.json.id}`, {
     token: admin, body: { name: `${unit.json.name} ter` }, headers: { 'if-match': etag },
   });
-  assertProblem(stale, 412);
-  assertProblem(await api('PATCH', '/api/v1/units/999999999', { token: admin, body: { name: unique('U') } }), 404);
-  assertProblem(await api('POST', '/api/v1/units', { token: admin, body: { name: '' } }), 422);
+  assertProblem(stale, 412, 'stale');
+  assertProblem(await api('PATCH', '/api/v1/units/999999999', { token: admin, body: { name: unique('U') } }), 404, 'unit_not_found');
+  assertProblem(await api('POST', '/api/v1/units', { token: admin, body: { name: '' } }), 422, 'validation_failed');
 });
 
 // ---------------------------------------------------------------- ETags
@@ -651,7 +660,7 @@ test('single resources carry an ETag: If-None-Match gives 304, a stale If-Match 
     assert.equal(ok.status, 200, `${path}: ${ok.text}`);
     assert.notEqual(ok.headers.get('etag'), etag);
     const stale = await api('PATCH', path, { token: admin, body: change, headers: { 'if-match': etag } });
-    assertProblem(stale, 412);
+    assertProblem(stale, 412, 'stale');
     const fresh = await api('GET', path, { token: admin, headers: { 'if-none-match': etag } });
     assert.equal(fresh.status, 200, path);
     assert.equal(fresh.headers.get('etag'), ok.headers.get('etag'));
@@ -762,15 +771,23 @@ test('list items are the same representation as the single reads', async () => {
   assert.deepEqual(unit, (await api('GET', `/api/v1/units/${unit.id}`)).json);
 });
 
-test('bad list parameters give 400: cursor, limit and each filter', async () => {
+test('bad list parameters give 400 invalid_parameter: limit and each filter', async () => {
   const id = await seedPlanId();
-  for (const q of ['cursor=not-a-cursor', 'cursor=', 'limit=0', 'limit=201', 'due_month=13', 'due_month=0',
+  for (const q of ['limit=0', 'limit=201', 'due_month=13', 'due_month=0',
     'due_month=abc', 'status=finished', 'overdue=yes', 'axis_id=-1', 'unit_id=x']) {
     const r = await api('GET', `/api/v1/plans/${id}/activities?${q}`);
-    assertProblem(r, 400);
+    const p = assertProblem(r, 400, 'invalid_parameter');
+    assert.ok(p.detail.includes(`'${q.split('=')[0]}'`), `${q}: the detail names the parameter: ${p.detail}`);
   }
-  assertProblem(await api('GET', `/api/v1/plans/${id}/axes?cursor=zzz`), 400);
-  assertProblem(await api('GET', '/api/v1/units?cursor=zzz'), 400);
+});
+
+test('a bad cursor gives 400 invalid_cursor on every list', async () => {
+  const id = await seedPlanId();
+  for (const q of ['cursor=not-a-cursor', 'cursor=']) {
+    assertProblem(await api('GET', `/api/v1/plans/${id}/activities?${q}`), 400, 'invalid_cursor');
+  }
+  assertProblem(await api('GET', `/api/v1/plans/${id}/axes?cursor=zzz`), 400, 'invalid_cursor');
+  assertProblem(await api('GET', '/api/v1/units?cursor=zzz'), 400, 'invalid_cursor');
 });
 
 // ---------------------------------------------------------------- CSV
@@ -810,6 +827,7 @@ test('the CSV honours the filters and ignores pagination', async () => {
   assert.deepEqual(none.records, [['eje', 'actividad', 'mes', 'responsables', 'estado', 'avance']]);
   const bad = await getBytes(`/api/v1/plans/${id}/activities?due_month=13`, { accept: 'text/csv' });
   assert.equal(bad.status, 400);
+  assert.equal(JSON.parse(bad.bytes.toString('utf8')).reason, 'invalid_parameter');
 });
 
 test('the CSV writes statuses in Spanish and progress as a percentage', async () => {
