@@ -20,15 +20,12 @@ ROOT="$(cd "$(dirname "$0")/../.." && pwd -P)"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/rendicion-upgrade.XXXXXX")"
 PGDATA_DIR="$TMP/pgdata"
-pg_started=0
 failures=()
 
-cleanup() {
+cleanup() { # pg.sh stop does nothing where no server was started
   local rc=$?
   trap - EXIT INT TERM
-  if [[ "$pg_started" -eq 1 ]]; then
-    "$ROOT/scripts/pg.sh" stop "$PGDATA_DIR" >/dev/null 2>&1 || true
-  fi
+  "$ROOT/scripts/pg.sh" stop "$PGDATA_DIR" >/dev/null 2>&1 || true
   rm -rf "$TMP"
   exit "$rc"
 }
@@ -57,7 +54,6 @@ fi
 RELEASE1_BINARY="$TMP/release1/build/rendicion"
 
 # ---- databases ----------------------------------------------------------------------
-pg_started=1
 url="$("$ROOT/scripts/pg.sh" start "$PGDATA_DIR" "$("$ROOT/scripts/free-port.sh")")"
 server="${url%/*}"
 sql() { # database, then psql arguments
