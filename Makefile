@@ -35,15 +35,19 @@ $(B)/rendicion: $(OBJ)
 $(B)-asan/rendicion: $(ASAN_OBJ)
 	$(CC) $(LDFLAGS) $(SAN) -o $@ $^ $(LDLIBS)
 
-$(B)/obj/%.o: service/%.c $(wildcard service/*.h service/*/*.h)
+# -MMD: each object records the headers it includes (.d files), so a changed header
+# rebuilds exactly what uses it.
+$(B)/obj/%.o: service/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
-	@$(CC) $(CFLAGS) -c -o $@ $<
+	@$(CC) $(CFLAGS) -MMD -MP -c -o $@ $<
 
-$(B)-asan/obj/%.o: service/%.c $(wildcard service/*.h service/*/*.h)
+$(B)-asan/obj/%.o: service/%.c
 	@mkdir -p $(dir $@)
 	@echo "  CC+SAN  $<"
-	@$(CC) $(CFLAGS:-O2=-O1) $(SAN) -c -o $@ $<
+	@$(CC) $(CFLAGS:-O2=-O1) $(SAN) -MMD -MP -c -o $@ $<
+
+-include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)
 
 # The OpenAPI description is written as YAML and served as JSON: convert once, at build time.
 $(B)/assets/openapi.json: openapi/openapi.yaml
@@ -90,7 +94,8 @@ test-faults: $(B)-asan/rendicion
 test-upgrade: $(B)/rendicion
 	tests/upgrade/run.sh $(B)/rendicion
 
-test: deps test-unit test-contract test-asan test-faults test-upgrade
+# Installs nothing: `make deps` (also run by `make run` and CI) does.
+test: test-unit test-contract test-asan test-faults test-upgrade
 
 lint-openapi:
 	openapi/lint.sh
