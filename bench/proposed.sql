@@ -10,7 +10,7 @@ CREATE SCHEMA proposed;
 -- GET /plans/{id}/activities, the earlier formulation, kept as the other one measured:
 -- a single query with optional filters under a forced generic plan, which reads and sorts
 -- every activity of the plan (10,000 rows for a page of 50). The service's own (one query
--- per kind of filter, migrations/004) measured about 5× cheaper.
+-- per kind of filter, migrations/functions/14_activities.sql) measured about 5× cheaper.
 CREATE FUNCTION proposed.api_activity_list(p_staff boolean, p_plan bigint, p_axis bigint, p_unit bigint,
                                   p_month int, p_status text, p_overdue boolean,
                                   p_after bigint, p_limit int,
@@ -46,7 +46,7 @@ $$;
 -- GET /plans/{id}/compliance, the earlier formulation, kept as the other one measured:
 -- every activity carried once per group (total, axis, unit) into one hash aggregate keyed
 -- by the group's name. The service's own (counts per group, status and month first,
--- migrations/005) measured 1.6-1.8× cheaper.
+-- migrations/functions/16_compliance.sql) measured 1.6-1.8× cheaper.
 CREATE FUNCTION proposed.plan_compliance_counts(p_plan bigint, p_staff boolean, p_as_of date)
 RETURNS TABLE (kind text, id bigint, number int, name text, activities bigint, done bigint,
                in_progress bigint, pending bigint, cancelled bigint, overdue bigint,
