@@ -1,4 +1,4 @@
--- The data model of API.md: a yearly work plan, its axes ("ejes"), the citizens'
+-- The data model (openapi/openapi.yaml): a yearly work plan, its axes ("ejes"), the citizens'
 -- observations and contributions, the agreements, the schedule of activities with the
 -- units responsible, progress updates, local accounts and the audit log.
 -- Rules a client could break live here too, so the C code is not the only guard.

@@ -1,4 +1,4 @@
-// The permission matrix of API.md, exhaustively: every role (no token, ciudadanos,
+// The permission matrix (openapi/openapi.yaml, README "Security"), exhaustively: every role (no token, ciudadanos,
 // directores, administradora, an unknown role) against every write endpoint and every
 // read that needs a role. Forbidden → exactly 401 (no token) or 403 (a role without the
 // right, or an unknown role), with reason token_required or role_forbidden: the role gate,
@@ -23,7 +23,7 @@ const TOKENS = {
 };
 const ROLES = Object.keys(TOKENS);
 
-// Who may call each endpoint (API.md's table). Bodies are chosen so that an allowed call
+// Who may call each endpoint (the permission matrix). Bodies are chosen so that an allowed call
 // changes nothing (a missing resource or an invalid body).
 const EVERYONE = ['none', 'ciudadanos', 'directores', 'administradora']; // not an unknown role
 const ALL = [...EVERYONE, 'unknown role']; // the login endpoints take no token at all
@@ -65,7 +65,7 @@ const MATRIX = [
   ['GET', '/api/v1/audit', ADMIN],
   ['GET', `/api/v1/users/${X}`, ADMIN],
   // Public reads are open to the public and the three roles; a token with any other
-  // role is refused (API.md: "A role value outside the three gets 403").
+  // role is refused ("A role value outside the three gets 403").
   ['GET', '/api/v1/plans', EVERYONE],
   ['GET', '/api/v1/units', EVERYONE],
 ];
