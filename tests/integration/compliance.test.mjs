@@ -2,22 +2,14 @@
 // imported copy move the numbers (done, cancelled, averages, units counted per activity).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, assertProblem, tokenFor, seedDocument, sql } from './lib.mjs';
+import { api, assertProblem, tokenFor, seedDocument, sql, seedPlanId } from './lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'compliance-admin@example.org' });
-const SEED_TITLE = 'Plan de Trabajo 2024';
 const HABITAT = 'Dirección Zonal de Hábitat y Obra Pública';
 const COUNT_KEYS = ['activities', 'done', 'in_progress', 'pending', 'cancelled', 'overdue',
   'compliance_pct', 'avg_progress'];
 let copies = 0;
 
-async function seedPlanId() {
-  const res = await api('GET', '/api/v1/plans?limit=200');
-  assert.equal(res.status, 200);
-  const plan = res.json.items.find((p) => p.title === SEED_TITLE);
-  assert.ok(plan, 'the seed plan is listed');
-  return plan.id;
-}
 
 async function importCopy(change = (d) => d) {
   copies += 1;

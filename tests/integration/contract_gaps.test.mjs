@@ -2,17 +2,12 @@
 // through api() so that tests/contract/check.mjs validates them against the spec too.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, assertProblem } from './lib.mjs';
+import { api, assertProblem, seedPlanId } from './lib.mjs';
 
-const SEED_TITLE = 'Plan de Trabajo 2024';
 let planId;
 
 before(async () => {
-  const r = await api('GET', '/api/v1/plans?status=approved&limit=200');
-  assert.equal(r.status, 200);
-  const plan = r.json.items.find((p) => p.title === SEED_TITLE);
-  assert.ok(plan, 'the seed plan is listed');
-  planId = plan.id;
+  planId = await seedPlanId();
 });
 
 test('the schedule is served as text/csv when Accept asks for it', async () => {

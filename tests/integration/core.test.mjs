@@ -4,17 +4,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { api, assertProblem, tokenFor, seedDocument, differences } from './lib.mjs';
+import { api, assertProblem, tokenFor, seedDocument, differences, SEED_TITLE, seedPlanId } from './lib.mjs';
 
-const SEED_TITLE = 'Plan de Trabajo 2024';
 
-async function seedPlanId() {
-  const res = await api('GET', '/api/v1/plans');
-  assert.equal(res.status, 200);
-  const plan = res.json.items.find((p) => p.title === SEED_TITLE);
-  assert.ok(plan, 'seed plan is listed');
-  return plan.id;
-}
 
 test('GET /health answers 200', async () => {
   const res = await api('GET', '/health');

@@ -238,6 +238,18 @@ export function sql(query) {
   return out.replace(/\n$/, '');
 }
 
+/** The title of the shipped seed plan (make run and the test run seed it). */
+export const SEED_TITLE = 'Plan de Trabajo 2024';
+
+/** The id of the seed plan, as the public lists it. */
+export async function seedPlanId() {
+  const res = await api('GET', '/api/v1/plans?limit=200');
+  assert.equal(res.status, 200);
+  const plan = res.json.items.find((p) => p.title === SEED_TITLE);
+  assert.ok(plan, 'the seed plan is listed');
+  return plan.id;
+}
+
 /** The shipped seed document (import format), freshly parsed on every call. */
 export function seedDocument() {
   return JSON.parse(readFileSync(SEED_PATH, 'utf8'));

@@ -4,12 +4,11 @@
 // shared seed plan, which are never changed here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, api, assertProblem, tokenFor, seedDocument, sql } from './lib.mjs';
+import { BASE, api, assertProblem, tokenFor, seedDocument, sql, seedPlanId } from './lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'admin-structure' });
 const director = tokenFor('directores', { unit_id: 1 });
 const citizen = tokenFor('ciudadanos', { sub: 'citizen-structure' });
-const SEED_TITLE = 'Plan de Trabajo 2024';
 const MONTHS = ['Enero', 'Febrero', 'Marzo', 'Abril', 'Mayo', 'Junio', 'Julio', 'Agosto',
   'Septiembre', 'Octubre', 'Noviembre', 'Diciembre'];
 let counter = 0;
@@ -48,13 +47,6 @@ async function newUnit(name = unique('Unidad')) {
   return r.json;
 }
 
-async function seedPlanId() {
-  const r = await api('GET', '/api/v1/plans?limit=200');
-  assert.equal(r.status, 200);
-  const plan = r.json.items.find((p) => p.title === SEED_TITLE);
-  assert.ok(plan, 'seed plan is listed');
-  return plan.id;
-}
 
 async function axesOf(planId, token = admin) {
   const r = await api('GET', `/api/v1/plans/${planId}/axes`, { token });
