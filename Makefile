@@ -20,6 +20,15 @@ OBJ      := $(SRC:service/%.c=$(B)/obj/%.o) $(B)/obj/assets.o
 ASAN_OBJ := $(SRC:service/%.c=$(B)-asan/obj/%.o) $(B)-asan/obj/assets.o
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 
+# The version (rendicion --version, GET /health, /metrics): `git describe` of a tagged
+# commit, else RELEASE and the commit it was built from, else RELEASE alone (a build
+# without .git, as docker/Dockerfile's). Only service/core/version.c is rebuilt when it
+# changes: the stamp file is rewritten only then.
+RELEASE  := 2.0.0
+VERSION  ?= $(or $(patsubst v%,%,$(shell git describe --tags --match 'v[0-9]*' --dirty 2>/dev/null)),$(addprefix $(RELEASE)+,$(shell git rev-parse --short HEAD 2>/dev/null)),$(RELEASE))
+VERSION_STAMP := $(B)/version.txt
+$(shell mkdir -p $(B) && [ "$$(cat $(VERSION_STAMP) 2>/dev/null)" = '$(VERSION)' ] || echo '$(VERSION)' > $(VERSION_STAMP))
+
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)-asan/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
 
 .PHONY: all run test test-unit test-integration test-asan check-asan test-faults test-contract lint valgrind bench deps clean \
@@ -48,6 +57,9 @@ $(B)-asan/obj/%.o: service/%.c
 	@$(CC) $(CFLAGS:-O2=-O1) $(SAN) -MMD -MP -c -o $@ $<
 
 -include $(OBJ:.o=.d) $(ASAN_OBJ:.o=.d)
+
+$(B)/obj/core/version.o $(B)-asan/obj/core/version.o: $(VERSION_STAMP)
+$(B)/obj/core/version.o $(B)-asan/obj/core/version.o: CFLAGS += -DRENDICION_VERSION='"$(VERSION)"'
 
 # The OpenAPI description is written as YAML and served as JSON: convert once, at build time.
 $(B)/assets/openapi.json: openapi/openapi.yaml

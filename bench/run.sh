@@ -204,7 +204,7 @@ PY
 # ---- one pgbench measurement --------------------------------------------------------
 PG_VARS=(-D "plan=$PLAN" -D "seed_plan=$SEED_PLAN" -D "axis_lo=$AXIS_LO" -D "axis_hi=$AXIS_HI"
          -D staff=false -D after=0 -D limit=50 -D "as_of=$AS_OF" -D "per_hour=$PER_HOUR")
-SERVICE_PGOPTIONS="$(grep -o -- '-c [A-Za-z_]*=[^ "]*' service/db/pool.c | tr '\n' ' ')"
+SERVICE_PGOPTIONS="$(grep -o -- '-c [A-Za-z_]*=[^ "%][^ "]*' service/db/pool.c | tr '\n' ' ')"
 run_pgbench() {
   local endpoint="$1" conc="$2" kind="$3" variant="$4" script="$TMP/$1.$3.sql" dir opts b a tps
   dir="$TMP/pgbench-$endpoint-$kind-$conc"

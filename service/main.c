@@ -1,33 +1,75 @@
-/* rendicion: the entry point, dispatching to migrate, seed, serve, token and user. */
+/* rendicion: the entry point, dispatching to migrate, seed, serve, token, user and version.
+ * Every command checks its arguments before it reads the configuration: an unknown option
+ * or an extra argument gets the command's usage line and exit 2, never a guess. */
 #include <sodium.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "cli/cli.h"
 #include "core/config.h"
+#include "core/log.h"
+#include "core/version.h"
 #include "db/migrate.h"
 #include "db/pool.h"
 #include "http/server.h"
 
+static const char usage_text[] =
+	"usage: rendicion serve\n"
+	"       rendicion migrate [--status | --dry-run]\n"
+	"       rendicion seed\n"
+	"       rendicion token --sub S --role R [--unit-id N] [--ttl SECONDS]\n"
+	"       rendicion user add --email E --role R [--unit-id N] [--name N] < password\n"
+	"       rendicion version | --version | --help\n";
+
+/* The usage of one command (line), or of all of them (NULL); exit status 2. */
 static int
-usage(void)
+usage(const char *line)
 {
-	fprintf(stderr,
-	        "usage: rendicion migrate | seed | serve\n"
-	        "       rendicion token --sub S --role R [--unit-id N] [--ttl SECONDS]\n"
-	        "       rendicion user add --email E --role R [--unit-id N] [--name N] < password\n");
+	if (line)
+		fprintf(stderr, "usage: rendicion %s\n", line);
+	else
+		fputs(usage_text, stderr);
 	return 2;
 }
 
-/* Loads the configuration a command needs and, if it uses the database, the pool. */
-static bool
-setup(int needs, int pool_size)
+static int
+serve(void)
 {
-	if (!config_load(needs))
-		return false;
-	if ((needs & NEED_DB) && !db_pool_init(cfg.database_url, pool_size))
-		return false;
-	return true;
+	int rc;
+
+	if (!cli_setup(NEED_DB | NEED_JWT | NEED_HTTP, 0))
+		return 1;
+	/* A database migrated by a newer release has a schema this binary would misread. */
+	rc = migrate_check();
+	if (rc == 1) {
+		db_pool_close();
+		return 1;
+	}
+	if (rc == 2)
+		fprintf(stderr, "rendicion: warning: the database does not answer; its schema is "
+		                "not checked\n");
+	rc = server_run();
+	db_pool_close();
+	return rc;
+}
+
+static int
+migrate(int argc, char **argv)
+{
+	enum migrate_mode mode = MIGRATE_APPLY;
+	int rc;
+
+	if (argc == 1 && strcmp(argv[0], "--status") == 0)
+		mode = MIGRATE_STATUS;
+	else if (argc == 1 && strcmp(argv[0], "--dry-run") == 0)
+		mode = MIGRATE_DRY_RUN;
+	else if (argc != 0)
+		return usage("migrate [--status | --dry-run]");
+	if (!cli_setup(NEED_DB, 1))
+		return 1;
+	rc = migrate_run(mode);
+	db_pool_close();
+	return rc;
 }
 
 int
@@ -40,30 +82,39 @@ main(int argc, char **argv)
 		fprintf(stderr, "rendicion: libsodium failed to start\n");
 		return 1;
 	}
-	if (strcmp(cmd, "serve") == 0) {
-		if (!config_load(NEED_DB | NEED_JWT | NEED_HTTP) ||
-		    !db_pool_init(cfg.database_url, cfg.pool_size))
-			return 1;
-		rc = server_run();
-	} else if (strcmp(cmd, "migrate") == 0) {
-		if (!setup(NEED_DB, 1))
-			return 1;
-		rc = migrate_run();
-	} else if (strcmp(cmd, "seed") == 0) {
-		if (!setup(NEED_DB, 1))
+	if (strcmp(cmd, "version") == 0 || strcmp(cmd, "--version") == 0) {
+		if (argc != 2)
+			return usage("version | --version");
+		printf("rendicion %s (schema %d)\n", rendicion_version, migrate_schema());
+		return 0;
+	}
+	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (strcmp(cmd, "serve") == 0)
+		return argc == 2 ? serve() : usage("serve");
+	if (strcmp(cmd, "migrate") == 0)
+		return migrate(argc - 2, argv + 2);
+	if (strcmp(cmd, "seed") == 0) {
+		if (argc != 2)
+			return usage("seed");
+		if (!cli_setup(NEED_DB, 1))
 			return 1;
 		rc = cli_seed();
-	} else if (strcmp(cmd, "token") == 0) {
-		if (!setup(NEED_JWT | NEED_SIGNING, 0))
-			return 1;
-		return cli_token(argc - 2, argv + 2);
-	} else if (strcmp(cmd, "user") == 0 && argc > 2 && strcmp(argv[2], "add") == 0) {
-		if (!setup(NEED_DB, 1))
-			return 1;
-		rc = cli_user(argc - 3, argv + 3);
-	} else {
-		return usage();
+		db_pool_close();
+		return rc;
 	}
-	db_pool_close();
-	return rc;
+	if (strcmp(cmd, "token") == 0)
+		return cli_token(argc - 2, argv + 2);
+	if (strcmp(cmd, "user") == 0) {
+		if (argc < 3 || strcmp(argv[2], "add") != 0)
+			return usage("user add --email E --role R [--unit-id N] [--name N] < password");
+		rc = cli_user(argc - 3, argv + 3);
+		db_pool_close();
+		return rc;
+	}
+	if (*cmd)
+		fprintf(stderr, "rendicion: unknown command '%s'\n", cmd);
+	return usage(NULL);
 }

@@ -27,6 +27,16 @@ LANGUAGE sql STABLE PARALLEL SAFE AS $$
 	SELECT to_char(t AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS"Z"');
 $$;
 
+-- The administration's day: the date of now() in the session's TimeZone, which the service
+-- sets to TIME_ZONE (service/db/pool.c). Overdue flags and compliance's default as_of use
+-- it, never current_date, so that a test can pin "now" with the setting rendicion.now (a
+-- timestamp with its offset) that only a role's or database's owner gives, as in
+-- ALTER ROLE r SET rendicion.now = '2027-01-01T04:30:00Z'; no request can set it.
+CREATE FUNCTION today() RETURNS date
+LANGUAGE sql STABLE PARALLEL SAFE AS $$
+	SELECT coalesce(nullif(current_setting('rendicion.now', true), '')::timestamptz, now())::date;
+$$;
+
 -- A plan's author or approver as the API shows it: {name, position}, or null.
 CREATE FUNCTION person_json(p_name text, p_position text) RETURNS json
 LANGUAGE sql IMMUTABLE AS $$

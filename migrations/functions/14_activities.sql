@@ -38,7 +38,7 @@ BEGIN
 			                 ORDER BY au.position, u.id)
 			 FROM activity_units au JOIN units u ON u.id = au.unit_id
 			 WHERE au.activity_id = t.id),
-			current_date)
+			today())
 		FROM activities t JOIN axes a ON a.id = t.axis_id JOIN plans p ON p.id = a.plan_id
 		WHERE t.id = p_id);
 END;
@@ -147,19 +147,19 @@ BEGIN
 			  AND EXISTS (SELECT 1 FROM axes a WHERE a.id = p_axis AND a.plan_id = p_plan)
 			  AND (p_unit IS NULL OR EXISTS (SELECT 1 FROM activity_units au
 			                                 WHERE au.activity_id = t.id AND au.unit_id = p_unit))
-			  AND activity_matches(t, v_year, p_month, p_status, p_overdue, current_date)
+			  AND activity_matches(t, v_year, p_month, p_status, p_overdue, today())
 			ORDER BY t.id LIMIT p_limit + 1);
 	ELSIF p_unit IS NOT NULL THEN
 		v_page := ARRAY(
 			SELECT t FROM activity_units au JOIN activities t ON t.id = au.activity_id
 			WHERE au.unit_id = p_unit AND au.activity_id > p_after
 			  AND t.axis_id IN (SELECT id FROM axes WHERE plan_id = p_plan)
-			  AND activity_matches(t, v_year, p_month, p_status, p_overdue, current_date)
+			  AND activity_matches(t, v_year, p_month, p_status, p_overdue, today())
 			ORDER BY au.activity_id LIMIT p_limit + 1);
 	ELSE
 		v_page := ARRAY(
 			SELECT t FROM activity_filter(p_plan, v_year, NULL, NULL, p_month, p_status,
-			                              p_overdue, current_date) t
+			                              p_overdue, today()) t
 			WHERE t.id > p_after
 			ORDER BY t.id LIMIT p_limit + 1);
 	END IF;
@@ -173,7 +173,7 @@ BEGIN
 		FROM page JOIN activity_units au ON au.activity_id = (page.t).id
 		JOIN units u ON u.id = au.unit_id
 		GROUP BY au.activity_id)
-	SELECT coalesce(json_agg(activity_row_json(p.t, p_plan, v_year, un.units, current_date)
+	SELECT coalesce(json_agg(activity_row_json(p.t, p_plan, v_year, un.units, today())
 	                         ORDER BY (p.t).id), '[]')
 	INTO items
 	FROM page p LEFT JOIN un ON un.activity_id = (p.t).id;
@@ -209,7 +209,7 @@ BEGIN
 			              WHEN 'done' THEN 'cumplida' ELSE 'cancelada' END,
 			t.progress || '%') ORDER BY a.number, t.number, t.id), '[]')
 		FROM activity_filter(p_plan, v_year, p_axis, p_unit, p_month, p_status, p_overdue,
-		                     current_date) t
+		                     today()) t
 		JOIN axes a ON a.id = t.axis_id);
 END;
 $$;

@@ -2,11 +2,19 @@
 #ifndef CLI_CLI_H
 #define CLI_CLI_H
 
+#include <stdbool.h>
+
+/* Reads the configuration the command needs (NEED_* of core/config.h) and, with NEED_DB,
+ * creates the pool of pool_size connections (0: DB_POOL_SIZE); false after printing why. */
+bool cli_setup(int needs, int pool_size);
+
 /* rendicion seed: imports the embedded 2024 plan unless it is there already. */
 int cli_seed(void);
-/* rendicion token --sub S --role R [--unit-id N] [--ttl SECONDS] */
+/* rendicion token --sub S --role R [--unit-id N] [--ttl SECONDS]: checks its arguments,
+ * then reads the configuration. */
 int cli_token(int argc, char **argv);
-/* rendicion user add --email E --role R [--unit-id N] [--name N] (password on stdin) */
+/* rendicion user add --email E --role R [--unit-id N] [--name N] (password on stdin):
+ * checks its arguments, then reads the configuration and creates the pool. */
 int cli_user(int argc, char **argv);
 
 #endif

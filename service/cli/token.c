@@ -30,7 +30,7 @@ int
 cli_token(int argc, char **argv)
 {
 	const char *sub = NULL, *role = NULL;
-	long unit = 0, ttl = cfg.token_ttl;
+	long unit = 0, ttl = 0;  /* 0: TOKEN_TTL_SECONDS */
 	char *tok;
 
 	for (int i = 0; i < argc; i++) {
@@ -59,7 +59,9 @@ cli_token(int argc, char **argv)
 		fprintf(stderr, "rendicion: --unit-id is required for directores and only for them\n");
 		return 2;
 	}
-	tok = token_issue(sub, role, unit, ttl, time(NULL));
+	if (!cli_setup(NEED_JWT | NEED_SIGNING, 0))
+		return 1;
+	tok = token_issue(sub, role, unit, ttl > 0 ? ttl : cfg.token_ttl, time(NULL));
 	if (tok == NULL) {
 		fprintf(stderr, "rendicion: cannot sign the token\n");
 		return 1;

@@ -14,6 +14,7 @@
 #include "auth/password.h"
 #include "auth/token.h"
 #include "cli/cli.h"
+#include "core/config.h"
 #include "core/limits.h"
 #include "db/users.h"
 #include "http/reasons.h"
@@ -124,6 +125,8 @@ cli_user(int argc, char **argv)
 		fprintf(stderr, "rendicion: --email is not a valid email address\n");
 		return 2;
 	}
+	if (!cli_setup(NEED_DB, 1))
+		return 1;
 	if (!read_password(pw, &pw_len)) {
 		fprintf(stderr, "rendicion: the password must be given on standard input\n");
 		return 2;

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 struct config cfg;
@@ -130,6 +131,33 @@ load_jwt(int needs)
 	return true;
 }
 
+/* An IANA zone name this machine's time zone database holds (TZDIR, else
+ * /usr/share/zoneinfo, where both glibc and Debian's PostgreSQL read it): a name glibc
+ * does not find would silently mean UTC. Only letters, digits and "_+-/", so that it goes
+ * into the database sessions' options as it is. */
+static bool
+zone_ok(const char *name)
+{
+	const char *dir = env_or("TZDIR", "/usr/share/zoneinfo");
+	char path[512], magic[4];
+	FILE *f;
+	size_t n;
+
+	if (*name == '/' || strstr(name, "..") || strlen(name) > 64 ||
+	    strspn(name, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+-/") !=
+	    strlen(name))
+		return false;
+	n = (size_t)snprintf(path, sizeof path, "%s/%s", dir, name);
+	if (n >= sizeof path)
+		return false;
+	f = fopen(path, "rb");
+	if (f == NULL)
+		return false;
+	n = fread(magic, 1, sizeof magic, f);
+	(void)fclose(f);   /* read only */
+	return n == sizeof magic && memcmp(magic, "TZif", 4) == 0;
+}
+
 bool
 config_load(int needs)
 {
@@ -192,5 +220,13 @@ config_load(int needs)
 		return false;
 	cfg.obs_per_hour = (int)n;
 	cfg.cors_origins = env_or("CORS_ORIGINS", "");
+	/* The administration's day decides overdue flags and compliance's default as_of, in
+	 * the database sessions (db/pool.c) and in the response cache's day (http/cache.c). */
+	cfg.time_zone = env_or("TIME_ZONE", "America/Guayaquil");
+	if (!zone_ok(cfg.time_zone))
+		return fail("TIME_ZONE", "must be an IANA time zone name, such as America/Guayaquil");
+	if (setenv("TZ", cfg.time_zone, 1) != 0)
+		return fail("TIME_ZONE", "cannot be set (out of memory)");
+	tzset();
 	return true;
 }

@@ -31,6 +31,7 @@ struct config {
 	int conn_limit;
 	int obs_per_hour;              /* a citizen's submissions per hour */
 	const char *cors_origins;      /* comma-separated allow-list, "" for none */
+	const char *time_zone;         /* the administration's IANA zone: what "today" is */
 };
 
 /* What a command needs from the environment. */

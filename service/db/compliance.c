@@ -7,9 +7,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* Without as_of, the administration's today() (migrations/functions/00_common.sql): the
+ * database's day, the one the activities' overdue flags use too. */
 DB_STMT(db_compliance_counts,
         "SELECT kind, id, number, name, activities, done, in_progress, pending, cancelled, "
-        "overdue, progress_sum FROM plan_compliance_counts($1::bigint, $2::boolean, $3::date)");
+        "overdue, progress_sum, to_char(d.as_of, 'YYYY-MM-DD') "
+        "FROM (SELECT coalesce($3::date, today()) AS as_of) d, "
+        "plan_compliance_counts($1::bigint, $2::boolean, d.as_of)");
 
 static int64_t
 col(const PGresult *res, int row, int c)
@@ -30,7 +34,7 @@ db_compliance(bool staff, int64_t plan_id, const char *as_of,
 	memset(r, 0, sizeof *r);
 	memset(out, 0, sizeof *out);
 	out->plan_id = plan_id;
-	snprintf(out->as_of, sizeof out->as_of, "%s", as_of);
+	snprintf(out->as_of, sizeof out->as_of, "%s", as_of ? as_of : "");
 	c = db_acquire();
 	if (c == NULL) {
 		r->err = DB_UNAVAILABLE;
@@ -45,6 +49,8 @@ db_compliance(bool staff, int64_t plan_id, const char *as_of,
 		r->err = DB_NOT_FOUND;
 		snprintf(r->reason, sizeof r->reason, "plan_not_found");
 	}
+	if (rows > 0)
+		snprintf(out->as_of, sizeof out->as_of, "%s", PQgetvalue(res, 0, 11));
 	for (int i = 0; i < rows && r->err == DB_OK; i++) {
 		const char *kind = PQgetvalue(res, i, 0);
 		struct compliance_counts n = {

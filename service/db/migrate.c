@@ -8,15 +8,19 @@
 
 #include <sodium.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/assets.h"
+#include "core/version.h"
 #include "db/pool.h"
 
 #define MIGRATE_LOCK "7243001" /* an arbitrary application-wide advisory lock key */
 #define SUM_HEX (crypto_hash_sha256_BYTES * 2 + 1)
 
-DB_STMT(mig_applied, "SELECT sha256 FROM schema_migrations WHERE name = $1");
+DB_STMT(mig_exists, "SELECT to_regclass('schema_migrations') IS NOT NULL");
+DB_STMT(mig_rows, "SELECT name, sha256, to_char(applied_at AT TIME ZONE 'UTC', "
+                 "'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"') FROM schema_migrations ORDER BY name");
 DB_STMT(mig_record, "INSERT INTO schema_migrations (name, sha256) VALUES ($1, $2)");
 DB_STMT(mig_rerecord, "UPDATE schema_migrations SET sha256 = $2 WHERE name = $1 AND sha256 = $3");
 
@@ -39,6 +43,11 @@ static const struct {
 	{"007_accounts.sql", "2cd5f645f0c0a649bf84bad413db5eb29938926aedfb8955d2211f3e16cbe5b9"},
 };
 #define N_EARLIER (sizeof earlier / sizeof earlier[0])
+
+/* Numbered files release 1 applied that this release no longer has (see above): known, so a
+ * database that recorded them is not taken for one migrated by a newer release. */
+static const char *const retired[] = {"002_audit.sql", "003_plans.sql", "004_structure.sql"};
+#define N_RETIRED (sizeof retired / sizeof retired[0])
 
 /* First in the functions' transaction: the triggers that call a function of the schema the
  * files create into, its views, then all its functions and procedures that no extension
@@ -157,8 +166,159 @@ apply_functions(struct db_conn *c, void *arg)
 	return true;
 }
 
+
+/* The database's record against the files compiled in: where each numbered file stands. */
+enum mig_state { M_APPLIED, M_PENDING, M_CHANGED };
+
+struct ledger {
+	PGresult *rows;               /* name, sha256, applied_at of schema_migrations; or NULL */
+	enum mig_state *state;        /* per asset_migrations entry */
+	const char **applied_at;      /* per asset_migrations entry, NULL when pending */
+	int n, pending, changed, unknown;
+};
+
+static bool
+is_retired(const char *name)
+{
+	for (size_t i = 0; i < N_RETIRED; i++)
+		if (strcmp(retired[i], name) == 0)
+			return true;
+	return false;
+}
+
+static bool
+is_compiled_in(const char *name)
+{
+	for (const struct asset_migration *m = asset_migrations; m->name; m++)
+		if (strcmp(m->name, name) == 0)
+			return true;
+	return false;
+}
+
+static void
+ledger_free(struct ledger *l)
+{
+	PQclear(l->rows);
+	free(l->state);
+	free((void *)l->applied_at);
+	memset(l, 0, sizeof *l);
+}
+
+/* Reads schema_migrations (absent on a database never migrated: everything pending) and
+ * compares it with the files; changes nothing. False when the database cannot be read. */
+static bool
+ledger_read(struct db_conn *c, struct ledger *l)
+{
+	enum db_err err;
+	PGresult *r;
+	bool exists;
+
+	memset(l, 0, sizeof *l);
+	for (const struct asset_migration *m = asset_migrations; m->name; m++)
+		l->n++;
+	l->state = calloc((size_t)l->n + 1, sizeof *l->state);
+	l->applied_at = calloc((size_t)l->n + 1, sizeof *l->applied_at);
+	if (l->state == NULL || l->applied_at == NULL)
+		return false;
+	r = db_exec(c, &mig_exists, 0, NULL, &err, NULL);
+	if (r == NULL)
+		return false;
+	exists = PQntuples(r) == 1 && strcmp(PQgetvalue(r, 0, 0), "t") == 0;
+	PQclear(r);
+	if (exists) {
+		l->rows = db_exec(c, &mig_rows, 0, NULL, &err, NULL);
+		if (l->rows == NULL)
+			return false;
+	}
+	for (int i = 0; i < l->n; i++) {
+		const struct asset_migration *m = &asset_migrations[i];
+		char sum[SUM_HEX];
+
+		file_sum(m, sum);
+		l->state[i] = M_PENDING;
+		for (int k = 0; l->rows && k < PQntuples(l->rows); k++) {
+			const char *recorded = PQgetvalue(l->rows, k, 1);
+
+			if (strcmp(PQgetvalue(l->rows, k, 0), m->name) != 0)
+				continue;
+			l->applied_at[i] = PQgetvalue(l->rows, k, 2);
+			l->state[i] = strcmp(recorded, sum) == 0 || is_earlier(m->name, recorded)
+			              ? M_APPLIED : M_CHANGED;
+		}
+		l->pending += l->state[i] == M_PENDING;
+		l->changed += l->state[i] == M_CHANGED;
+	}
+	for (int k = 0; l->rows && k < PQntuples(l->rows); k++) {
+		const char *name = PQgetvalue(l->rows, k, 0);
+
+		l->unknown += !is_compiled_in(name) && !is_retired(name);
+	}
+	return true;
+}
+
+/* Prints why the ledger stops a migrate (or serve); false when nothing does. */
+static bool
+ledger_refuses(const struct ledger *l)
+{
+	for (int k = 0; l->rows && k < PQntuples(l->rows); k++) {
+		const char *name = PQgetvalue(l->rows, k, 0);
+
+		if (!is_compiled_in(name) && !is_retired(name)) {
+			fprintf(stderr, "rendicion: the database holds migration %s, which this binary "
+			                "(%s, schema %d) does not know: it was migrated by a newer "
+			                "release; run that release\n", name, rendicion_version,
+			        migrate_schema());
+			return true;
+		}
+	}
+	for (int i = 0; i < l->n; i++)
+		if (l->state[i] == M_CHANGED) {
+			fprintf(stderr, "rendicion: migration %s was changed after it was applied; "
+			                "add a new migration instead\n", asset_migrations[i].name);
+			return true;
+		}
+	return false;
+}
+
+/* migrate --status: one line per numbered file and per row the binary does not know. */
 static int
-run(struct db_conn *c)
+print_status(const struct ledger *l)
+{
+	for (int k = 0; l->rows && k < PQntuples(l->rows); k++) {
+		const char *name = PQgetvalue(l->rows, k, 0);
+
+		if (is_retired(name))
+			printf("applied  %-28s %s (release 1; its content now lives elsewhere)\n", name,
+			       PQgetvalue(l->rows, k, 2));
+	}
+	for (int i = 0; i < l->n; i++) {
+		static const char *const word[] = {"applied", "pending", "CHANGED"};
+
+		printf("%-8s %-28s %s\n", word[l->state[i]], asset_migrations[i].name,
+		       l->applied_at[i] ? l->applied_at[i] : "");
+	}
+	for (int k = 0; l->rows && k < PQntuples(l->rows); k++) {
+		const char *name = PQgetvalue(l->rows, k, 0);
+
+		if (!is_compiled_in(name) && !is_retired(name))
+			printf("UNKNOWN  %-28s %s (not known to this binary)\n", name,
+			       PQgetvalue(l->rows, k, 2));
+	}
+	if (l->unknown || l->changed) {
+		ledger_refuses(l);
+		return 1;
+	}
+	if (l->pending) {
+		printf("%d pending (schema of this binary: %d)\n", l->pending, migrate_schema());
+		return 1;
+	}
+	printf("up to date (schema %d)\n", migrate_schema());
+	return 0;
+}
+
+/* Applies every pending file, each in its own transaction, then the function files. */
+static int
+apply_all(struct db_conn *c, const struct ledger *l)
 {
 	int applied = 0, files = 0;
 
@@ -166,35 +326,16 @@ run(struct db_conn *c)
 	                    " name text PRIMARY KEY, sha256 text NOT NULL,"
 	                    " applied_at timestamptz NOT NULL DEFAULT now())", NULL))
 		return 1;
-	for (const struct asset_migration *m = asset_migrations; m->name; m++) {
+	for (int i = 0; i < l->n; i++) {
 		char sum[SUM_HEX];
-		const char *vals[1] = {m->name};
-		struct one o = {m, sum};
-		enum db_err err;
-		PGresult *r;
+		struct one o = {&asset_migrations[i], sum};
 
-		file_sum(m, sum);
-		r = db_exec(c, &mig_applied, 1, vals, &err, NULL);
-		if (r == NULL) {
-			fprintf(stderr, "rendicion: cannot read schema_migrations\n");
-			return 1;
-		}
-		if (PQntuples(r) == 1) {
-			const char *recorded = PQgetvalue(r, 0, 0);
-			bool known = strcmp(recorded, sum) == 0 || is_earlier(m->name, recorded);
-
-			PQclear(r);
-			if (!known) {
-				fprintf(stderr, "rendicion: migration %s was changed after it was applied; "
-				                "add a new migration instead\n", m->name);
-				return 1;
-			}
+		if (l->state[i] != M_PENDING)
 			continue;
-		}
-		PQclear(r);
+		file_sum(o.m, sum);
 		if (!db_tx(c, apply, &o))
 			return 1;
-		printf("applied %s\n", m->name);
+		printf("applied %s\n", o.m->name);
 		applied++;
 	}
 	if (!db_tx(c, apply_functions, &files))
@@ -203,23 +344,107 @@ run(struct db_conn *c)
 	return 0;
 }
 
+/* migrate --dry-run: what migrate would do, done in one transaction that is rolled back,
+ * so a file that would fail fails here, and nothing changes. */
+static int
+dry_run(struct db_conn *c, const struct ledger *l)
+{
+	char msg[256];
+	int files = 0;
+	bool ok = true;
+
+	if (!db_exec_sql(c, "BEGIN", msg) ||
+	    !db_exec_sql(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
+	                    " name text PRIMARY KEY, sha256 text NOT NULL,"
+	                    " applied_at timestamptz NOT NULL DEFAULT now())", msg)) {
+		fprintf(stderr, "rendicion: cannot start the dry run: %s", msg);
+		db_exec_sql(c, "ROLLBACK", NULL);
+		return 1;
+	}
+	for (int i = 0; ok && i < l->n; i++) {
+		char sum[SUM_HEX];
+		struct one o = {&asset_migrations[i], sum};
+
+		if (l->state[i] != M_PENDING)
+			continue;
+		file_sum(o.m, sum);
+		ok = apply(c, &o);
+		if (ok)
+			printf("would apply %s\n", o.m->name);
+	}
+	ok = ok && apply_functions(c, &files);
+	db_exec_sql(c, "ROLLBACK", NULL);
+	if (!ok)
+		return 1;
+	printf("would run %d function files; %d migrations would be applied "
+	       "(tried in a transaction, rolled back: nothing changed)\n", files, l->pending);
+	return 0;
+}
+
 int
-migrate_run(void)
+migrate_schema(void)
+{
+	int n = 0;
+
+	for (const struct asset_migration *m = asset_migrations; m->name; m++)
+		n = atoi(m->name);
+	return n;
+}
+
+int
+migrate_run(enum migrate_mode mode)
 {
 	struct db_conn *c = db_acquire();
+	struct ledger l;
 	int rc;
 
 	if (c == NULL) {
 		fprintf(stderr, "rendicion: cannot connect to the database (DATABASE_URL)\n");
 		return 1;
 	}
-	if (!db_exec_sql(c, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")", NULL)) {
+	/* --status only reads: it neither waits for nor blocks a migrate in progress. */
+	if (mode != MIGRATE_STATUS &&
+	    !db_exec_sql(c, "SELECT pg_advisory_lock(" MIGRATE_LOCK ")", NULL)) {
 		db_release(c);
 		fprintf(stderr, "rendicion: cannot take the migration lock\n");
 		return 1;
 	}
-	rc = run(c);
-	db_exec_sql(c, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")", NULL);
+	if (!ledger_read(c, &l)) {
+		fprintf(stderr, "rendicion: cannot read schema_migrations\n");
+		rc = 1;
+	} else if (mode == MIGRATE_STATUS) {
+		rc = print_status(&l);
+	} else if (ledger_refuses(&l)) {
+		rc = 1;
+	} else {
+		rc = mode == MIGRATE_DRY_RUN ? dry_run(c, &l) : apply_all(c, &l);
+	}
+	ledger_free(&l);
+	if (mode != MIGRATE_STATUS)
+		db_exec_sql(c, "SELECT pg_advisory_unlock(" MIGRATE_LOCK ")", NULL);
+	db_release(c);
+	return rc;
+}
+
+int
+migrate_check(void)
+{
+	struct db_conn *c = db_acquire();
+	struct ledger l;
+	int rc = 0;
+
+	if (c == NULL)
+		return 2;
+	if (!ledger_read(c, &l)) {
+		rc = 2;
+	} else if (l.unknown) {
+		ledger_refuses(&l);
+		rc = 1;
+	} else if (l.pending || l.changed) {
+		fprintf(stderr, "rendicion: warning: the database is not migrated to this binary's "
+		                "schema %d (rendicion migrate --status)\n", migrate_schema());
+	}
+	ledger_free(&l);
 	db_release(c);
 	return rc;
 }

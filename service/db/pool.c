@@ -39,16 +39,30 @@ static const char *const conn_keys[] = {
 	"dbname", "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
 	"keepalives_count", "tcp_user_timeout", "application_name", "options", NULL};
 static const char *conn_vals[] = {
-	NULL, "3", "1", "30", "10", "3", "10000", "rendicion",
-	/* One "options" string over two lines. NOLINTNEXTLINE(bugprone-suspicious-missing-comma) */
-	"-c statement_timeout=5000 -c idle_in_transaction_session_timeout=10000 "
-	"-c lock_timeout=2000 -c TimeZone=UTC -c client_min_messages=warning -c jit=off", NULL};
+	NULL, "3", "1", "30", "10", "3", "10000", "rendicion", NULL, NULL};
+/* The session's TimeZone is the administration's (TIME_ZONE): current_date, and so the
+ * today() of migrations/functions/00_common.sql, is its day. Every time the API shows is
+ * written by rfc3339() or audit_image() in UTC whatever the session's zone. */
+#define CONN_OPTIONS \
+	"-c statement_timeout=5000 -c idle_in_transaction_session_timeout=10000 " \
+	"-c lock_timeout=2000 -c client_min_messages=warning -c jit=off -c TimeZone=%s"
+static char conn_options[sizeof CONN_OPTIONS + 64];
 
 bool
-db_pool_init(const char *url, int size)
+db_pool_init(const char *url, int size, const char *time_zone)
 {
 	char *err = NULL;
 	PQconninfoOption *opts = PQconninfoParse(url, &err);
+	int n = snprintf(conn_options, sizeof conn_options, CONN_OPTIONS, time_zone);
+
+	/* config.c allows zone names of letters, digits and "_+-/" only: no blank to escape. */
+	if (n < 0 || (size_t)n >= sizeof conn_options) {
+		fprintf(stderr, "rendicion: configuration error: TIME_ZONE is too long\n");
+		PQconninfoFree(opts);
+		PQfreemem(err);
+		return false;
+	}
+	conn_vals[8] = conn_options;
 
 	if (opts == NULL) {
 		fprintf(stderr, "rendicion: configuration error: DATABASE_URL is not a valid "

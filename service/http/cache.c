@@ -51,10 +51,17 @@ static struct {
 	char *url;
 } cache = {.lock = PTHREAD_RWLOCK_INITIALIZER};
 
+/* The administration's day (TIME_ZONE, which config.c put in TZ), as days since the epoch:
+ * overdue flags and compliance's default as_of change at its midnight, not UTC's. */
 static long
 today(void)
 {
-	return (long)(time(NULL) / 86400);
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (localtime_r(&now, &tm) == NULL)
+		return (long)(now / 86400);
+	return (long)((now + tm.tm_gmtoff) / 86400);
 }
 
 /* The request as the cache sees it: path and query, and the media type asked for. */

@@ -2,7 +2,6 @@
 #include <sodium.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "core/compliance.h"
 #include "db/compliance.h"
@@ -21,25 +20,12 @@ compliance_get(struct call *c)
 	struct compliance_report rep;
 	struct db_reply r;
 	unsigned char hash[16];
-	char as_of[11], etag[2 * sizeof hash + 1];
-	const char *q = c->q[0];
-	struct tm tm;
-	time_t now;
+	char etag[2 * sizeof hash + 1];
+	const char *as_of = c->q[0];   /* NULL: the administration's today, in the database */
 
-	if (q) {
-		if (!compliance_date_ok(q)) {
-			reply_reason_about(c, R_invalid_parameter, "as_of");
-			return;
-		}
-		memcpy(as_of, q, sizeof as_of);
-	} else {
-		now = time(NULL);
-		if (gmtime_r(&now, &tm) == NULL ||
-		    strftime(as_of, sizeof as_of, "%Y-%m-%d", &tm) == 0) {
-			/* Only a clock beyond the year 9999 gets here. */
-			reply_reason(c, R_internal_error);
-			return;
-		}
+	if (as_of && !compliance_date_ok(as_of)) {
+		reply_reason_about(c, R_invalid_parameter, "as_of");
+		return;
 	}
 	db_compliance(c->actor.staff, c->id, as_of, &rep, &r);
 	if (r.err != DB_OK) {

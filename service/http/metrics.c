@@ -4,6 +4,8 @@
 #include <stdatomic.h>
 #include <stdint.h>
 
+#include "core/version.h"
+#include "db/migrate.h"
 #include "db/pool.h"
 #include "http/router.h"
 
@@ -95,6 +97,10 @@ metrics_render(struct buf *b)
 		buf_printf(b, "http_request_duration_seconds_count{method=\"%s\",route=\"%s\"} %llu\n",
 		           method, route_label(r), (unsigned long long)cum);
 	}
+	buf_puts(b, "# HELP rendicion_build_info The running version and the schema it serves.\n"
+	            "# TYPE rendicion_build_info gauge\nrendicion_build_info{version=");
+	buf_json_str(b, rendicion_version);   /* a JSON string is a valid label value */
+	buf_printf(b, ",schema=\"%d\"} 1\n", migrate_schema());
 	db_pool_stats(&size, &in_use, &waits, &unavailable);
 	buf_printf(b, "# HELP db_pool_connections Connections the pool holds.\n"
 	              "# TYPE db_pool_connections gauge\ndb_pool_connections %d\n"

@@ -3,16 +3,30 @@
 
 #include "core/assets.h"
 #include "core/buf.h"
+#include "core/version.h"
+#include "db/migrate.h"
 #include "http/metrics.h"
 #include "http/router.h"
 
 DB_STMT(db_ready_ping, "SELECT 'true'");
 
-/* GET /health: the process is up; never touches the database. */
+/* GET /health: the process is up, what it is and the schema it serves (the newest
+ * migration it knows; serve refused a database ahead of it); never touches the database. */
 static void
 health(struct call *c)
 {
-	reply_json(c, 200, "{\"status\":\"ok\"}");
+	struct buf b = BUF_INIT;
+
+	buf_puts(&b, "{\"status\":\"ok\",\"version\":");
+	buf_json_str(&b, rendicion_version);
+	buf_printf(&b, ",\"schema\":%d}", migrate_schema());
+	if (b.oom) {
+		buf_free(&b);
+		reply_reason(c, R_internal_error);
+		return;
+	}
+	reply_json(c, 200, buf_str(&b));
+	buf_free(&b);
 }
 
 /* GET /ready: the database answers. */
