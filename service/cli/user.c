@@ -154,7 +154,7 @@ cli_user(int argc, char **argv)
 	} else if (r.err == DB_UNAVAILABLE) {
 		fprintf(stderr, "rendicion: the database is unavailable\n");
 	} else {
-		const struct reason *known = reason_find(r.reason);
+		const struct reason *known = reason_from_db(r.reason);
 
 		fprintf(stderr, "rendicion: cannot create the account: %s\n",
 		        known ? known->en : r.reason);

@@ -294,8 +294,11 @@ print_status(const struct ledger *l)
 	for (int i = 0; i < l->n; i++) {
 		static const char *const word[] = {"applied", "pending", "CHANGED"};
 
-		printf("%-8s %-28s %s\n", word[l->state[i]], asset_migrations[i].name,
-		       l->applied_at[i] ? l->applied_at[i] : "");
+		if (l->applied_at[i])
+			printf("%-8s %-28s %s\n", word[l->state[i]], asset_migrations[i].name,
+			       l->applied_at[i]);
+		else
+			printf("%-8s %s\n", word[l->state[i]], asset_migrations[i].name);
 	}
 	for (int k = 0; l->rows && k < PQntuples(l->rows); k++) {
 		const char *name = PQgetvalue(l->rows, k, 0);

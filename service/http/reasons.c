@@ -9,6 +9,24 @@ const struct reason reasons[R_COUNT] = {
 #undef REASON
 };
 
+static const struct {
+	const char *constraint;
+	enum reason_id reason;
+} constraints[] = {
+#define CONSTRAINT(name, reason) {#name, R_##reason},
+#include "http/constraints.def"
+#undef CONSTRAINT
+};
+
+const struct reason *
+reason_from_db(const char *name)
+{
+	for (size_t i = 0; i < sizeof constraints / sizeof constraints[0]; i++)
+		if (strcmp(constraints[i].constraint, name) == 0)
+			return &reasons[constraints[i].reason];
+	return reason_find(name);
+}
+
 const struct reason *
 reason_find(const char *name)
 {

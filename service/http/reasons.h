@@ -20,8 +20,11 @@ struct reason {
 
 extern const struct reason reasons[R_COUNT];
 
-/* The entry named name (as raised by the database), or NULL when the catalogue has none. */
+/* The entry named name, or NULL when the catalogue has none. */
 const struct reason *reason_find(const char *name);
+/* The entry for what the database gave: a raised reason, or a constraint it broke mapped by
+ * http/constraints.def; NULL when the catalogue has none. */
+const struct reason *reason_from_db(const char *name);
 /* The HTTP reason phrase used as a problem's title. */
 const char *reason_title(int status);
 

@@ -146,7 +146,7 @@ static const struct {
 void
 reply_db_error(struct call *c, struct db_reply *r, enum reason_id missing)
 {
-	const struct reason *why = r->reason[0] ? reason_find(r->reason) : NULL;
+	const struct reason *why = r->reason[0] ? reason_from_db(r->reason) : NULL;
 	int status = db_errors[r->err].status;
 	json_t *errs;
 

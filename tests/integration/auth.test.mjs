@@ -402,11 +402,11 @@ test('register creates a citizen: 201, Location, the user without any hash, emai
   assert.match(stored, /^\$argon2id\$/);
 });
 
-test('register with an email already taken (other case, spaces) gives 409 users_email_key', async () => {
+test('register with an email already taken (other case, spaces) gives 409 email_taken', async () => {
   const email = `taken.${uniq()}@example.org`;
   assert.equal((await register(email)).status, 201);
   const res = await register(` ${email.toUpperCase()}`);
-  const p = assertProblem(res, 409, 'users_email_key');
+  const p = assertProblem(res, 409, 'email_taken');
   assert.equal(p.code, 'conflict');
 });
 
@@ -624,10 +624,10 @@ test('creating a user validates role, email and password', async () => {
   assert.deepEqual(res.json.errors.map((e) => e.pointer).sort(), ['/email', '/password', '/role']);
 });
 
-test('creating a user with a taken email gives 409 users_email_key', async () => {
+test('creating a user with a taken email gives 409 email_taken', async () => {
   const email = `dup.${uniq()}@example.org`;
   assert.equal((await createUser({ email, password: 'long password', name: 'A', role: 'administradora' })).status, 201);
-  assertProblem(await createUser({ email: email.toUpperCase(), password: 'long password', name: 'B', role: 'ciudadanos' }), 409, 'users_email_key');
+  assertProblem(await createUser({ email: email.toUpperCase(), password: 'long password', name: 'B', role: 'ciudadanos' }), 409, 'email_taken');
 });
 
 test('GET /users pages through every account without repeats or hashes', async () => {

@@ -2,7 +2,7 @@
 // imported copy move the numbers (done, cancelled, averages, units counted per activity).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, assertProblem, tokenFor, seedDocument, sql, seedPlanId } from './lib.mjs';
+import { adminToday, api, assertProblem, tokenFor, seedDocument, sql, seedPlanId } from './lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'compliance-admin@example.org' });
 const HABITAT = 'Dirección Zonal de Hábitat y Obra Pública';
@@ -178,9 +178,9 @@ test('a plan imported with two units on one activity counts it in both units', a
   assert.equal(unit(r, HABITAT).compliance_pct, 33.3);
 });
 
-test('as_of defaults to today (UTC)', async () => {
+test("as_of defaults to the administration's today (TIME_ZONE)", async () => {
   const r = await compliance(await seedPlanId());
-  assert.equal(r.as_of, new Date().toISOString().slice(0, 10));
+  assert.equal(r.as_of, adminToday());
 });
 
 test('a bad as_of is 400 invalid_parameter naming as_of', async () => {

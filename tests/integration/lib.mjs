@@ -68,11 +68,12 @@ function record(method, path, reqHeaders, payload, status, resHeaders, text, via
  * - body: a value sent JSON-encoded with content-type application/json
  *   (unless the caller's headers already set a content-type);
  * - raw: a string/Buffer sent exactly as is (set content-type yourself);
- * - token: sent as "Authorization: Bearer <token>".
+ * - token: sent as "Authorization: Bearer <token>";
+ * - base: another instance's address (default BASE).
  * Returns {status, headers (a Headers object: headers.get(name)), json (parsed
  * body or null), text}.
  */
-export async function api(method, path, { token, body, headers = {}, raw } = {}) {
+export async function api(method, path, { token, body, headers = {}, raw, base = BASE } = {}) {
   const h = { ...headers };
   let payload;
   if (raw !== undefined) {
@@ -82,7 +83,7 @@ export async function api(method, path, { token, body, headers = {}, raw } = {})
     if (!hasHeader(h, 'content-type')) h['content-type'] = 'application/json';
   }
   if (token !== undefined && token !== null) h.authorization = `Bearer ${token}`;
-  const res = await fetch(BASE + path, { method, headers: h, body: payload, redirect: 'manual' });
+  const res = await fetch(base + path, { method, headers: h, body: payload, redirect: 'manual' });
   const text = await res.text();
   record(method, path, h, payload, res.status, Object.fromEntries(res.headers), text, 'api');
   let json = null;
@@ -236,6 +237,13 @@ export function sql(query) {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   return out.replace(/\n$/, '');
+}
+
+/** The administration's time zone (TIME_ZONE) and its date today, YYYY-MM-DD: what the
+ * service takes as "today" for overdue flags and compliance's default as_of. */
+export const TIME_ZONE = process.env.TIME_ZONE || 'America/Guayaquil';
+export function adminToday(at = new Date()) {
+  return new Intl.DateTimeFormat('en-CA', { timeZone: TIME_ZONE, year: 'numeric', month: '2-digit', day: '2-digit' }).format(at);
 }
 
 /** The title of the shipped seed plan (make run and the test run seed it). */

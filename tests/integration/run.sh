@@ -106,12 +106,15 @@ echo "integration: migrate (1)" >&2
 cli migrate || { fail "first migrate exited $?"; exit 1; }
 fp_migrate1="$(fingerprint)"
 # The catalogue of reasons against the SQL, the C code and the constraints a client can
-# break (unique ones other than primary keys), read from the database just migrated.
+# break (unique ones other than primary keys: "|u"; foreign keys: "|f"), read from the
+# database just migrated.
 psql "$DATABASE_URL" -XAtq -v ON_ERROR_STOP=1 >"$TMP/constraints" -c "
-  SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+  SELECT c.relname || '|u' FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
   WHERE i.indisunique AND NOT i.indisprimary AND c.relnamespace = current_schema()::regnamespace
-  UNION SELECT conname FROM pg_constraint
-  WHERE contype = 'x' AND connamespace = current_schema()::regnamespace" ||
+  UNION SELECT conname || '|u' FROM pg_constraint
+  WHERE contype = 'x' AND connamespace = current_schema()::regnamespace
+  UNION SELECT conname || '|f' FROM pg_constraint
+  WHERE contype = 'f' AND connamespace = current_schema()::regnamespace" ||
   { fail "cannot list the constraints"; exit 1; }
 python3 tests/reasons/check.py "$TMP/constraints" >&2 || fail "the catalogue of reasons is out of step"
 echo "integration: migrate (2, must be a no-op)" >&2

@@ -4,7 +4,7 @@
 // shared seed plan, which are never changed here.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BASE, api, assertProblem, tokenFor, seedDocument, sql, seedPlanId } from './lib.mjs';
+import { BASE, adminToday, api, assertProblem, tokenFor, seedDocument, sql, seedPlanId } from './lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'admin-structure' });
 const director = tokenFor('directores', { unit_id: 1 });
@@ -219,15 +219,15 @@ test('a taken number gives 409 naming the constraint, for axes, agreements and a
   const dupAxis = await api('POST', `/api/v1/plans/${plan.id}/axes`, {
     token: admin, body: { number: 1, name: 'Otro' },
   });
-  assertProblem(dupAxis, 409, 'axes_plan_id_number_key');
+  assertProblem(dupAxis, 409, 'axis_number_taken');
   const dupAgreement = await api('POST', `/api/v1/axes/${axis1.id}/agreements`, {
     token: admin, body: { number: 1, text: 'Otro' },
   });
-  assertProblem(dupAgreement, 409, 'agreements_axis_id_number_key');
+  assertProblem(dupAgreement, 409, 'agreement_number_taken');
   const dupActivity = await api('POST', `/api/v1/axes/${axis1.id}/activities`, {
     token: admin, body: { number: 1, description: 'Otra', due_month: 1, unit_ids: [unit.id] },
   });
-  assertProblem(dupActivity, 409, 'activities_axis_id_number_key');
+  assertProblem(dupActivity, 409, 'activity_number_taken');
 });
 
 test('lists of axes and agreements come in number order and page with a cursor', async () => {
@@ -585,15 +585,15 @@ test('403 role_forbidden wins over a bad body for roles that may not write', asy
 
 // ---------------------------------------------------------------- units
 
-test('units: anyone lists them; names are unique whatever their case (409 units_name_key)', async () => {
+test('units: anyone lists them; names are unique whatever their case (409 unit_name_taken)', async () => {
   const name = unique('Jefatura de Pruebas');
   const unit = await newUnit(name);
   assert.deepEqual(unit, { id: unit.id, name });
   const dup = await api('POST', '/api/v1/units', { token: admin, body: { name: ` ${name.toUpperCase()} ` } });
-  assertProblem(dup, 409, 'units_name_key');
+  assertProblem(dup, 409, 'unit_name_taken');
   const other = await newUnit();
   const rename = await api('PATCH', `/api/v1/units/${other.id}`, { token: admin, body: { name: name.toLowerCase() } });
-  assertProblem(rename, 409, 'units_name_key');
+  assertProblem(rename, 409, 'unit_name_taken');
 
   const seen = [];
   let cursor = null;
@@ -706,8 +706,7 @@ test('filters on the seed plan: axis_id, unit_id, status and overdue', async () 
 });
 
 test('overdue is computed from the plan year, the due month and today', async () => {
-  const thisYear = new Date().getUTCFullYear();
-  const month = new Date().getUTCMonth() + 1;
+  const [thisYear, month] = adminToday().split('-').map(Number);
   const plan = await importPlan('approved', (d) => {
     d.year = thisYear;
     const acts = d.axes[0].activities;
