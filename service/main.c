@@ -28,7 +28,7 @@ usage(const char *line)
 	if (line)
 		fprintf(stderr, "usage: rendicion %s\n", line);
 	else
-		fputs(usage_text, stderr);
+		(void)fputs(usage_text, stderr);   /* nothing to do if stderr is gone */
 	return 2;
 }
 
@@ -89,7 +89,7 @@ main(int argc, char **argv)
 		return 0;
 	}
 	if (strcmp(cmd, "help") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "-h") == 0) {
-		fputs(usage_text, stdout);
+		(void)fputs(usage_text, stdout);
 		return 0;
 	}
 	if (strcmp(cmd, "serve") == 0)

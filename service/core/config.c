@@ -225,6 +225,7 @@ config_load(int needs)
 	cfg.time_zone = env_or("TIME_ZONE", "America/Guayaquil");
 	if (!zone_ok(cfg.time_zone))
 		return fail("TIME_ZONE", "must be an IANA time zone name, such as America/Guayaquil");
+	/* config_load runs before any thread starts. NOLINTNEXTLINE(concurrency-mt-unsafe) */
 	if (setenv("TZ", cfg.time_zone, 1) != 0)
 		return fail("TIME_ZONE", "cannot be set (out of memory)");
 	tzset();

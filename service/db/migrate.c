@@ -389,8 +389,9 @@ migrate_schema(void)
 {
 	int n = 0;
 
+	/* "007_accounts.sql" is 7: the names start with their number (README). */
 	for (const struct asset_migration *m = asset_migrations; m->name; m++)
-		n = atoi(m->name);
+		n = (int)strtol(m->name, NULL, 10);
 	return n;
 }
 

@@ -131,9 +131,21 @@ missing="$(grep -vxF -f <(sql upgraded -c 'SELECT name, sha256 FROM schema_migra
 [[ -z "$missing" ]] ||
   fail "schema_migrations of the upgraded database lacks the current sums of:"$'\n'"$missing"
 
+# Release 1's retired rows (002-004) are known: the upgraded database is up to date, and
+# serve would not take it for one migrated by a newer release.
+if ! out="$(DATABASE_URL="$server/upgraded" "$BINARY" migrate --status 2>&1)"; then
+  fail "migrate --status of the upgraded database is not up to date:"$'\n'"$out"
+fi
+
 # ---- a really changed file is refused, and nothing is touched -------------------------
 echo "upgrade: a database whose applied file changed (must be refused)" >&2
 schema_changed="$(schema changed)"
+# --status and --dry-run show the refusal too, and change nothing either.
+for mode in --status --dry-run; do
+  if DATABASE_URL="$server/changed" "$BINARY" migrate "$mode" >/dev/null 2>&1; then
+    fail "migrate $mode of a database whose applied file changed exits 0"
+  fi
+done
 if out="$(migrate "$BINARY" changed 2>&1)"; then
   fail "a database whose applied 006_observations.sql changed was migrated: $out"
 elif [[ "$out" != *"006_observations.sql was changed after it was applied"* ]]; then
