@@ -1,9 +1,12 @@
 /* Migrations, in two kinds, under a session advisory lock so that two instances starting
  * together apply them once. The numbered files (tables, constraints, indexes, data moves)
  * are history: each runs once, in its own transaction, and is recorded with a SHA-256 of
- * its text; a recorded file whose text changed stops the run. The function files
- * (functions, views, triggers) are code: every run then drops what they define and runs
- * them all again, in name order, in one transaction. */
+ * its text; a recorded file whose text changed stops the run, and so does a recorded
+ * file this binary does not know (a newer release migrated the database: this one would
+ * misread its schema; serve refuses it too). The function files (functions, views,
+ * triggers) are code: every run then drops what they define and runs them all again, in
+ * name order, in one transaction. --status compares and lists; --dry-run does all of it in
+ * one transaction that is rolled back. */
 #include "db/migrate.h"
 
 #include <sodium.h>
@@ -165,7 +168,6 @@ apply_functions(struct db_conn *c, void *arg)
 	}
 	return true;
 }
-
 
 /* The database's record against the files compiled in: where each numbered file stands. */
 enum mig_state { M_APPLIED, M_PENDING, M_CHANGED };
