@@ -127,13 +127,19 @@ apply(struct db_conn *c, void *arg)
 	return err == DB_OK;
 }
 
+/* What the functions' transaction did: function files run; dry: inside a dry run. */
+struct fn_run {
+	int files;
+	bool dry;
+};
+
 /* The functions' transaction: release 1's rows take the current sums, then the functions,
  * views and triggers are dropped and the function files run again. */
 static bool
 apply_functions(struct db_conn *c, void *arg)
 {
 	char msg[256];
-	int *files = arg;
+	struct fn_run *run = arg;
 
 	for (const struct asset_migration *m = asset_migrations; m->name; m++) {
 		char sum[SUM_HEX];
@@ -150,8 +156,8 @@ apply_functions(struct db_conn *c, void *arg)
 			if (r == NULL)
 				return false;
 			if (strcmp(PQcmdTuples(r), "1") == 0)
-				printf("recorded %s with its current text (release 1's was applied)\n",
-				       m->name);
+				printf("%s %s with its current text (release 1's was applied)\n",
+				       run->dry ? "would record" : "recorded", m->name);
 			PQclear(r);
 		}
 	}
@@ -164,7 +170,7 @@ apply_functions(struct db_conn *c, void *arg)
 			fprintf(stderr, "rendicion: migration %s failed: %s", m->name, msg);
 			return false;
 		}
-		(*files)++;
+		run->files++;
 	}
 	return true;
 }
@@ -325,7 +331,8 @@ print_status(const struct ledger *l)
 static int
 apply_all(struct db_conn *c, const struct ledger *l)
 {
-	int applied = 0, files = 0;
+	struct fn_run run = {0, false};
+	int applied = 0;
 
 	if (!db_exec_sql(c, "CREATE TABLE IF NOT EXISTS schema_migrations ("
 	                    " name text PRIMARY KEY, sha256 text NOT NULL,"
@@ -343,9 +350,10 @@ apply_all(struct db_conn *c, const struct ledger *l)
 		printf("applied %s\n", o.m->name);
 		applied++;
 	}
-	if (!db_tx(c, apply_functions, &files))
+	if (!db_tx(c, apply_functions, &run))
 		return 1;
-	printf("migrations up to date (%d applied now, %d function files run)\n", applied, files);
+	printf("migrations up to date (%d applied now, %d function files run)\n", applied,
+	       run.files);
 	return 0;
 }
 
@@ -355,7 +363,7 @@ static int
 dry_run(struct db_conn *c, const struct ledger *l)
 {
 	char msg[256];
-	int files = 0;
+	struct fn_run run = {0, true};
 	bool ok = true;
 
 	if (!db_exec_sql(c, "BEGIN", msg) ||
@@ -377,12 +385,12 @@ dry_run(struct db_conn *c, const struct ledger *l)
 		if (ok)
 			printf("would apply %s\n", o.m->name);
 	}
-	ok = ok && apply_functions(c, &files);
+	ok = ok && apply_functions(c, &run);
 	db_exec_sql(c, "ROLLBACK", NULL);
 	if (!ok)
 		return 1;
 	printf("would run %d function files; %d migrations would be applied "
-	       "(tried in a transaction, rolled back: nothing changed)\n", files, l->pending);
+	       "(tried in a transaction, rolled back: nothing changed)\n", run.files, l->pending);
 	return 0;
 }
 
