@@ -152,20 +152,30 @@ function evidenceList(updates) {
     ` (${new Date(u.created_at).toLocaleDateString('es-EC')})`)));
 }
 
-/** "What became of it", from GET /plans/{id}/report's row when the service has one. */
+/** "What became of it": a row of GET /plans/{id}/report (axis, kind, number,
+ * incorporated, agreements, activities, progress, evidence_urls) when the service has it. */
 function outcomeOf(row) {
   if (!row) return null;
   const parts = [el('p.outcome-head', {}, row.incorporated
-    ? badge('Incorporado al plan', 'done') : badge('No incorporado', 'pending'))];
+    ? badge('Incorporado al plan', 'done') : badge('Todavía no incorporado', 'pending'))];
   if (row.progress !== null && row.progress !== undefined) parts.push(bar('Avance de lo que se hace por este aporte', row.progress));
+  const agreements = row.agreements ?? [];
+  if (agreements.length) {
+    parts.push(el('p', {}, el('strong', {}, 'Acuerdos: '), agreements.join(' · ')));
+  }
   const acts = row.activities ?? [];
   if (acts.length) {
-    parts.push(el('ul.linked', {}, acts.map((a) => el('li', {},
-      `${a.description} (${MONTHS[(a.due_month ?? 1) - 1] ?? ''}, ${ACTIVITY_STATUS[a.status] ?? a.status ?? ''}${a.progress !== undefined ? `, ${pct(a.progress)}` : ''})`))));
+    parts.push(el('p.hint', {}, 'Actividades:'), el('ul.linked', {}, acts.map((a) => {
+      const month = MONTHS[(a.month ?? a.due_month ?? 0) - 1];
+      const facts = [month, ACTIVITY_STATUS[a.status] ?? a.status, a.progress !== undefined ? pct(a.progress) : null]
+        .filter(Boolean).join(', ');
+      return el('li', {}, a.description, facts ? ` (${facts})` : '');
+    })));
   }
   const urls = row.evidence_urls ?? [];
   if (urls.length) {
-    parts.push(el('ul.evidence', {}, urls.map((u) => el('li', {}, el('a', { href: u, rel: 'noopener noreferrer' }, 'Evidencia')))));
+    parts.push(el('ul.evidence', {}, urls.map((u, i) => el('li', {},
+      el('a', { href: u, rel: 'noopener noreferrer' }, `Evidencia ${i + 1}`)))));
   }
   return el('div.outcome', {}, el('h4', {}, '¿Qué pasó con este aporte?'), parts);
 }
@@ -176,13 +186,13 @@ function heardList(title, items, kind, rows, axisNumber) {
     el('h3', {}, title),
     el('ol', {}, items.map((o, i) => {
       const n = o.number ?? i + 1;
-      const row = rows.find((r) => r.axis?.number === axisNumber && r.kind === kind && r.number === n);
+      const row = rows.find((r) => (r.axis?.number ?? r.axis_number) === axisNumber && r.kind === kind && r.number === n);
       return el('li', {},
         el('p', {}, o.body),
         el('p.meta', {}, badge(OBS_STATUS[o.status] ?? o.status, o.status),
           o.source === 'deliberation' ? ' Escuchada en la deliberación' : ' Enviada en línea'),
         o.response ? el('p.response', {}, el('strong', {}, 'Respuesta: '), o.response) : null,
-        outcomeOf(row ?? (o.outcome ? { ...o.outcome, activities: [] } : null)));
+        outcomeOf(row ?? o.outcome ?? null));
     })));
 }
 

@@ -181,6 +181,35 @@ test('the seed plan renders with its four axes, their progress bars and its sign
   await context.close();
 });
 
+test('what became of a contribution shows under it when the service gives the traceability report', async () => {
+  const { context, page } = await openPage();
+  const ax = doc.axes[0];
+  const url = 'https://www.quito.gob.ec/rendicion/ordenanza-038-socializacion.pdf';
+  // A row of GET /plans/{id}/report (the service may not have it yet: the page then
+  // shows the observations without it, as the first test checks).
+  const row = {
+    axis: { number: 1, name: ax.name }, kind: 'observation', number: 1, text: ax.observations[0].body,
+    status: 'accepted', response: null, incorporated: true, agreements: [ax.agreements[0].text],
+    activities: [{ description: ax.activities[0].description, month: 12, units: ax.activities[0].units, status: 'in_progress', progress: 40 }],
+    progress: 40, evidence_urls: [url],
+  };
+  await page.route('**/api/v1/plans/*/report', (route) => route.fulfill({
+    status: 200,
+    contentType: 'application/json',
+    body: JSON.stringify({ plan: {}, rows: [row], totals: { items: 1, incorporated: 1, incorporated_pct: 100, avg_progress: 40 } }),
+  }));
+  await openSeedPlan(page);
+  const item = page.locator('section.axis').first().locator('section.heard li').first();
+  const outcome = item.locator('.outcome');
+  await outcome.getByText('Incorporado al plan').waitFor();
+  assert.equal(Number(await outcome.locator('progress').getAttribute('value')), 40);
+  await outcome.getByText(ax.agreements[0].text, { exact: false }).waitFor();
+  assert.equal(await outcome.getByRole('link', { name: 'Evidencia 1' }).getAttribute('href'), url);
+  assert.equal(await page.locator('.outcome').count(), 1, 'only the item the report speaks of');
+  await assertClean(page, 'the plan page with the report');
+  await context.close();
+});
+
 test('on a 360-pixel-wide phone nothing scrolls sideways', async () => {
   const { context, page } = await openPage({ width: 360, height: 780 });
   await page.goto(`${BASE}/`);
