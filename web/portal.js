@@ -359,13 +359,17 @@ function registerView(params) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     try {
-      const res = await call('POST', '/auth/register', { body: { name: name.value, email: email.value, password: password.value }, auth: false });
-      // Where accounts are verified by mail first, the answer carries no account yet.
-      if (!res || !res.id) {
+      await call('POST', '/auth/register', { body: { name: name.value, email: email.value, password: password.value }, auth: false });
+      let t;
+      try {
+        t = await call('POST', '/auth/token', { body: { email: email.value, password: password.value }, auth: false });
+      } catch (err) {
+        // Where the service verifies accounts by mail first, the account works once the
+        // link in that mail is opened.
+        if (!(err instanceof ApiError && err.status === 401)) throw err;
         form.replaceWith(notice('Te enviamos un correo: abre el enlace para activar tu cuenta y luego ingresa.', 'info'));
         return;
       }
-      const t = await call('POST', '/auth/token', { body: { email: email.value, password: password.value }, auth: false });
       session.save(t.access_token);
       refreshNav();
       location.hash = back(params);

@@ -4,10 +4,9 @@
  * that lets the page load nothing from other hosts, and a gzip variant when the build made
  * one and the client accepts it. */
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
+#include "core/accept.h"
 #include "core/assets.h"
 #include "http/router.h"
 
@@ -50,31 +49,6 @@ asset_find(const char *name)
 	return NULL;
 }
 
-/* True when Accept-Encoding names gzip (or "*") without q=0. */
-static bool
-accepts_gzip(const char *ae)
-{
-	const char *p = ae;
-
-	while (p && *p) {
-		size_t n;
-		const char *q;
-
-		while (*p == ' ' || *p == ',')
-			p++;
-		n = strcspn(p, ",;");
-		q = p + n;
-		if ((n == 4 && strncasecmp(p, "gzip", 4) == 0) || (n == 1 && *p == '*')) {
-			size_t end = strcspn(q, ",");
-			const char *w = strstr(q, "q=");
-
-			return !(w && w < q + end && strtod(w + 2, NULL) <= 0.0);
-		}
-		p = q + strcspn(q, ",");
-	}
-	return false;
-}
-
 /* Answers the embedded file name (404 when there is none) with csp. */
 static void
 serve(struct call *c, const char *name, const char *csp)
@@ -88,7 +62,7 @@ serve(struct call *c, const char *name, const char *csp)
 		return;
 	}
 	snprintf(gzname, sizeof gzname, "%s.gz", name);
-	if (accepts_gzip(header(c, "Accept-Encoding")))
+	if (accept_gzip(header(c, "Accept-Encoding")))
 		gz = asset_find(gzname);
 	/* The two encodings are two representations: each has its own ETag. */
 	snprintf(quoted, sizeof quoted, "\"%s\"", gz ? gz->etag : f->etag);
