@@ -198,8 +198,8 @@ function heardList(title, items, kind, rows, axisNumber) {
 
 function activityItem(a, evidence) {
   const month = MONTHS[a.due_month - 1];
-  return el('li.activity', {},
-    el('p.activity-title', {}, `${a.number}. ${a.description}`),
+  return el('li.activity', { value: a.number },
+    el('p.activity-title', {}, a.description),
     el('dl.facts', {},
       el('dt', {}, 'Mes'), el('dd', {}, month),
       el('dt', {}, 'Responsables'), el('dd', {}, a.units.map((u) => u.name).join('; ')),
@@ -230,6 +230,16 @@ async function planView(id) {
     el('h1', {}, `${plan.title}: ${plan.entity}`),
     el('p.meta', {}, badge(PLAN_STATUS[plan.status] ?? plan.status, plan.status)),
     el('dl.signatures', {}, sign('Elaborado por', doc.elaborated_by), sign('Revisado y aprobado por', doc.approved_by)),
+    // A way down to the form that does not change the address (the #fragment is the view).
+    plan.status === 'approved' ? el('p', {}, el('button.secondary', {
+      type: 'button',
+      onclick: () => {
+        const h = document.getElementById('participa');
+        h.tabIndex = -1;
+        h.scrollIntoView();
+        h.focus();
+      },
+    }, 'Enviar una observación o un aporte')) : null,
   ];
   const summary = el('section.summary', { 'aria-labelledby': 'avance' },
     el('h2', { id: 'avance' }, 'Avance del plan'),
@@ -395,11 +405,16 @@ async function myObservationsView(params) {
     throw err;
   }
   items.sort((a, b) => (a.created_at < b.created_at ? 1 : -1));
+  // Each axis once: its number and name say where the observation was sent.
+  const axes = new Map(await Promise.all([...new Set(items.map((o) => o.axis_id))].map(async (id) =>
+    [id, await call('GET', `/axes/${id}`, { auth: false }).catch(() => null)])));
   const list = el('ul.cards.mine');
   for (const o of items) {
+    const axis = axes.get(o.axis_id);
     const li = el('li.card', { 'data-id': o.id },
       el('p.meta', {}, badge(KIND[o.kind] ?? o.kind, 'kind'), ' ', badge(OBS_STATUS[o.status] ?? o.status, o.status),
         ` · ${new Date(o.created_at).toLocaleDateString('es-EC')}`),
+      axis ? el('p.hint', {}, el('a', { href: `#/planes/${axis.plan_id}` }, `Eje ${axis.number}: ${axis.name}`)) : null,
       el('p', {}, o.body),
       o.response ? el('p.response', {}, el('strong', {}, 'Respuesta: '), o.response)
         : el('p.hint', {}, o.status === 'withdrawn' ? 'La retiraste.' : 'Todavía sin respuesta.'));
