@@ -24,9 +24,7 @@ static const struct {
 	{".html", "text/html; charset=utf-8"},
 	{".css", "text/css; charset=utf-8"},
 	{".js", "text/javascript; charset=utf-8"},
-	{".json", "application/json"},
 	{".svg", "image/svg+xml"},
-	{".png", "image/png"},
 };
 
 static const char *
@@ -98,12 +96,13 @@ docs(struct call *c)
 	serve(c, "docs.html", CSP_DOCS);
 }
 
-/* GET /assets/{file}: a file of either page, by its name. */
+/* GET /assets/{file}: a file of either page, by its name. A policy on a script or a
+ * stylesheet governs nothing; the portal's is sent so that an SVG opened alone has it. */
 static void
 asset(struct call *c)
 {
 	const char *path = c->req->url_path ? c->req->url_path : "";
-	const char *name = path + strlen("/assets/");
+	const char *name;
 	char buf[96];
 	size_t n;
 
@@ -111,20 +110,17 @@ asset(struct call *c)
 		reply_reason(c, R_no_route);
 		return;
 	}
+	name = path + 8;
 	n = strcspn(name, "/");
-	if (n == 0 || n >= sizeof buf || strlen(name + n) > 1) {
+	/* One segment (a trailing slash aside), and never a precompressed copy by its name. */
+	if (n == 0 || n >= sizeof buf || strlen(name + n) > 1 ||
+	    (n > 3 && strncmp(name + n - 3, ".gz", 3) == 0)) {
 		reply_reason(c, R_no_route);
 		return;
 	}
 	memcpy(buf, name, n);
 	buf[n] = '\0';
-	/* A precompressed copy is served only as the encoding of its original. */
-	if (n > 3 && strcmp(buf + n - 3, ".gz") == 0) {
-		reply_reason(c, R_no_route);
-		return;
-	}
-	serve(c, buf, strncmp(buf, "docs", 4) == 0 || strncmp(buf, "swagger", 7) == 0
-	                      ? CSP_DOCS : CSP_PORTAL);
+	serve(c, buf, CSP_PORTAL);
 }
 
 const struct route portal_routes[] = {
