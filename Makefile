@@ -16,6 +16,13 @@ LIB_SRC  := $(filter-out $(MAIN),$(SRC))
 ASSETS   := $(B)/assets/openapi.json seed/plan-de-trabajo-2024-valle-de-los-chillos.json \
             $(sort $(wildcard migrations/*.sql)) $(sort $(wildcard migrations/functions/*.sql))
 
+# The portal (web/) and the API reference: Swagger UI's files come from npm, pinned by
+# web/vendor/package-lock.json. Each file is also embedded gzipped (served when accepted).
+SWAGGER  := web/vendor/node_modules/swagger-ui-dist
+WEB      := $(sort $(wildcard web/*.html web/*.css web/*.js web/*.svg)) \
+            $(SWAGGER)/swagger-ui-bundle.js $(SWAGGER)/swagger-ui.css
+WEB_GZ   := $(patsubst %,$(B)/assets/web/%.gz,$(notdir $(WEB)))
+
 OBJ      := $(SRC:service/%.c=$(B)/obj/%.o) $(B)/obj/assets.o
 ASAN_OBJ := $(SRC:service/%.c=$(B)-asan/obj/%.o) $(B)-asan/obj/assets.o
 SAN      := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
@@ -31,6 +38,7 @@ $(shell mkdir -p $(B) && [ "$$(cat $(VERSION_STAMP) 2>/dev/null)" = '$(VERSION)'
 
 UNIT_TESTS := $(patsubst tests/unit/%.c,$(B)-asan/tests/%,$(sort $(wildcard tests/unit/test_*.c)))
 
+# (test-browser is declared with its rule below.)
 .PHONY: all run test test-unit test-integration test-asan check-asan test-faults test-contract lint valgrind bench deps clean \
         lint-openapi test-container fuzz
 all: $(B)/rendicion
@@ -66,10 +74,23 @@ $(B)/assets/openapi.json: openapi/openapi.yaml
 	@mkdir -p $(dir $@)
 	/usr/bin/python3 -c 'import sys, json, yaml; json.dump(yaml.safe_load(open(sys.argv[1], encoding="utf-8")), open(sys.argv[2], "w", encoding="utf-8"), ensure_ascii=False, separators=(",", ":"))' $< $@
 
-# Migrations, the seed plan and the spec are compiled into the binary, so an image needs no data files.
-$(B)/assets/assets.S: $(ASSETS) scripts/embed-assets.sh
+# Migrations, the seed plan, the spec and the web files are compiled into the binary, so an
+# image needs no data files.
+$(B)/assets/assets.S: $(ASSETS) $(WEB) $(WEB_GZ) scripts/embed-assets.sh
 	@mkdir -p $(dir $@)
-	scripts/embed-assets.sh $(ASSETS) > $@
+	scripts/embed-assets.sh $(ASSETS) -- $(WEB) $(WEB_GZ) > $@
+
+# -n: no name or time in the header, so the same file gives the same bytes (and ETag).
+$(B)/assets/web/%.gz: web/%
+	@mkdir -p $(dir $@)
+	gzip -9 -n -c $< > $@
+$(B)/assets/web/%.gz: $(SWAGGER)/%
+	@mkdir -p $(dir $@)
+	gzip -9 -n -c $< > $@
+
+# `make deps` installs them; a build on a fresh clone fetches exactly the pinned versions.
+$(SWAGGER)/swagger-ui-bundle.js $(SWAGGER)/swagger-ui.css &:
+	cd web/vendor && npm ci --no-audit --no-fund --ignore-scripts
 
 $(B)/obj/assets.o $(B)-asan/obj/assets.o: $(B)/assets/assets.S
 	@mkdir -p $(dir $@)
@@ -106,8 +127,16 @@ test-faults: $(B)-asan/rendicion
 test-upgrade: $(B)/rendicion
 	tests/upgrade/run.sh $(B)/rendicion
 
+# The portal and /docs in Debian's chromium driven by playwright-core (tests/browser/,
+# installed by `make deps`), against the real service and a private PostgreSQL.
+.PHONY: test-browser
+test-browser: $(B)/rendicion
+	@test -d tests/browser/node_modules/playwright-core -a -x /usr/bin/chromium || \
+		{ echo "test-browser: chromium or playwright-core missing: run make deps" >&2; exit 2; }
+	TEST_FILES=tests/browser/ tests/integration/run.sh $(B)/rendicion
+
 # Installs nothing: `make deps` (also run by `make run` and CI) does.
-test: test-unit test-contract test-asan test-faults test-upgrade
+test: test-unit test-contract test-browser test-asan test-faults test-upgrade
 
 lint-openapi:
 	openapi/lint.sh

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Ensures the Debian packages needed to build, run and test Rendición are
-# installed, and the contract test's pinned validators from npm. Silent when nothing is
+# installed (chromium for the browser test), and the pinned npm packages: the contract
+# test's validators, Swagger UI for /docs (web/vendor) and the browser test's
+# playwright-core and axe-core (tests/browser). Silent when nothing is
 # missing; installs as root; otherwise prints the exact command to run and fails.
 set -euo pipefail
 
@@ -10,6 +12,7 @@ pkgs=(
   libcmocka-dev libsodium-dev
   postgresql-15 postgresql-client-15
   python3 python3-yaml curl jq openssl ca-certificates
+  chromium fonts-dejavu-core
 )
 
 # The integration tests need Node >= 18 (node:test, global fetch). Machines of
@@ -48,3 +51,17 @@ fi
 
 # The contract test's validators, at the versions its lock file pins (into tests/contract/.tools).
 node "$(dirname "$0")/../tests/contract/check.mjs" --install-only
+
+# npm ci in DIR from its package-lock.json, unless that exact lock file is installed already.
+npm_pinned() {
+  local dir=$1 stamp=$1/node_modules/.installed-lock.json
+  if [[ -f "$stamp" ]] && cmp -s "$dir/package-lock.json" "$stamp"; then
+    return 0
+  fi
+  echo "deps.sh: installing the pinned npm packages of $dir" >&2
+  (cd "$dir" && npm ci --no-audit --no-fund --ignore-scripts >&2)
+  cp "$dir/package-lock.json" "$stamp"
+}
+root="$(cd "$(dirname "$0")/.." && pwd -P)"
+npm_pinned "$root/web/vendor"
+npm_pinned "$root/tests/browser"

@@ -83,6 +83,9 @@ fi
 
 cat <<INFO
 
+  Portal:          $url/
+  API reference:   $url/docs
+
 Rendición is starting at $url
 Database: $DATABASE_URL$db_note
 

@@ -144,3 +144,20 @@ accept_language(const char *accept_language)
 	}
 	return best_en > 0 && best_en > best_es ? LANG_EN : LANG_ES;
 }
+
+bool
+accept_gzip(const char *accept_encoding)
+{
+	int gzip = -2, any = -2;   /* -2: not named; -1: named with a malformed q */
+	struct element e;
+
+	if (accept_encoding == NULL)
+		return false;
+	for (const char *p = accept_encoding; next_element(&p, &e);) {
+		if (e.n == 4 && strncasecmp(e.v, "gzip", 4) == 0)
+			gzip = e.q;
+		else if (e.n == 1 && e.v[0] == '*')
+			any = e.q;
+	}
+	return gzip != -2 ? gzip > 0 : any > 0;
+}

@@ -1,8 +1,10 @@
-/* Content negotiation (RFC 9110 §12.5): which of the media types and languages the
- * service speaks a client's Accept and Accept-Language headers prefer. Pure. */
+/* Content negotiation (RFC 9110 §12.5): which of the media types, languages and encodings
+ * the service speaks a client's Accept, Accept-Language and Accept-Encoding headers
+ * prefer. Pure. */
 #ifndef CORE_ACCEPT_H
 #define CORE_ACCEPT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 enum lang { LANG_ES, LANG_EN };
@@ -18,5 +20,8 @@ int accept_media(const char *accept, const char *const *types, int n);
 /* The language to answer in: English when Accept-Language prefers it (by q-value) to
  * Spanish, else Spanish, the default. */
 enum lang accept_language(const char *accept_language);
+
+/* True when Accept-Encoding takes gzip: named, or covered by "*", with a q-value above 0. */
+bool accept_gzip(const char *accept_encoding);
 
 #endif

@@ -1,6 +1,6 @@
 /* Files compiled into the binary (scripts/embed-assets.sh): the OpenAPI document as JSON,
- * the seed plan, the numbered migrations and the function files. Each text is
- * NUL-terminated. */
+ * the seed plan, the numbered migrations, the function files and the portal's web files.
+ * Each text is NUL-terminated. */
 #ifndef CORE_ASSETS_H
 #define CORE_ASSETS_H
 
@@ -16,5 +16,16 @@ extern const char asset_seed[], asset_seed_end[];
  * (migrations/functions/), each in name order; each list ends with a NULL name. */
 extern const struct asset_migration asset_migrations[];
 extern const struct asset_migration asset_functions[];
+
+/* A file of web/ (and the vendored /docs files), served by http/portal.c. */
+struct asset_file {
+	const char *name;   /* the base name: "index.html", "portal.css" */
+	const char *data;
+	const char *end;    /* one past the last byte (where the added NUL is) */
+	const char *etag;   /* 16 hex digits of the file's SHA-256, without quotes */
+};
+
+/* The web files, in the Makefile's order; ends with a NULL name. */
+extern const struct asset_file asset_web[];
 
 #endif

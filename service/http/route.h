@@ -32,7 +32,8 @@ enum answer {
 
 struct route {
 	const char *method;
-	const char *pattern;          /* literal segments, ":id" and ":sub" (positive integers) */
+	const char *pattern;          /* literal segments, ":id" and ":sub" (positive integers),
+	                               * ":file" (a name its handler looks up) */
 	enum action action;           /* what the policy must allow before anything else */
 	const struct field *query;    /* accepted query parameters (F_INT, F_STRING with
 	                               * choices, or F_ANY for the handler); NULL: none */

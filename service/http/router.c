@@ -30,7 +30,7 @@ row_is_whole(const struct route *r)
 void
 router_init(void)
 {
-	const struct route *lists[] = {system_routes, auth_routes, user_routes, unit_routes,
+	const struct route *lists[] = {system_routes, portal_routes, auth_routes, user_routes, unit_routes,
 	                               plan_routes, axis_routes, agreement_routes,
 	                               activity_routes, progress_routes, compliance_routes,
 	                               observation_routes, audit_routes};
@@ -44,7 +44,7 @@ router_init(void)
 }
 
 /* Compares one pattern with a path; ids are taken from the ":id" and ":sub" segments
- * (ids[0] and ids[1]). */
+ * (ids[0] and ids[1]); a ":file" segment matches any name (its handler reads the path). */
 static bool
 path_matches(const char *pat, const char *path, int64_t ids[2], bool *bad_id)
 {
@@ -55,8 +55,12 @@ path_matches(const char *pat, const char *path, int64_t ids[2], bool *bad_id)
 
 		bool is_id = pl == 4 && strncmp(pat, "/:id", 4) == 0;
 		bool is_sub = pl == 5 && strncmp(pat, "/:sub", 5) == 0;
+		bool is_file = pl == 6 && strncmp(pat, "/:file", 6) == 0;
 
-		if (is_id || is_sub) {
+		if (is_file) {
+			if (sl < 2)  /* any non-empty segment: the handler looks the name up */
+				return false;
+		} else if (is_id || is_sub) {
 			char digits[INT_TEXT_MAX];
 			char *end;
 			long long v;

@@ -8,7 +8,7 @@
 #define ROUTES_END {.method = NULL}
 
 /* Route lists, one per resource file. */
-extern const struct route system_routes[], auth_routes[], user_routes[], unit_routes[],
+extern const struct route system_routes[], portal_routes[], auth_routes[], user_routes[], unit_routes[],
 	plan_routes[], axis_routes[], agreement_routes[], activity_routes[],
 	progress_routes[], compliance_routes[], observation_routes[], audit_routes[];
 

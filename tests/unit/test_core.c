@@ -313,6 +313,22 @@ language_follows_the_clients_preference(void **state)
 }
 
 static void
+gzip_is_sent_only_when_accepted(void **state)
+{
+	assert_false(accept_gzip(NULL));
+	assert_false(accept_gzip(""));
+	assert_true(accept_gzip("gzip"));
+	assert_true(accept_gzip("gzip, deflate, br, zstd"));
+	assert_true(accept_gzip("br;q=1.0, GZIP;q=0.5"));
+	assert_true(accept_gzip("*"));
+	assert_false(accept_gzip("identity"));
+	assert_false(accept_gzip("gzip;q=0"));
+	assert_false(accept_gzip("gzip;q=0, *"));
+	assert_false(accept_gzip("gzip;q=2"));
+	assert_false(accept_gzip("gzipx, x-gzip2"));
+}
+
+static void
 media_follows_the_most_specific_range_and_its_weight(void **state)
 {
 	static const char *const types[] = {"application/json", "text/csv"};
@@ -364,6 +380,7 @@ main(void)
 		cmocka_unit_test(compacting_drops_space_outside_strings_only),
 		cmocka_unit_test(compacting_agrees_with_the_byte_by_byte_definition),
 		cmocka_unit_test(language_follows_the_clients_preference),
+		cmocka_unit_test(gzip_is_sent_only_when_accepted),
 		cmocka_unit_test(media_follows_the_most_specific_range_and_its_weight),
 		cmocka_unit_test(qvalues_are_read_exactly),
 	};
