@@ -1,6 +1,6 @@
 /* One HTTP request as handlers see it, and the helpers every handler uses, one file a
  * concern: reading the request (request.c), answering it (reply.c), conditional requests
- * (conditional.c) and list pages (paging.c). */
+ * (conditional.c), list pages (paging.c) and CSV downloads (download.c). */
 #ifndef HTTP_CALL_H
 #define HTTP_CALL_H
 
@@ -116,6 +116,14 @@ const char *if_match(const struct call *c, char *buf);
 /* Answers a resource from the database: status with its ETag (304 when If-None-Match
  * names it), or the problem its error maps to (missing when no row). Frees r. */
 void reply_db(struct call *c, int status, struct db_reply *r, enum reason_id missing);
+
+/* download.c: files for spreadsheets */
+
+/* Answers r's rows (a JSON array of arrays of strings, integers or nulls) as a CSV
+ * download named filename, after the header row head (n fields); the problem of r's
+ * error otherwise (missing when no row). Frees r. */
+void reply_csv(struct call *c, struct db_reply *r, const char *const *head, size_t n,
+               const char *filename, enum reason_id missing);
 
 /* paging.c: lists */
 
