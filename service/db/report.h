@@ -6,7 +6,7 @@
 
 /* (plan, staff): the report of a visible plan as JSON, with its ETag. */
 extern struct db_stmt db_report;
-/* (plan, staff): the report's rows as CSV records in Spanish. */
+/* (plan, staff): the report's rows as CSV records in Spanish, with their ETag. */
 extern struct db_stmt db_report_csv;
 
 #endif

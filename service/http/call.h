@@ -120,8 +120,9 @@ void reply_db(struct call *c, int status, struct db_reply *r, enum reason_id mis
 /* download.c: files for spreadsheets */
 
 /* Answers r's rows (a JSON array of arrays of strings, integers or nulls) as a CSV
- * download named filename, after the header row head (n fields); the problem of r's
- * error otherwise (missing when no row). Frees r. */
+ * download named filename, after the header row head (n fields), with r's ETag if it has
+ * one (304 on If-None-Match); the problem of r's error otherwise (missing when no row).
+ * Frees r. */
 void reply_csv(struct call *c, struct db_reply *r, const char *const *head, size_t n,
                const char *filename, enum reason_id missing);
 

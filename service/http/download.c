@@ -20,6 +20,10 @@ reply_csv(struct call *c, struct db_reply *r, const char *const *head, size_t n,
 		reply_db_error(c, r, missing);
 		return;
 	}
+	if (r->etag && reply_not_modified(c, r->etag)) {
+		db_reply_free(r);
+		return;
+	}
 	rows = json_loads(r->body, 0, NULL);
 	db_reply_free(r);
 	csv_bom(&b);

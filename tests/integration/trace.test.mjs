@@ -304,6 +304,12 @@ test('the report as CSV: BOM, Spanish headers, one record per row, formulas neut
   assert.equal(res.status, 200, res.text.slice(0, 300));
   assert.match(res.headers.get('content-type'), /^text\/csv; charset=utf-8$/);
   assert.equal(res.headers.get('content-disposition'), `attachment; filename="aportes-ciudadanos-plan-${plan}.csv"`);
+  const etag = res.headers.get('etag');
+  assert.match(etag, /^"[0-9a-f]{32}"$/);
+  const json = await api('GET', `/api/v1/plans/${plan}/report`);
+  assert.notEqual(json.headers.get('etag'), etag, 'each representation has its own ETag');
+  const same = await api('GET', `/api/v1/plans/${plan}/report`, { headers: { accept: 'text/csv', 'if-none-match': etag } });
+  assert.equal(same.status, 304);
   // fetch's text() drops a BOM: read the bytes, and let Python's csv module parse them.
   const bytes = Buffer.from(await (await fetch(`${BASE}/api/v1/plans/${plan}/report`, {
     headers: { accept: 'text/csv' },
