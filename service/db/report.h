@@ -8,5 +8,7 @@
 extern struct db_stmt db_report;
 /* (plan, staff): the report's rows as CSV records in Spanish, with their ETag. */
 extern struct db_stmt db_report_csv;
+/* (plan, staff): {report, rows}, what the workbook is written from, with its ETag. */
+extern struct db_stmt db_report_xlsx;
 
 #endif

@@ -330,6 +330,72 @@ test('the report as CSV: BOM, Spanish headers, one record per row, formulas neut
   assertProblem(await api('GET', `/api/v1/plans/${plan}/report`, { headers: { accept: 'image/png' } }), 406, 'not_acceptable');
 });
 
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+test('the report as XLSX: a real workbook whose cells hold what the JSON holds (openpyxl)', async () => {
+  const plan = await importCopy();
+  const url = 'https://example.org/evidencia/pecuario.pdf';
+  const up = await api('POST', `/api/v1/activities/${activityId(plan, 2, 1)}/updates`, {
+    token: admin, body: { progress: 35, note: 'Avance', evidence_url: url },
+  });
+  assert.equal(up.status, 201, up.text);
+  const head = await api('GET', `/api/v1/plans/${plan}/report`, { headers: { accept: XLSX } });
+  assert.equal(head.status, 200);
+  assert.equal(head.headers.get('content-type'), XLSX);
+  assert.equal(head.headers.get('content-disposition'), `attachment; filename="aportes-ciudadanos-plan-${plan}.xlsx"`);
+  const etag = head.headers.get('etag');
+  assert.match(etag, /^"[0-9a-f]{32}"$/);
+  assert.equal((await api('GET', `/api/v1/plans/${plan}/report`, {
+    headers: { accept: XLSX, 'if-none-match': etag },
+  })).status, 304);
+
+  const bytes = Buffer.from(await (await fetch(`${BASE}/api/v1/plans/${plan}/report`, {
+    headers: { accept: XLSX },
+  })).arrayBuffer());
+  assert.equal(bytes.subarray(0, 2).toString('latin1'), 'PK', 'a ZIP file');
+  // Debian's python3-openpyxl, an independent reader (/usr/bin: not a python of PATH
+  // that lacks it).
+  const book = JSON.parse(execFileSync('/usr/bin/python3', ['-c', `
+import io, json, sys
+import openpyxl
+wb = openpyxl.load_workbook(io.BytesIO(sys.stdin.buffer.read()))
+rows = wb['Aportes ciudadanos']
+print(json.dumps({
+  'sheets': wb.sheetnames,
+  'freeze': rows.freeze_panes,
+  'rows': [[c.value for c in r] for r in rows.iter_rows()],
+  'formats': [r[9].number_format for r in rows.iter_rows(min_row=2) if r[9].value is not None],
+  'summary': [[c.value for c in r] for r in wb['Resumen'].iter_rows()],
+}))`], { input: bytes, encoding: 'utf8' }));
+  assert.deepEqual(book.sheets, ['Aportes ciudadanos', 'Resumen']);
+  assert.equal(book.freeze, 'A2');
+  assert.deepEqual(book.rows[0], ['Eje', 'Tipo', 'Número', 'Texto', 'Estado', 'Respuesta', 'Incorporado',
+    'Acuerdos', 'Actividades', 'Avance', 'Medios de verificación']);
+  const report = (await api('GET', `/api/v1/plans/${plan}/report`)).json;
+  assert.equal(book.rows.length, report.rows.length + 1);
+  report.rows.forEach((r, i) => {
+    const cells = book.rows[i + 1];
+    assert.equal(cells[0], `${r.axis.number}. ${r.axis.name}`);
+    assert.equal(cells[2], r.number);
+    assert.equal(cells[3], r.text);
+    assert.equal(cells[6], r.incorporated ? 'Sí' : 'No');
+    assert.equal(cells[9], r.progress === null ? null : r.progress / 100);
+    assert.equal(cells[10], r.evidence_urls.length ? r.evidence_urls.join(' ') : null);
+  });
+  assert.deepEqual(book.formats, Array(6).fill('0.0%'), 'progress is a percentage where there is one');
+  const pecuario = book.rows.find((c) => c[0].startsWith('2.') && c[1] === 'Observación' && c[2] === 1);
+  assert.deepEqual([pecuario[9], pecuario[10]], [0.35, url]);
+  const [avgLabel, avg] = book.summary.pop();
+  assert.deepEqual(book.summary, [
+    ['Plan', report.plan.title], ['Entidad', 'Administración Zonal Valle de los Chillos'], ['Año', 2024],
+    ['Aportes y observaciones', 20], ['Incorporados', 6], ['Porcentaje incorporado', 0.3],
+  ]);
+  // 35 / 6 = 5.8 (one decimal), written as a fraction: compared to 15 digits.
+  assert.equal(avgLabel, 'Avance promedio');
+  assert.equal(report.totals.avg_progress, 5.8);
+  assert.ok(Math.abs(avg - 0.058) < 1e-12, `avg ${avg}`);
+});
+
 test('the report follows visibility: drafts are 404 to the public, unreviewed observations are staff-only', async () => {
   const draft = await importCopy('draft', (d) => { delete d.approved_by; return d; });
   assertProblem(await api('GET', `/api/v1/plans/${draft}/report`), 404, 'plan_not_found');
