@@ -9,3 +9,5 @@ DB_STMT(db_report_xlsx, "SELECT d::text, md5('xlsx' || d::text) "
                         "CROSS JOIN LATERAL json_build_object('report', r, "
                         "                                     'rows', plan_report_csv(r)) d "
                         "WHERE r IS NOT NULL");
+DB_STMT(db_report_pdf, "SELECT r::text, md5('pdf' || r::text) "
+                       "FROM plan_report($1::bigint, $2::boolean) r WHERE r IS NOT NULL");

@@ -10,5 +10,7 @@ extern struct db_stmt db_report;
 extern struct db_stmt db_report_csv;
 /* (plan, staff): {report, rows}, what the workbook is written from, with its ETag. */
 extern struct db_stmt db_report_xlsx;
+/* (plan, staff): the report's JSON, what the PDF is drawn from, with the PDF's ETag. */
+extern struct db_stmt db_report_pdf;
 
 #endif

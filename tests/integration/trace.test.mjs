@@ -5,6 +5,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { BASE, api, assertProblem, tokenFor, seedDocument, seedPlanId, sql } from './lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'trace-admin@example.org' });
@@ -394,6 +397,62 @@ print(json.dumps({
   assert.equal(avgLabel, 'Avance promedio');
   assert.equal(report.totals.avg_progress, 5.8);
   assert.ok(Math.abs(avg - 0.058) < 1e-12, `avg ${avg}`);
+});
+
+test('the report as PDF: A4, every axis, the signature names with their accents, page 1 not blank', async () => {
+  const plan = await importCopy();
+  const url = 'https://example.org/evidencia/quebradas.pdf';
+  const up = await api('POST', `/api/v1/activities/${activityId(plan, 4, 1)}/updates`, {
+    token: admin, body: { progress: 60, note: 'Avance', evidence_url: url },
+  });
+  assert.equal(up.status, 201, up.text);
+  const res = await api('GET', `/api/v1/plans/${plan}/report`, { headers: { accept: 'application/pdf' } });
+  assert.equal(res.status, 200);
+  assert.equal(res.headers.get('content-type'), 'application/pdf');
+  assert.equal(res.headers.get('content-disposition'), `inline; filename="aportes-ciudadanos-plan-${plan}.pdf"`);
+  const etag = res.headers.get('etag');
+  assert.equal((await api('GET', `/api/v1/plans/${plan}/report`, {
+    headers: { accept: 'application/pdf', 'if-none-match': etag },
+  })).status, 304);
+
+  const bytes = Buffer.from(await (await fetch(`${BASE}/api/v1/plans/${plan}/report`, {
+    headers: { accept: 'application/pdf' },
+  })).arrayBuffer());
+  assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
+  const dir = mkdtempSync(path.join(tmpdir(), 'rendicion-pdf-'));
+  try {
+    const file = path.join(dir, 'report.pdf');
+    writeFileSync(file, bytes);
+    const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
+    assert.match(info, /Page size:\s+595\.2\d* x 841\.8\d* pts \(A4\)/);
+    const pages = Number(/Pages:\s+(\d+)/.exec(info)[1]);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    for (const s of ['Incorporación de aportes ciudadanos', 'Plan trazabilidad', 'Administración Zonal Valle de los Chillos',
+      '1. Eje de Gobernabilidad e Institucionalidad', '2. Eje Económico', '3. Eje Social', '4. Eje Territorial',
+      'Elaborado por:', 'Revisado y aprobado por:', 'Ivonne Endara', 'Mireya Cárdenas',
+      'Directora Zonal de Participación Ciudadana', 'Administradora Zonal Los Chillos',
+      'Vacunación para animales de la calle', '60.0 %', 'Incorporados: 6 (30.0 %)']) {
+      assert.ok(text.includes(s), `the PDF reads "${s}"`);
+    }
+    // A URL wraps inside its narrow column: read the text in the order it was drawn.
+    const raw = execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
+    assert.ok(raw.includes(url), 'the PDF reads the evidence URL');
+    // A table that goes on to another page repeats its header there.
+    const heads = text.split('N.º').length - 1;
+    assert.ok(pages >= 2, `pages: ${pages}`);
+    assert.ok(heads >= 4 + (text.split('(continúa)').length - 1), `headers: ${heads}`);
+    assert.equal(text.split('Página ').length - 1, pages);
+    // Page 1 rendered is not blank: many dark pixels in a grey map.
+    execFileSync('pdftoppm', ['-r', '40', '-f', '1', '-l', '1', '-gray', file, path.join(dir, 'p')]);
+    const pgm = readFileSync(path.join(dir, readdirSync(dir).find((f) => f.endsWith('.pgm'))));
+    const m = /^P5\s+(\d+)\s+(\d+)\s+255\s/.exec(pgm.subarray(0, 40).toString('latin1'));
+    const pixels = pgm.subarray(m[0].length);
+    assert.equal(pixels.length, Number(m[1]) * Number(m[2]));
+    const dark = pixels.filter((v) => v < 128).length;
+    assert.ok(dark > pixels.length / 100, `dark pixels: ${dark} of ${pixels.length}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the report follows visibility: drafts are 404 to the public, unreviewed observations are staff-only', async () => {
