@@ -182,3 +182,89 @@ pdf_box(struct pdf *p, double x, double y, double w, double h, double fill, bool
 	}
 	cairo_set_source_rgb(p->cr, 0, 0, 0);
 }
+
+/* The height of a row of n texts at size, bold or not. */
+static double
+row_height(struct pdf *p, const struct pdf_col *cols, int n, const char *const *texts,
+           double size, bool bold)
+{
+	double h = 0;
+
+	for (int i = 0; i < n; i++) {
+		double t = pdf_text_height(p, texts[i], cols[i].w - 2 * PDF_PAD, size, bold);
+
+		h = t > h ? t : h;
+	}
+	return h + 2 * PDF_PAD;
+}
+
+void
+pdf_table_head(struct pdf *p, const struct pdf_col *cols, int n)
+{
+	const char *texts[16] = {NULL};
+	double h, x = PDF_MARGIN;
+
+	n = n < 16 ? n : 16;
+	for (int i = 0; i < n; i++)
+		texts[i] = cols[i].head;
+	h = row_height(p, cols, n, texts, 7.5, true);
+	for (int i = 0; i < n; i++) {
+		pdf_box(p, x, p->y, cols[i].w, h, 0.88, true);
+		pdf_text(p, x + PDF_PAD, p->y + PDF_PAD, cols[i].w - 2 * PDF_PAD, texts[i], 7.5, true);
+		x += cols[i].w;
+	}
+	p->y += h;
+}
+
+double
+pdf_row_height(struct pdf *p, const struct pdf_col *cols, int n, const char *const *texts,
+               double size, double extra)
+{
+	return row_height(p, cols, n, texts, size, false) + extra;
+}
+
+void
+pdf_row(struct pdf *p, const struct pdf_col *cols, int n, const char *const *texts,
+        double size, double h)
+{
+	double x = PDF_MARGIN;
+
+	for (int i = 0; i < n; i++) {
+		pdf_box(p, x, p->y, cols[i].w, h, -1, true);
+		pdf_text(p, x + PDF_PAD, p->y + PDF_PAD, cols[i].w - 2 * PDF_PAD, texts[i], size, false);
+		x += cols[i].w;
+	}
+	p->y += h;
+}
+
+/* A person's member, or "". */
+static const char *
+person(const json_t *who, const char *key)
+{
+	const char *s = json_string_value(json_object_get(who, key));
+
+	return s ? s : "";
+}
+
+void
+pdf_signatures(struct pdf *p, const json_t *elaborated_by, const json_t *approved_by)
+{
+	static const struct pdf_col cols[] = {
+		{"Acción", 135}, {"Nombre", 110}, {"Cargo", 180}, {"Firma", 90},
+	};
+	const char *rows[2][4] = {
+		{"Elaborado por:", person(elaborated_by, "name"), person(elaborated_by, "position"), ""},
+		{"Revisado y aprobado por:", person(approved_by, "name"), person(approved_by, "position"),
+		 ""},
+	};
+
+	p->y += 18;
+	pdf_need(p, 90);
+	pdf_table_head(p, cols, 4);
+	for (int r = 0; r < 2; r++) {
+		double h = pdf_row_height(p, cols, 4, rows[r], 8, 0);
+
+		h = h > 30 ? h : 30;
+		pdf_row(p, cols, 4, rows[r], 8, h);
+	}
+}

@@ -4,6 +4,7 @@
 #ifndef CORE_PDF_H
 #define CORE_PDF_H
 
+#include <jansson.h>
 #include <stdbool.h>
 #include <stddef.h>
 
@@ -37,5 +38,24 @@ double pdf_text(struct pdf *p, double x, double y, double width, const char *tex
 /* A rectangle: filled with grey level (0 black … 1 white) when fill >= 0, outlined when
  * stroke. */
 void pdf_box(struct pdf *p, double x, double y, double w, double h, double fill, bool stroke);
+
+/* A table's column: its header and width in points. */
+struct pdf_col {
+	const char *head;
+	double w;
+};
+#define PDF_PAD 3.0
+
+/* Draws the header row of the n columns at the current position and moves below it. */
+void pdf_table_head(struct pdf *p, const struct pdf_col *cols, int n);
+/* The height of a row whose n cells hold texts, at size; extra points added below. */
+double pdf_row_height(struct pdf *p, const struct pdf_col *cols, int n, const char *const *texts,
+                      double size, double extra);
+/* Draws a row of height h at the current position (outlined cells) and moves below it. */
+void pdf_row(struct pdf *p, const struct pdf_col *cols, int n, const char *const *texts,
+             double size, double h);
+/* The signature block of a plan: "Elaborado por" and "Revisado y aprobado por", each
+ * {name, position} or null, in a table with a column left for the signature. */
+void pdf_signatures(struct pdf *p, const json_t *elaborated_by, const json_t *approved_by);
 
 #endif

@@ -9,16 +9,12 @@
 #include "core/buf.h"
 #include "core/pdf.h"
 
-#define PAD 3.0
+#define PAD PDF_PAD
 #define SIZE 7.5
 #define BAR 5.0
 #define NCOLS 6
 
-struct col {
-	const char *head;
-	double w;
-};
-static const struct col cols[NCOLS] = {
+static const struct pdf_col cols[NCOLS] = {
 	{"N.º", 42}, {"Observación o aporte", 150}, {"¿Se incorporó?", 50},
 	{"Acuerdos y actividades", 150}, {"% de avance", 50}, {"Medio de verificación", 73},
 };
@@ -67,8 +63,9 @@ row_cells(const json_t *row, struct buf cell[NCOLS])
 	if (json_is_string(json_object_get(row, "response")))
 		buf_printf(&cell[1], "\nRespuesta: %s", str(row, "response"));
 	buf_puts(&cell[2], json_is_true(json_object_get(row, "incorporated")) ? "Sí" : "No");
-	json_array_foreach(json_object_get(row, "agreements"), i, v)
+	json_array_foreach(json_object_get(row, "agreements"), i, v) {
 		buf_printf(&cell[3], "%sAcuerdo: %s", cell[3].len ? "\n" : "", json_string_value(v));
+	}
 	json_array_foreach(json_object_get(row, "activities"), i, v) {
 		json_int_t m = json_integer_value(json_object_get(v, "month"));
 
@@ -81,30 +78,11 @@ row_cells(const json_t *row, struct buf cell[NCOLS])
 		buf_printf(&cell[4], "%.1f %%", json_number_value(progress));
 	else
 		buf_puts(&cell[4], "—");
-	json_array_foreach(json_object_get(row, "evidence_urls"), i, v)
+	json_array_foreach(json_object_get(row, "evidence_urls"), i, v) {
 		buf_printf(&cell[5], "%s%s", cell[5].len ? "\n" : "", json_string_value(v));
+	}
 	if (cell[5].len == 0)
 		buf_puts(&cell[5], "—");
-}
-
-/* The table's header row. */
-static void
-table_head(struct pdf *p)
-{
-	double x = PDF_MARGIN, h = 0;
-
-	for (int i = 0; i < NCOLS; i++) {
-		double t = pdf_text_height(p, cols[i].head, cols[i].w - 2 * PAD, SIZE, true);
-
-		h = t > h ? t : h;
-	}
-	h += 2 * PAD;
-	for (int i = 0; i < NCOLS; i++) {
-		pdf_box(p, x, pdf_y(p), cols[i].w, h, 0.88, true);
-		pdf_text(p, x + PAD, pdf_y(p) + PAD, cols[i].w - 2 * PAD, cols[i].head, SIZE, true);
-		x += cols[i].w;
-	}
-	pdf_move(p, h);
 }
 
 /* An axis's title and the table's header; "(continúa)" on the pages after its first. */
@@ -117,7 +95,7 @@ axis_head(struct pdf *p, const json_t *axis, bool continued)
 	         str(axis, "name"), continued ? " (continúa)" : "");
 	pdf_move(p, 6);
 	pdf_move(p, pdf_text(p, PDF_MARGIN, pdf_y(p), PDF_WIDTH - 2 * PDF_MARGIN, t, 10, true) + 4);
-	table_head(p);
+	pdf_table_head(p, cols, NCOLS);
 }
 
 /* One row: its cells, and under the progress a bar of its length. */
@@ -126,64 +104,25 @@ table_row(struct pdf *p, const json_t *row, const json_t *axis)
 {
 	struct buf cell[NCOLS] = {BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT, BUF_INIT};
 	const json_t *progress = json_object_get(row, "progress");
-	double h = 0, x = PDF_MARGIN, y;
+	const char *texts[NCOLS];
+	double h, x = PDF_MARGIN + cols[0].w + cols[1].w + cols[2].w + cols[3].w, y;
 
 	row_cells(row, cell);
-	for (int i = 0; i < NCOLS; i++) {
-		double t = pdf_text_height(p, buf_str(&cell[i]), cols[i].w - 2 * PAD, SIZE, false);
-
-		h = t > h ? t : h;
-	}
-	h += 2 * PAD + (json_is_number(progress) ? BAR + 2 : 0);
+	for (int i = 0; i < NCOLS; i++)
+		texts[i] = buf_str(&cell[i]);
+	h = pdf_row_height(p, cols, NCOLS, texts, SIZE, json_is_number(progress) ? BAR + 2 : 0);
 	if (pdf_need(p, h))
 		axis_head(p, axis, true);
 	y = pdf_y(p);
-	for (int i = 0; i < NCOLS; i++) {
-		pdf_box(p, x, y, cols[i].w, h, -1, true);
-		pdf_text(p, x + PAD, y + PAD, cols[i].w - 2 * PAD, buf_str(&cell[i]), SIZE, false);
-		if (i == 4 && json_is_number(progress)) {
-			double w = cols[i].w - 2 * PAD, by = y + h - PAD - BAR;
+	pdf_row(p, cols, NCOLS, texts, SIZE, h);
+	if (json_is_number(progress)) {
+		double w = cols[4].w - 2 * PAD, by = y + h - PAD - BAR;
 
-			pdf_box(p, x + PAD, by, w, BAR, 0.92, true);
-			pdf_box(p, x + PAD, by, w * json_number_value(progress) / 100, BAR, 0.35, false);
-		}
-		x += cols[i].w;
+		pdf_box(p, x + PAD, by, w, BAR, 0.92, true);
+		pdf_box(p, x + PAD, by, w * json_number_value(progress) / 100, BAR, 0.35, false);
+	}
+	for (int i = 0; i < NCOLS; i++)
 		buf_free(&cell[i]);
-	}
-	pdf_move(p, h);
-}
-
-/* "Elaborado por / Revisado y aprobado por" with names and positions, as signed. */
-static void
-signatures(struct pdf *p, const json_t *plan)
-{
-	static const double w[] = {135, 110, 180, 90};
-	static const char *const head[] = {"Acción", "Nombre", "Cargo", "Firma"};
-	const char *action[] = {"Elaborado por:", "Revisado y aprobado por:"};
-	const json_t *who[] = {json_object_get(plan, "elaborated_by"),
-	                       json_object_get(plan, "approved_by")};
-	double x;
-
-	pdf_move(p, 18);
-	pdf_need(p, 90);
-	for (int r = 0; r < 3; r++) {
-		const char *text[4] = {head[0], head[1], head[2], head[3]};
-		double h = r == 0 ? 16 : 30;
-
-		if (r > 0) {
-			text[0] = action[r - 1];
-			text[1] = str(who[r - 1], "name");
-			text[2] = str(who[r - 1], "position");
-			text[3] = "";
-		}
-		x = PDF_MARGIN;
-		for (int i = 0; i < 4; i++) {
-			pdf_box(p, x, pdf_y(p), w[i], h, r == 0 ? 0.88 : -1, true);
-			pdf_text(p, x + PAD, pdf_y(p) + PAD, w[i] - 2 * PAD, text[i], 8, r == 0 || i == 0);
-			x += w[i];
-		}
-		pdf_move(p, h);
-	}
 }
 
 char *
@@ -232,6 +171,6 @@ report_pdf(const json_t *report, size_t *len)
 		}
 		table_row(p, row, axis);
 	}
-	signatures(p, plan);
+	pdf_signatures(p, json_object_get(plan, "elaborated_by"), json_object_get(plan, "approved_by"));
 	return pdf_end(p, len);
 }
