@@ -126,6 +126,18 @@ void reply_db(struct call *c, int status, struct db_reply *r, enum reason_id mis
 void reply_csv(struct call *c, struct db_reply *r, const char *const *head, size_t n,
                const char *filename, enum reason_id missing);
 
+/* A file rendered in C from the JSON a statement (id, staff) returns with its ETag. */
+struct rendering {
+	struct db_stmt *stmt;
+	char *(*render)(const json_t *doc, size_t *len);  /* malloc'd bytes, or NULL */
+	const char *type;         /* its media type */
+	const char *disposition;  /* "inline" or "attachment" */
+	const char *name, *ext;   /* the file is named name-<id>.ext */
+};
+/* Answers the file how renders for the path's id (304 on If-None-Match); the problem of
+ * the statement's error otherwise (missing when no row), 500 when rendering fails. */
+void reply_rendered(struct call *c, const struct rendering *how, enum reason_id missing);
+
 /* paging.c: lists */
 
 /* Answers a list from the database: r->body is the items array, r->etag the key of the

@@ -399,49 +399,30 @@ print(json.dumps({
   assert.ok(Math.abs(avg - 0.058) < 1e-12, `avg ${avg}`);
 });
 
-test('the report as PDF: A4, every axis, the signature names with their accents, page 1 not blank', async () => {
-  const plan = await importCopy();
-  const url = 'https://example.org/evidencia/quebradas.pdf';
-  const up = await api('POST', `/api/v1/activities/${activityId(plan, 4, 1)}/updates`, {
-    token: admin, body: { progress: 60, note: 'Avance', evidence_url: url },
-  });
-  assert.equal(up.status, 201, up.text);
-  const res = await api('GET', `/api/v1/plans/${plan}/report`, { headers: { accept: 'application/pdf' } });
-  assert.equal(res.status, 200);
+/** GET path as a PDF: checks the answer and returns the file as poppler reads it. */
+async function fetchPdf(path_, name) {
+  const res = await api('GET', path_, { headers: { accept: 'application/pdf' } });
+  assert.equal(res.status, 200, res.text.slice(0, 200));
   assert.equal(res.headers.get('content-type'), 'application/pdf');
-  assert.equal(res.headers.get('content-disposition'), `inline; filename="aportes-ciudadanos-plan-${plan}.pdf"`);
+  assert.equal(res.headers.get('content-disposition'), `inline; filename="${name}"`);
+  assert.match(res.headers.get('vary'), /\bAccept\b/);
   const etag = res.headers.get('etag');
-  assert.equal((await api('GET', `/api/v1/plans/${plan}/report`, {
-    headers: { accept: 'application/pdf', 'if-none-match': etag },
-  })).status, 304);
+  assert.match(etag, /^"[0-9a-f]{32}"$/);
+  assert.equal((await api('GET', path_, { headers: { accept: 'application/pdf', 'if-none-match': etag } })).status, 304);
+  const json = await api('GET', path_);
+  assert.notEqual(json.headers.get('etag'), etag, 'the PDF and the JSON have their own ETags');
 
-  const bytes = Buffer.from(await (await fetch(`${BASE}/api/v1/plans/${plan}/report`, {
-    headers: { accept: 'application/pdf' },
-  })).arrayBuffer());
+  const bytes = Buffer.from(await (await fetch(BASE + path_, { headers: { accept: 'application/pdf' } })).arrayBuffer());
   assert.equal(bytes.subarray(0, 5).toString('latin1'), '%PDF-');
   const dir = mkdtempSync(path.join(tmpdir(), 'rendicion-pdf-'));
   try {
-    const file = path.join(dir, 'report.pdf');
+    const file = path.join(dir, 'file.pdf');
     writeFileSync(file, bytes);
     const info = execFileSync('pdfinfo', [file], { encoding: 'utf8' });
     assert.match(info, /Page size:\s+595\.2\d* x 841\.8\d* pts \(A4\)/);
     const pages = Number(/Pages:\s+(\d+)/.exec(info)[1]);
     const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
-    for (const s of ['Incorporación de aportes ciudadanos', 'Plan trazabilidad', 'Administración Zonal Valle de los Chillos',
-      '1. Eje de Gobernabilidad e Institucionalidad', '2. Eje Económico', '3. Eje Social', '4. Eje Territorial',
-      'Elaborado por:', 'Revisado y aprobado por:', 'Ivonne Endara', 'Mireya Cárdenas',
-      'Directora Zonal de Participación Ciudadana', 'Administradora Zonal Los Chillos',
-      'Vacunación para animales de la calle', '60.0 %', 'Incorporados: 6 (30.0 %)']) {
-      assert.ok(text.includes(s), `the PDF reads "${s}"`);
-    }
-    // A URL wraps inside its narrow column: read the text in the order it was drawn.
     const raw = execFileSync('pdftotext', ['-raw', file, '-'], { encoding: 'utf8' }).replace(/\s+/g, '');
-    assert.ok(raw.includes(url), 'the PDF reads the evidence URL');
-    // A table that goes on to another page repeats its header there.
-    const heads = text.split('N.º').length - 1;
-    assert.ok(pages >= 2, `pages: ${pages}`);
-    assert.ok(heads >= 4 + (text.split('(continúa)').length - 1), `headers: ${heads}`);
-    assert.equal(text.split('Página ').length - 1, pages);
     // Page 1 rendered is not blank: many dark pixels in a grey map.
     execFileSync('pdftoppm', ['-r', '40', '-f', '1', '-l', '1', '-gray', file, path.join(dir, 'p')]);
     const pgm = readFileSync(path.join(dir, readdirSync(dir).find((f) => f.endsWith('.pgm'))));
@@ -449,10 +430,69 @@ test('the report as PDF: A4, every axis, the signature names with their accents,
     const pixels = pgm.subarray(m[0].length);
     assert.equal(pixels.length, Number(m[1]) * Number(m[2]));
     const dark = pixels.filter((v) => v < 128).length;
-    assert.ok(dark > pixels.length / 100, `dark pixels: ${dark} of ${pixels.length}`);
+    assert.ok(dark > pixels.length / 100, `page 1 is not blank: ${dark} dark pixels of ${pixels.length}`);
+    assert.equal(text.split('Página ').length - 1, pages, 'every page is numbered');
+    return { pages, text, raw };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+function assertReads(text, strings) {
+  for (const s of strings) assert.ok(text.includes(s), `the PDF reads "${s}"`);
+}
+
+const SIGNATURES = ['Elaborado por:', 'Revisado y aprobado por:', 'Ivonne Endara', 'Mireya Cárdenas',
+  'Directora Zonal de Participación Ciudadana', 'Administradora Zonal Los Chillos'];
+
+test('the report as PDF: A4, every axis, the signature names with their accents, page 1 not blank', async () => {
+  const plan = await importCopy();
+  const url = 'https://example.org/evidencia/quebradas.pdf';
+  const up = await api('POST', `/api/v1/activities/${activityId(plan, 4, 1)}/updates`, {
+    token: admin, body: { progress: 60, note: 'Avance', evidence_url: url },
+  });
+  assert.equal(up.status, 201, up.text);
+  const pdf = await fetchPdf(`/api/v1/plans/${plan}/report`, `aportes-ciudadanos-plan-${plan}.pdf`);
+  assertReads(pdf.text, ['Incorporación de aportes ciudadanos', 'Plan trazabilidad',
+    'Administración Zonal Valle de los Chillos', '1. Eje de Gobernabilidad e Institucionalidad',
+    '2. Eje Económico', '3. Eje Social', '4. Eje Territorial', ...SIGNATURES,
+    'Vacunación para animales de la calle', '60.0 %', 'Incorporados: 6 (30.0 %)']);
+  // A URL wraps inside its narrow column: read the text in the order it was drawn.
+  assert.ok(pdf.raw.includes(url), 'the PDF reads the evidence URL');
+  // A table that goes on to another page repeats its header there.
+  assert.ok(pdf.pages >= 2, `pages: ${pdf.pages}`);
+  const heads = pdf.text.split('N.º').length - 1;
+  assert.equal(heads, 4 + (pdf.text.split('(continúa)').length - 1), 'one header per table and page');
+});
+
+test('the plan document as PDF reads as the signed document: sections x.1–x.4, months, units, signatures', async () => {
+  const plan = await seedPlanId();
+  const pdf = await fetchPdf(`/api/v1/plans/${plan}/document`, `plan-${plan}.pdf`);
+  assertReads(pdf.text, ['PLAN DE TRABAJO 2024', 'Proceso de Rendición de Cuentas 2023 ADMINISTRACIÓN ZONAL VALLE DE LOS CHILLOS',
+    '1. EJE DE GOBERNABILIDAD E INSTITUCIONALIDAD', '2. EJE ECONÓMICO', '3. EJE SOCIAL', '4. EJE TERRITORIAL',
+    '1.1 OBSERVACIONES CIUDADANAS', '2.2 APORTES CIUDADANOS', '3.3 ACUERDOS GENERADOS', '4.4 CRONOGRAMA DE CUMPLIMIENTO',
+    'Vacunación para animales de la calle', 'Designar un responsable de Comunas.', 'Agosto', 'Diciembre',
+    'Administradora Zonal', 'Unidad Zonal de Seguridad Ciudadana', ...SIGNATURES]);
+  assert.ok(pdf.raw.includes('JefaturadeComunicación/DirecciónZonaldeHábitatyObraPública'), 'units joined by /');
+  assertProblem(await api('GET', `/api/v1/plans/${plan}/document`, { headers: { accept: 'image/png' } }), 406, 'not_acceptable');
+});
+
+test('the compliance figures as PDF: totals, a row and a bar per axis and per unit', async () => {
+  const plan = await importCopy();
+  const up = await api('POST', `/api/v1/activities/${activityId(plan, 1, 4)}/updates`, {
+    token: admin, body: { progress: 100, status: 'done', note: 'Designado' },
+  });
+  assert.equal(up.status, 201, up.text);
+  const pdf = await fetchPdf(`/api/v1/plans/${plan}/compliance`, `cumplimiento-plan-${plan}.pdf`);
+  assertReads(pdf.text, ['Cumplimiento del plan de trabajo', `Plan ${plan}`, 'Por eje', 'Por unidad responsable',
+    '4. Eje Territorial', '100.0 %', '25.0 %']);
+  // Names wrap in their column: read them in the order they were drawn, blanks aside.
+  const squeeze = (t) => t.replace(/\s+/g, '');
+  for (const name of ['1. Eje de Gobernabilidad e Institucionalidad', 'Administradora Zonal',
+    'Jefatura de Desarrollo Económico', 'Unidad Zonal de Cultura']) {
+    assert.ok(pdf.raw.includes(squeeze(name)), `the PDF reads "${name}"`);
+  }
+  assertProblem(await api('GET', `/api/v1/plans/${plan}/compliance`, { headers: { accept: 'text/csv' } }), 406, 'not_acceptable');
 });
 
 test('the report follows visibility: drafts are 404 to the public, unreviewed observations are staff-only', async () => {
