@@ -10,6 +10,7 @@
 #include <stdlib.h>
 
 #include <cairo-pdf.h>
+#include <fontconfig/fontconfig.h>
 #include <pango/pangocairo.h>
 
 #include "core/buf.h"
@@ -109,6 +110,18 @@ pdf_end(struct pdf *p, size_t *len)
 	buf_free(&p->out);
 	free(p);
 	return data;
+}
+
+void
+pdf_shutdown(void)
+{
+	pthread_mutex_lock(&render_lock);
+	if (font_map != NULL) {
+		g_object_unref(font_map);
+		font_map = NULL;
+		FcFini();
+	}
+	pthread_mutex_unlock(&render_lock);
 }
 
 double

@@ -22,6 +22,10 @@ struct pdf *pdf_begin(const char *title);
  * and their number in *len, or NULL when rendering failed. */
 char *pdf_end(struct pdf *p, size_t *len);
 
+/* Releases the font map and fontconfig's caches, once no PDF is rendering (at exit, so
+ * that leak checkers see only what requests leave behind). */
+void pdf_shutdown(void);
+
 /* The current vertical position, and moving it. */
 double pdf_y(const struct pdf *p);
 void pdf_move(struct pdf *p, double dy);
