@@ -18,11 +18,11 @@ static void
 columns(struct pdf_col cols[NCOLS], const char *group)
 {
 	static const struct pdf_col rest[NCOLS - 1] = {
-		{"Actividades", 48}, {"Cumplidas", 46}, {"En curso", 40}, {"Pendientes", 48},
-		{"Canceladas", 48}, {"Vencidas", 42}, {"% de cumplimiento", 70}, {"Avance promedio", 48},
+		{"Actividades", 55}, {"Cumplidas", 52}, {"En curso", 42}, {"Pendientes", 54},
+		{"Canceladas", 56}, {"Vencidas", 46}, {"% de cumplimiento", 66}, {"Avance promedio", 48},
 	};
 
-	cols[0] = (struct pdf_col){group, 125};
+	cols[0] = (struct pdf_col){group, 96};
 	for (int i = 1; i < NCOLS; i++)
 		cols[i] = rest[i - 1];
 }
