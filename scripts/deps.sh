@@ -9,10 +9,11 @@ set -euo pipefail
 pkgs=(
   build-essential pkg-config
   libulfius-dev libmicrohttpd-dev libjansson-dev libjwt-dev libpq-dev
-  libcmocka-dev libsodium-dev
+  libcmocka-dev libsodium-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev
+  fonts-dejavu-core
   postgresql-15 postgresql-client-15
-  python3 python3-yaml curl jq openssl ca-certificates
-  chromium fonts-dejavu-core
+  python3 python3-yaml python3-openpyxl poppler-utils curl jq openssl ca-certificates
+  chromium
 )
 
 # The integration tests need Node >= 18 (node:test, global fetch). Machines of

@@ -48,7 +48,7 @@ die() { log "$*"; exit 1; }
 # missing is skipped with a note (e.g. core/csv.c before it exists).
 declare -A SOURCES=(
 	[validate]="core/validate.c"
-	[document]="core/document.c core/validate.c"
+	[document]="core/document.c core/document_links.c core/validate.c"
 	[cursor]="core/cursor.c core/hash.c"
 	[token]="auth/token.c core/config.c"
 	[token_claims]="auth/token.c core/config.c"

@@ -44,7 +44,7 @@ BEGIN
 	IF TG_OP <> 'INSERT' THEN v_before := audit_image(to_jsonb(OLD)); END IF;
 	IF TG_OP <> 'DELETE' THEN v_after := audit_image(to_jsonb(NEW)); END IF;
 	v_action := CASE TG_OP WHEN 'INSERT' THEN 'create' WHEN 'UPDATE' THEN 'update' ELSE 'delete' END;
-	-- A link row (activity ↔ unit, agreement ↔ observation) is a change of its owner
+	-- A link row (activity ↔ unit, agreement ↔ observation, activity ↔ observation) is a change of its owner
 	-- (TG_ARGV[2], the owner's table), unless the owner itself is being deleted: then
 	-- the owner's own 'delete' row says it all.
 	IF v_id_col <> 'id' THEN
@@ -88,7 +88,8 @@ BEGIN
 		('units', 'unit', 'id', ''), ('activities', 'activity', 'id', ''),
 		('progress_updates', 'progress_update', 'id', ''), ('users', 'user', 'id', ''),
 		('activity_units', 'activity', 'activity_id', 'activities'),
-		('agreement_observations', 'agreement', 'agreement_id', 'agreements'))
+		('agreement_observations', 'agreement', 'agreement_id', 'agreements'),
+		('activity_observations', 'activity', 'activity_id', 'activities'))
 		AS v(tbl, entity, id_col, owner)
 	LOOP
 		EXECUTE format('CREATE TRIGGER %I AFTER INSERT OR UPDATE OR DELETE ON %I

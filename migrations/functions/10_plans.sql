@@ -158,19 +158,34 @@ BEGIN
 END;
 $$;
 
--- An axis's observations or contributions in the document format. The public sees only
--- reviewed ones (accepted, rejected); staff see them all.
+-- An axis's observations or contributions in the document format, by number. The public
+-- sees only reviewed ones (accepted, rejected); staff see them all.
 -- (PL/pgSQL so its plan is kept: it runs twice per axis of every document.)
 CREATE FUNCTION document_observations(p_axis bigint, p_kind text, p_staff boolean)
 RETURNS json LANGUAGE plpgsql STABLE AS $$
 BEGIN
-	RETURN (SELECT coalesce(json_agg(json_build_object('body', o.body, 'source', o.source,
-	                                                   'status', o.status, 'response', o.response)
-	                                 ORDER BY o.id), '[]')
+	RETURN (SELECT coalesce(json_agg(json_build_object('number', o.number, 'body', o.body,
+	                                                   'source', o.source, 'status', o.status,
+	                                                   'response', o.response)
+	                                 ORDER BY o.number), '[]')
 	        FROM observations o
 	        WHERE o.axis_id = p_axis AND o.kind = p_kind
 	          AND (p_staff OR o.status IN ('accepted', 'rejected')));
 END;
+$$;
+
+-- The observations p_ids of axis p_axis as the document names them: {observations: [n],
+-- contributions: [n]} by number. Links only accepted ones exist (agreement_link,
+-- activity_link), so the public's document names none it does not show. A link to another
+-- axis (release 1 let agreements answer any observation of the plan) has no number here.
+CREATE FUNCTION document_responds_to(p_axis bigint, p_ids bigint[]) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT json_build_object(
+		'observations', coalesce(json_agg(o.number ORDER BY o.number)
+		                         FILTER (WHERE o.kind = 'observation'), '[]'),
+		'contributions', coalesce(json_agg(o.number ORDER BY o.number)
+		                          FILTER (WHERE o.kind = 'contribution'), '[]'))
+	FROM observations o WHERE o.id = ANY (p_ids) AND o.axis_id = p_axis;
 $$;
 
 -- The whole plan in the import/export format, as visible to the caller.
@@ -188,7 +203,11 @@ BEGIN
 				'observations', document_observations(a.id, 'observation', p_staff),
 				'contributions', document_observations(a.id, 'contribution', p_staff),
 				'agreements', coalesce((
-					SELECT json_agg(json_build_object('number', g.number, 'text', g.text)
+					SELECT json_agg(json_build_object(
+						'number', g.number, 'text', g.text,
+						'responds_to', document_responds_to(a.id, ARRAY(
+							SELECT l.observation_id FROM agreement_observations l
+							WHERE l.agreement_id = g.id)))
 					                ORDER BY g.number)
 					FROM agreements g WHERE g.axis_id = a.id), '[]'),
 				'activities', coalesce((
@@ -198,13 +217,28 @@ BEGIN
 						'units', coalesce((SELECT json_agg(u.name ORDER BY au.position, u.id)
 						                   FROM activity_units au JOIN units u ON u.id = au.unit_id
 						                   WHERE au.activity_id = t.id), '[]'),
-						'status', t.status, 'progress', t.progress) ORDER BY t.number)
+						'status', t.status, 'progress', t.progress,
+						'agreement', (SELECT g.number FROM agreements g
+						              WHERE g.id = t.agreement_id AND g.axis_id = a.id),
+						'responds_to', document_responds_to(a.id, ARRAY(
+							SELECT l.observation_id FROM activity_observations l
+							WHERE l.activity_id = t.id))) ORDER BY t.number)
 					FROM activities t WHERE t.axis_id = a.id), '[]'))
 				ORDER BY a.number)
 			FROM axes a WHERE a.plan_id = p.id), '[]'))
 	FROM plans p
 	WHERE p.id = p_id AND (p_staff OR p.status <> 'draft'));
 END;
+$$;
+
+-- The ids of the observations of axis p_axis that a document's {observations: [n],
+-- contributions: [n]} names (NULL: none); the service has checked that each exists.
+CREATE FUNCTION document_link_ids(p_axis bigint, p_responds_to jsonb) RETURNS SETOF bigint
+LANGUAGE sql STABLE AS $$
+	SELECT ob.id
+	FROM (VALUES ('observation', 'observations'), ('contribution', 'contributions')) AS k(kind, key)
+	CROSS JOIN LATERAL jsonb_array_elements_text(coalesce(p_responds_to->k.key, '[]')) AS n
+	JOIN observations ob ON ob.axis_id = p_axis AND ob.kind = k.kind AND ob.number = n::int;
 $$;
 
 -- POST /plans/import and `rendicion seed`: creates a whole plan from a document the
@@ -242,9 +276,10 @@ BEGIN
 		INSERT INTO axes (plan_id, number, name, description)
 		VALUES (v_plan, (a->>'number')::int, a->>'name', coalesce(a->>'description', ''))
 		RETURNING id INTO v_axis;
-		INSERT INTO observations (axis_id, kind, body, source, status, response, author_sub,
-		                          author_role)
-		SELECT v_axis, k.kind, e.value->>'body', coalesce(e.value->>'source', 'deliberation'),
+		INSERT INTO observations (axis_id, kind, number, body, source, status, response,
+		                          author_sub, author_role)
+		SELECT v_axis, k.kind, coalesce((e.value->>'number')::int, e.ordinality::int),
+		       e.value->>'body', coalesce(e.value->>'source', 'deliberation'),
 		       coalesce(e.value->>'status', 'received'), e.value->>'response', p_sub, p_role
 		FROM (VALUES ('observation', 'observations'), ('contribution', 'contributions')) AS k(kind, key)
 		CROSS JOIN LATERAL jsonb_array_elements(coalesce(a->k.key, '[]')) WITH ORDINALITY AS e
@@ -252,11 +287,23 @@ BEGIN
 		INSERT INTO agreements (axis_id, number, text)
 		SELECT v_axis, (g->>'number')::int, g->>'text'
 		FROM jsonb_array_elements(coalesce(a->'agreements', '[]')) AS g;
+		INSERT INTO agreement_observations (agreement_id, observation_id)
+		SELECT ag.id, ob.id
+		FROM jsonb_array_elements(coalesce(a->'agreements', '[]')) AS g
+		JOIN agreements ag ON ag.axis_id = v_axis AND ag.number = (g->>'number')::int
+		CROSS JOIN LATERAL document_link_ids(v_axis, g->'responds_to') AS ob(id)
+		ON CONFLICT DO NOTHING;
 		FOR o IN SELECT * FROM jsonb_array_elements(coalesce(a->'activities', '[]')) LOOP
-			INSERT INTO activities (axis_id, number, description, due_month, status, progress)
+			INSERT INTO activities (axis_id, number, description, due_month, status, progress,
+			                        agreement_id)
 			VALUES (v_axis, (o->>'number')::int, o->>'description', (o->>'due_month')::int,
-			        coalesce(o->>'status', 'pending'), coalesce((o->>'progress')::int, 0))
+			        coalesce(o->>'status', 'pending'), coalesce((o->>'progress')::int, 0),
+			        (SELECT ag.id FROM agreements ag
+			         WHERE ag.axis_id = v_axis AND ag.number = (o->>'agreement')::int))
 			RETURNING id INTO v_act;
+			INSERT INTO activity_observations (activity_id, observation_id)
+			SELECT v_act, ob.id FROM document_link_ids(v_axis, o->'responds_to') AS ob(id)
+			ON CONFLICT DO NOTHING;
 			FOR u IN SELECT value, ordinality FROM jsonb_array_elements_text(o->'units')
 			         WITH ORDINALITY LOOP
 				INSERT INTO activity_units (activity_id, unit_id, position)

@@ -10,17 +10,19 @@ RETURNS boolean LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
 	       AND p_as_of > (make_date(p_year, p_due_month, 1) + interval '1 month - 1 day')::date;
 $$;
 
--- The API representation of an activity row, given its plan, the plan's year and its
--- units (already ordered, NULL for none); shared by the single read and the list, which
--- both build the units inline (a function per row costs twice as much in the list). A
--- plain SQL expression, so PostgreSQL inlines it into both.
+-- The API representation of an activity row, given its plan, the plan's year, its units
+-- (already ordered, NULL for none) and the observations it answers (NULL for none);
+-- shared by the single read and the list, which both build the units and links inline (a
+-- function per row costs twice as much in the list). A plain SQL expression, so
+-- PostgreSQL inlines it into both.
 CREATE FUNCTION activity_row_json(t activities, p_plan bigint, p_year int, p_units json,
-                                  p_as_of date) RETURNS json
+                                  p_observations json, p_as_of date) RETURNS json
 LANGUAGE sql STABLE AS $$
 	SELECT json_build_object(
 		'id', t.id, 'axis_id', t.axis_id, 'plan_id', p_plan, 'number', t.number,
 		'description', t.description, 'due_month', t.due_month,
 		'units', coalesce(p_units, '[]'), 'agreement_id', t.agreement_id,
+		'observation_ids', coalesce(p_observations, '[]'),
 		'status', t.status, 'progress', t.progress,
 		'overdue', activity_overdue(p_year, t.due_month, t.status, p_as_of),
 		'updated_at', rfc3339(t.updated_at));
@@ -38,6 +40,8 @@ BEGIN
 			                 ORDER BY au.position, u.id)
 			 FROM activity_units au JOIN units u ON u.id = au.unit_id
 			 WHERE au.activity_id = t.id),
+			(SELECT json_agg(l.observation_id ORDER BY l.observation_id)
+			 FROM activity_observations l WHERE l.activity_id = t.id),
 			today())
 		FROM activities t JOIN axes a ON a.id = t.axis_id JOIN plans p ON p.id = a.plan_id
 		WHERE t.id = p_id);
@@ -97,13 +101,48 @@ BEGIN
 END;
 $$;
 
--- True if activity t passes the filters that no index serves (NULL: any): due month,
--- status, and overdue as of p_as_of, given the plan's year. Shared by every query of the
+-- Replaces the observations and contributions an activity answers directly: each must be
+-- an accepted one of the activity's axis, named once (422 at /observation_ids/N: unknown
+-- in the plan, of another axis, not accepted, or repeated).
+CREATE FUNCTION activity_link(p_id bigint, p_plan bigint, p_ids jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+	e record;
+	v_axis bigint := (SELECT axis_id FROM activities WHERE id = p_id);
+	v_obs record;
+BEGIN
+	FOR e IN SELECT value::text::bigint AS id, ordinality - 1 AS i,
+	                count(*) OVER (PARTITION BY value ORDER BY ordinality) AS seen
+	         FROM jsonb_array_elements(p_ids) WITH ORDINALITY ORDER BY ordinality LOOP
+		SELECT o.status, o.axis_id INTO v_obs FROM observations o JOIN axes a ON a.id = o.axis_id
+		WHERE o.id = e.id AND a.plan_id = p_plan;
+		IF e.seen > 1 THEN
+			PERFORM api_raise(422, 'duplicate_item', '/observation_ids/' || e.i);
+		ELSIF NOT FOUND THEN
+			PERFORM api_raise(422, 'unknown_observation', '/observation_ids/' || e.i);
+		ELSIF v_obs.axis_id <> v_axis THEN
+			PERFORM api_raise(422, 'observation_other_axis', '/observation_ids/' || e.i);
+		ELSIF v_obs.status <> 'accepted' THEN
+			PERFORM api_raise(422, 'observation_not_accepted', '/observation_ids/' || e.i);
+		END IF;
+	END LOOP;
+	DELETE FROM activity_observations l
+	WHERE l.activity_id = p_id
+	  AND l.observation_id NOT IN (SELECT value::text::bigint FROM jsonb_array_elements(p_ids));
+	INSERT INTO activity_observations (activity_id, observation_id)
+	SELECT p_id, value::text::bigint FROM jsonb_array_elements(p_ids)
+	ON CONFLICT DO NOTHING;
+END;
+$$;
+
+-- True if activity t passes the filters that no index serves (NULL: any): agreement, due
+-- month, status, and overdue as of p_as_of, given the plan's year. Shared by every query of the
 -- list and by activity_filter; PostgreSQL inlines it, so each keeps its own plan.
-CREATE FUNCTION activity_matches(t activities, p_year int, p_month int, p_status text,
-                                 p_overdue boolean, p_as_of date) RETURNS boolean
+CREATE FUNCTION activity_matches(t activities, p_year int, p_agreement bigint, p_month int,
+                                 p_status text, p_overdue boolean, p_as_of date) RETURNS boolean
 LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-	SELECT (p_month IS NULL OR t.due_month = p_month)
+	SELECT (p_agreement IS NULL OR t.agreement_id = p_agreement)
+	       AND (p_month IS NULL OR t.due_month = p_month)
 	       AND (p_status IS NULL OR t.status = p_status)
 	       AND (p_overdue IS NULL
 	            OR activity_overdue(p_year, t.due_month, t.status, p_as_of) = p_overdue);
@@ -112,25 +151,28 @@ $$;
 -- The plan's activities matching the filters (NULL: any) as of p_as_of, given the plan's
 -- year; shared by the JSON list and the CSV schedule (inlined into both).
 CREATE FUNCTION activity_filter(p_plan bigint, p_year int, p_axis bigint, p_unit bigint,
-                                p_month int, p_status text, p_overdue boolean, p_as_of date)
+                                p_agreement bigint, p_month int, p_status text,
+                                p_overdue boolean, p_as_of date)
 RETURNS SETOF activities LANGUAGE sql STABLE AS $$
 	SELECT t.* FROM activities t
 	WHERE t.axis_id IN (SELECT id FROM axes WHERE plan_id = p_plan)
 	  AND (p_axis IS NULL OR t.axis_id = p_axis)
 	  AND (p_unit IS NULL OR EXISTS (SELECT 1 FROM activity_units au
 	                                 WHERE au.activity_id = t.id AND au.unit_id = p_unit))
-	  AND activity_matches(t, p_year, p_month, p_status, p_overdue, p_as_of);
+	  AND activity_matches(t, p_year, p_agreement, p_month, p_status, p_overdue, p_as_of);
 $$;
 
 -- GET /plans/{id}/activities: keyset page by id; items NULL (404) when the plan is not
 -- visible. One query per kind of filter, so that each keeps a plan that reads only the
--- page: by axis, the index (axis_id, id); by unit, (unit_id, activity_id); otherwise the
--- plan's activities. The units of the page are grouped once. (make bench: one generic
+-- page: by agreement, the index (agreement_id, id); by axis, (axis_id, id); by unit,
+-- (unit_id, activity_id); otherwise the plan's activities. The units and the observation
+-- links of the page are grouped once. (make bench: one generic
 -- query for every filter read and sorted all 10,000 activities of a plan for a page of
 -- 50, about 5× slower.)
 CREATE FUNCTION api_activity_list(p_staff boolean, p_plan bigint, p_axis bigint,
                                   p_unit bigint, p_month int, p_status text,
-                                  p_overdue boolean, p_after bigint, p_limit int,
+                                  p_overdue boolean, p_agreement bigint, p_after bigint,
+                                  p_limit int,
                                   OUT items json, OUT next_after bigint)
 LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
@@ -140,25 +182,35 @@ BEGIN
 	IF v_year IS NULL THEN
 		RETURN;
 	END IF;
-	IF p_axis IS NOT NULL THEN
+	IF p_agreement IS NOT NULL THEN
+		v_page := ARRAY(
+			SELECT t FROM activities t
+			WHERE t.agreement_id = p_agreement AND t.id > p_after
+			  AND t.axis_id IN (SELECT id FROM axes WHERE plan_id = p_plan)
+			  AND (p_axis IS NULL OR t.axis_id = p_axis)
+			  AND (p_unit IS NULL OR EXISTS (SELECT 1 FROM activity_units au
+			                                 WHERE au.activity_id = t.id AND au.unit_id = p_unit))
+			  AND activity_matches(t, v_year, NULL, p_month, p_status, p_overdue, today())
+			ORDER BY t.id LIMIT p_limit + 1);
+	ELSIF p_axis IS NOT NULL THEN
 		v_page := ARRAY(
 			SELECT t FROM activities t
 			WHERE t.axis_id = p_axis AND t.id > p_after
 			  AND EXISTS (SELECT 1 FROM axes a WHERE a.id = p_axis AND a.plan_id = p_plan)
 			  AND (p_unit IS NULL OR EXISTS (SELECT 1 FROM activity_units au
 			                                 WHERE au.activity_id = t.id AND au.unit_id = p_unit))
-			  AND activity_matches(t, v_year, p_month, p_status, p_overdue, today())
+			  AND activity_matches(t, v_year, NULL, p_month, p_status, p_overdue, today())
 			ORDER BY t.id LIMIT p_limit + 1);
 	ELSIF p_unit IS NOT NULL THEN
 		v_page := ARRAY(
 			SELECT t FROM activity_units au JOIN activities t ON t.id = au.activity_id
 			WHERE au.unit_id = p_unit AND au.activity_id > p_after
 			  AND t.axis_id IN (SELECT id FROM axes WHERE plan_id = p_plan)
-			  AND activity_matches(t, v_year, p_month, p_status, p_overdue, today())
+			  AND activity_matches(t, v_year, NULL, p_month, p_status, p_overdue, today())
 			ORDER BY au.activity_id LIMIT p_limit + 1);
 	ELSE
 		v_page := ARRAY(
-			SELECT t FROM activity_filter(p_plan, v_year, NULL, NULL, p_month, p_status,
+			SELECT t FROM activity_filter(p_plan, v_year, NULL, NULL, NULL, p_month, p_status,
 			                              p_overdue, today()) t
 			WHERE t.id > p_after
 			ORDER BY t.id LIMIT p_limit + 1);
@@ -172,11 +224,17 @@ BEGIN
 		                ORDER BY au.position, u.id) AS units
 		FROM page JOIN activity_units au ON au.activity_id = (page.t).id
 		JOIN units u ON u.id = au.unit_id
-		GROUP BY au.activity_id)
-	SELECT coalesce(json_agg(activity_row_json(p.t, p_plan, v_year, un.units, today())
+		GROUP BY au.activity_id),
+	ob AS (
+		SELECT l.activity_id, json_agg(l.observation_id ORDER BY l.observation_id) AS ids
+		FROM page JOIN activity_observations l ON l.activity_id = (page.t).id
+		GROUP BY l.activity_id)
+	SELECT coalesce(json_agg(activity_row_json(p.t, p_plan, v_year, un.units, ob.ids,
+	                                           today())
 	                         ORDER BY (p.t).id), '[]')
 	INTO items
-	FROM page p LEFT JOIN un ON un.activity_id = (p.t).id;
+	FROM page p LEFT JOIN un ON un.activity_id = (p.t).id
+	LEFT JOIN ob ON ob.activity_id = (p.t).id;
 	IF cardinality(v_page) > p_limit THEN
 		next_after := v_page[p_limit].id;
 	END IF;
@@ -188,7 +246,7 @@ $$;
 -- NULL when the plan is not visible.
 CREATE FUNCTION api_activity_schedule(p_staff boolean, p_plan bigint, p_axis bigint,
                                       p_unit bigint, p_month int, p_status text,
-                                      p_overdue boolean) RETURNS json
+                                      p_overdue boolean, p_agreement bigint) RETURNS json
 LANGUAGE plpgsql STABLE SET plan_cache_mode = force_generic_plan AS $$
 DECLARE
 	v_year int := plan_visible_year(p_plan, p_staff);
@@ -208,8 +266,8 @@ BEGIN
 			CASE t.status WHEN 'pending' THEN 'pendiente' WHEN 'in_progress' THEN 'en curso'
 			              WHEN 'done' THEN 'cumplida' ELSE 'cancelada' END,
 			t.progress || '%') ORDER BY a.number, t.number, t.id), '[]')
-		FROM activity_filter(p_plan, v_year, p_axis, p_unit, p_month, p_status, p_overdue,
-		                     today()) t
+		FROM activity_filter(p_plan, v_year, p_axis, p_unit, p_agreement, p_month, p_status,
+		                     p_overdue, today()) t
 		JOIN axes a ON a.id = t.axis_id);
 END;
 $$;
@@ -236,6 +294,7 @@ BEGIN
 	        (p_body->>'agreement_id')::bigint)
 	RETURNING id INTO v_id;
 	PERFORM activity_set_units(v_id, p_body->'unit_ids');
+	PERFORM activity_link(v_id, v_plan, coalesce(p_body->'observation_ids', '[]'));
 	RETURN activity_json(v_id);
 END;
 $$;
@@ -253,7 +312,7 @@ BEGIN
 	IF p_body ? 'agreement_id' THEN
 		PERFORM activity_check_agreement(v_plan, (p_body->>'agreement_id')::bigint);
 	END IF;
-	-- Always touched, so updated_at (and the ETag) move when only the units change.
+	-- Always touched, so updated_at (and the ETag) move when only the units or links change.
 	UPDATE activities SET
 		number = coalesce((p_body->>'number')::int, number),
 		description = coalesce(trim_blanks(p_body->>'description'), description),
@@ -264,6 +323,9 @@ BEGIN
 	WHERE id = p_id;
 	IF p_body ? 'unit_ids' THEN
 		PERFORM activity_set_units(p_id, p_body->'unit_ids');
+	END IF;
+	IF p_body ? 'observation_ids' THEN
+		PERFORM activity_link(p_id, v_plan, p_body->'observation_ids');
 	END IF;
 	RETURN activity_json(p_id);
 END;

@@ -3,17 +3,87 @@
 -- concurrency), and the review, whose state machine is the table observation_transitions
 -- (006_observations.sql).
 
--- The representation; author_sub only for staff and for the author.
-CREATE FUNCTION observation_json(o observations, p_with_author boolean) RETURNS json
+-- New observations are numbered within their axis and kind, in the order recorded (a
+-- number given by the insert, as an import does, is kept). One lock per axis and kind
+-- makes concurrent submissions take distinct numbers.
+CREATE FUNCTION observation_number() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.number IS NULL THEN
+		PERFORM pg_advisory_xact_lock(hashtextextended('observation-number:' || NEW.axis_id
+		                                               || ':' || NEW.kind, 0));
+		SELECT coalesce(max(number), 0) + 1 INTO NEW.number FROM observations
+		WHERE axis_id = NEW.axis_id AND kind = NEW.kind;
+	END IF;
+	RETURN NEW;
+END;
+$$;
+CREATE TRIGGER observations_number BEFORE INSERT ON observations
+FOR EACH ROW EXECUTE FUNCTION observation_number();
+
+-- What became of each of the observations p_ids: the agreements that answer it, the
+-- activities that answer it directly or carry out one of those agreements, their mean
+-- progress (one decimal; null without activities) and the evidence reported on them
+-- (each URL once, in the order reported). Incorporated: accepted, with an activity.
+-- Set-based, so that a page costs one pass over the links, not a query per row.
+CREATE FUNCTION observation_outcomes(p_ids bigint[])
+RETURNS TABLE (observation_id bigint, outcome json)
 LANGUAGE sql STABLE AS $$
+	WITH links AS (
+		SELECT l.observation_id, l.activity_id FROM activity_observations l
+		WHERE l.observation_id = ANY (p_ids)
+		UNION
+		SELECT ao.observation_id, t.id FROM agreement_observations ao
+		JOIN activities t ON t.agreement_id = ao.agreement_id
+		WHERE ao.observation_id = ANY (p_ids)),
+	acts AS (
+		SELECT k.observation_id, json_agg(t.id ORDER BY t.id) AS ids,
+		       round(avg(t.progress), 1) AS progress
+		FROM links k JOIN activities t ON t.id = k.activity_id
+		GROUP BY k.observation_id),
+	agrs AS (
+		SELECT ao.observation_id, json_agg(ao.agreement_id ORDER BY ao.agreement_id) AS ids
+		FROM agreement_observations ao WHERE ao.observation_id = ANY (p_ids)
+		GROUP BY ao.observation_id),
+	urls AS (
+		SELECT e.observation_id, json_agg(e.url ORDER BY e.first) AS urls
+		FROM (SELECT k.observation_id, u.evidence_url AS url, min(u.id) AS first
+		      FROM links k JOIN progress_updates u ON u.activity_id = k.activity_id
+		      WHERE u.evidence_url IS NOT NULL
+		      GROUP BY k.observation_id, u.evidence_url) e
+		GROUP BY e.observation_id)
+	SELECT o.id, json_build_object(
+		'incorporated', o.status = 'accepted' AND acts.ids IS NOT NULL,
+		'agreement_ids', coalesce(agrs.ids, '[]'),
+		'activity_ids', coalesce(acts.ids, '[]'),
+		'progress', acts.progress,
+		'evidence_urls', coalesce(urls.urls, '[]'))
+	FROM observations o
+	LEFT JOIN acts ON acts.observation_id = o.id
+	LEFT JOIN agrs ON agrs.observation_id = o.id
+	LEFT JOIN urls ON urls.observation_id = o.id
+	WHERE o.id = ANY (p_ids);
+$$;
+
+-- The outcome of one observation.
+CREATE FUNCTION observation_outcome(p_id bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT outcome FROM observation_outcomes(ARRAY[p_id]);
+$$;
+
+-- The representation, with its outcome; author_sub only for staff and for the author.
+CREATE FUNCTION observation_json(o observations, p_with_author boolean, p_outcome json)
+RETURNS json LANGUAGE sql STABLE AS $$
 	SELECT CASE WHEN p_with_author THEN
-		json_build_object('id', o.id, 'axis_id', o.axis_id, 'kind', o.kind, 'body', o.body,
-		                  'source', o.source, 'status', o.status, 'response', o.response,
+		json_build_object('id', o.id, 'axis_id', o.axis_id, 'kind', o.kind, 'number', o.number,
+		                  'body', o.body, 'source', o.source, 'status', o.status,
+		                  'response', o.response, 'outcome', p_outcome,
 		                  'author_sub', o.author_sub, 'created_at', rfc3339(o.created_at),
 		                  'updated_at', rfc3339(o.updated_at))
 	ELSE
-		json_build_object('id', o.id, 'axis_id', o.axis_id, 'kind', o.kind, 'body', o.body,
-		                  'source', o.source, 'status', o.status, 'response', o.response,
+		json_build_object('id', o.id, 'axis_id', o.axis_id, 'kind', o.kind, 'number', o.number,
+		                  'body', o.body, 'source', o.source, 'status', o.status,
+		                  'response', o.response, 'outcome', p_outcome,
 		                  'created_at', rfc3339(o.created_at), 'updated_at', rfc3339(o.updated_at))
 	END;
 $$;
@@ -28,7 +98,8 @@ $$;
 -- that are not drafts, and only reviewed ones or their own.
 CREATE FUNCTION observation_view(p_id bigint, p_sub text, p_role text, p_staff boolean)
 RETURNS json LANGUAGE sql STABLE AS $$
-	SELECT observation_json(o, p_staff OR observation_is_own(o, p_sub, p_role))
+	SELECT observation_json(o, p_staff OR observation_is_own(o, p_sub, p_role),
+	                        observation_outcome(o.id))
 	FROM observations o
 	JOIN axes a ON a.id = o.axis_id
 	JOIN plans p ON p.id = a.plan_id
@@ -58,12 +129,14 @@ BEGIN
 		       OR observation_is_own(o, p_sub, p_role))
 		ORDER BY o.id
 		LIMIT p_limit + 1),
-	numbered AS (SELECT o, row_number() OVER (ORDER BY (o).id) AS n FROM page)
-	SELECT coalesce(json_agg(observation_json(o, p_staff OR observation_is_own(o, p_sub, p_role))
+	numbered AS (SELECT o, row_number() OVER (ORDER BY (o).id) AS n FROM page),
+	outcomes AS (SELECT * FROM observation_outcomes(ARRAY(SELECT (o).id FROM page)))
+	SELECT coalesce(json_agg(observation_json(o, p_staff OR observation_is_own(o, p_sub, p_role),
+	                                          x.outcome)
 	                         ORDER BY n) FILTER (WHERE n <= p_limit), '[]'),
 	       max((o).id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
 	INTO items, next_after
-	FROM numbered;
+	FROM numbered LEFT JOIN outcomes x ON x.observation_id = (o).id;
 END;
 $$;
 
@@ -79,11 +152,12 @@ LANGUAGE sql STABLE AS $$
 		WHERE o.author_sub = p_sub AND p.status <> 'draft' AND o.id > p_after
 		ORDER BY o.id
 		LIMIT p_limit + 1),
-	numbered AS (SELECT o, row_number() OVER (ORDER BY (o).id) AS n FROM page)
-	SELECT coalesce(json_agg(observation_json(o, true) ORDER BY n) FILTER (WHERE n <= p_limit),
-	                '[]'),
+	numbered AS (SELECT o, row_number() OVER (ORDER BY (o).id) AS n FROM page),
+	outcomes AS (SELECT * FROM observation_outcomes(ARRAY(SELECT (o).id FROM page)))
+	SELECT coalesce(json_agg(observation_json(o, true, x.outcome) ORDER BY n)
+	                FILTER (WHERE n <= p_limit), '[]'),
 	       max((o).id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
-	FROM numbered;
+	FROM numbered LEFT JOIN outcomes x ON x.observation_id = (o).id;
 $$;
 
 -- POST /axes/{id}/observations. p_body is validated by the service ({kind, body, source?};
@@ -151,7 +225,7 @@ BEGIN
 	        CASE WHEN p_staff THEN coalesce(p_body->>'source', 'deliberation') ELSE 'online' END,
 	        p_sub, p_role)
 	RETURNING * INTO v_obs;
-	v_json := observation_json(v_obs, true);
+	v_json := observation_json(v_obs, true, observation_outcome(v_obs.id));
 	IF p_key IS NOT NULL THEN
 		INSERT INTO idempotency_keys (actor_sub, key, request_hash, status, body, location)
 		VALUES (p_sub, p_key, v_hash, 201, v_json::text, '/api/v1/observations/' || v_obs.id);
@@ -210,7 +284,8 @@ BEGIN
 	PERFORM api_as(p_sub, p_role);
 	v_obs := observation_lock(p_id);
 	PERFORM observation_require_open(v_obs);
-	PERFORM check_if_match(p_if_match, observation_json(v_obs, true));
+	PERFORM check_if_match(p_if_match,
+	                       observation_json(v_obs, true, observation_outcome(v_obs.id)));
 	IF NOT observation_may_move(v_obs.status, v_to, 'reviewer') THEN
 		PERFORM api_raise(409, 'illegal_transition');
 	END IF;
@@ -221,7 +296,7 @@ BEGIN
 	UPDATE observations SET status = v_to, response = v_response
 	WHERE id = p_id
 	RETURNING * INTO v_obs;
-	RETURN observation_json(v_obs, true);
+	RETURN observation_json(v_obs, true, observation_outcome(v_obs.id));
 END;
 $$;
 
@@ -245,6 +320,6 @@ BEGIN
 		PERFORM api_raise(409, 'illegal_transition');
 	END IF;
 	UPDATE observations SET status = 'withdrawn' WHERE id = p_id RETURNING * INTO v_obs;
-	RETURN observation_json(v_obs, true);
+	RETURN observation_json(v_obs, true, observation_outcome(v_obs.id));
 END;
 $$;

@@ -1,7 +1,8 @@
 /* Every problem of a document is reported, not only the first, so an operator fixes a
  * file in one pass. Besides each field's type and range: unique axis numbers in the
  * plan, unique agreement and activity numbers in an axis, a response for rejected
- * observations, progress 100 for done activities, an approver for approved plans. */
+ * observations, progress 100 for done activities, an approver for approved plans, and
+ * links by number within an axis (document_links.c). */
 #include "core/document.h"
 
 #include <stdio.h>
@@ -38,6 +39,7 @@ static const struct field axis_fields[] = {
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field obs_fields[] = {
+	{"number", F_INT, 0, 1, 1000000, NULL},
 	{"body", F_STRING, F_REQUIRED, 3, 5000, NULL},
 	{"source", F_STRING, 0, 0, 0, sources},
 	{"status", F_STRING, 0, 0, 0, obs_statuses},
@@ -47,6 +49,7 @@ static const struct field obs_fields[] = {
 static const struct field agreement_fields[] = {
 	{"number", F_INT, F_REQUIRED, 1, 1000, NULL},
 	{"text", F_STRING, F_REQUIRED, 1, 5000, NULL},
+	{"responds_to", F_ANY, 0, 0, 0, NULL},   /* document_check_links */
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field activity_fields[] = {
@@ -56,6 +59,8 @@ static const struct field activity_fields[] = {
 	{"units", F_ANY, F_REQUIRED, 0, 0, NULL},
 	{"status", F_STRING, 0, 0, 0, act_statuses},
 	{"progress", F_INT, 0, 0, 100, NULL},
+	{"agreement", F_INT, F_NULLABLE, 1, 1000, NULL},
+	{"responds_to", F_ANY, 0, 0, 0, NULL},   /* document_check_links */
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field unit_name = {"", F_STRING, F_REQUIRED, 1, 200, NULL};
@@ -183,6 +188,7 @@ check_axis(const json_t *a, const char *ptr, struct verr *v)
 	unique_numbers(json_object_get(a, "agreements"), p, v);
 	json_pointer_join(p, sizeof p, ptr, "activities");
 	unique_numbers(json_object_get(a, "activities"), p, v);
+	document_check_links(a, ptr, v);
 }
 
 bool

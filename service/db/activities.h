@@ -4,11 +4,11 @@
 
 #include "db/pool.h"
 
-/* (staff, plan, axis, unit, due_month, status, overdue, after, limit): a page of a
- * visible plan's schedule; a NULL filter matches all. */
+/* (staff, plan, axis, unit, due_month, status, overdue, agreement, after, limit): a page
+ * of a visible plan's schedule; a NULL filter matches all. */
 extern struct db_stmt db_activity_list;
-/* (staff, plan, axis, unit, due_month, status, overdue): the whole filtered schedule as
- * rows for a CSV: [[eje, actividad, mes, responsables, estado, avance], …]. */
+/* (staff, plan, axis, unit, due_month, status, overdue, agreement): the whole filtered
+ * schedule as rows for a CSV: [[eje, actividad, mes, responsables, estado, avance], …]. */
 extern struct db_stmt db_activity_schedule;
 /* (id, staff): one activity, if its plan is visible. */
 extern struct db_stmt db_activity_get;

@@ -20,6 +20,8 @@ extern struct db_stmt db_plan_approve;
 extern struct db_stmt db_plan_close;
 /* (id, staff): the whole plan in the import format. */
 extern struct db_stmt db_plan_document;
+/* (id, staff): the same document, with the ETag of its PDF. */
+extern struct db_stmt db_plan_document_pdf;
 /* (sub, role, document, unless_exists): creates a whole plan, all or nothing; with
  * unless_exists, nothing when a plan of that title, entity and year exists. */
 extern struct db_stmt db_plan_import;

@@ -4,21 +4,20 @@
  * structure while the plan is a draft (progress has its own resource). */
 #include <stdio.h>
 
-#include "core/buf.h"
-#include "core/csv.h"
 #include "db/activities.h"
 #include "http/router.h"
 
 static const char *const statuses[] = {"pending", "in_progress", "done", "cancelled", NULL};
 static const char *const booleans[] = {"true", "false", NULL};
 
-/* The filter, in the order the list and schedule statements take it (A_Q0 … A_Q4). */
+/* The filter, in the order the list and schedule statements take it (A_Q0 … A_Q5). */
 static const struct field activity_query[] = {
 	{"axis_id", F_INT, 0, 1, ID_MAX, NULL},
 	{"unit_id", F_INT, 0, 1, ID_MAX, NULL},
 	{"due_month", F_INT, 0, 1, 12, NULL},
 	{"status", F_STRING, 0, 0, 0, statuses},
 	{"overdue", F_STRING, 0, 0, 0, booleans},
+	{"agreement_id", F_INT, 0, 1, ID_MAX, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field activity_create_fields[] = {
@@ -26,6 +25,7 @@ static const struct field activity_create_fields[] = {
 	{"due_month", F_INT, F_REQUIRED, 1, 12, NULL},
 	{"unit_ids", F_INT_ARRAY, F_REQUIRED, 1, 50, NULL},
 	{"agreement_id", F_INT, F_NULLABLE, 1, ID_MAX, NULL},
+	{"observation_ids", F_INT_ARRAY, 0, 0, 200, NULL},
 	{"number", F_INT, 0, 1, 10000, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
@@ -34,6 +34,7 @@ static const struct field activity_patch_fields[] = {
 	{"due_month", F_INT, 0, 1, 12, NULL},
 	{"unit_ids", F_INT_ARRAY, 0, 1, 50, NULL},
 	{"agreement_id", F_INT, F_NULLABLE, 1, ID_MAX, NULL},
+	{"observation_ids", F_INT_ARRAY, 0, 0, 200, NULL},
 	{"number", F_INT, 0, 1, 10000, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
@@ -44,33 +45,13 @@ schedule_csv(struct call *c)
 {
 	static const char *const head[] = {"eje", "actividad", "mes", "responsables", "estado",
 	                                   "avance"};
-	char plan[INT_TEXT_MAX], disposition[96];
+	char plan[INT_TEXT_MAX], filename[64];
 	struct db_reply r;
-	struct buf b = BUF_INIT;
-	json_t *rows;
-	bool ok;
 
-	db_call(&db_activity_schedule, 7, (const char *[]){db_bool(c->actor.staff),
-	        db_int(plan, c->id), c->q[0], c->q[1], c->q[2], c->q[3], c->q[4]}, &r);
-	if (r.err != DB_OK) {
-		reply_db_error(c, &r, R_plan_not_found);
-		return;
-	}
-	rows = json_loads(r.body, 0, NULL);
-	db_reply_free(&r);
-	csv_bom(&b);
-	csv_row(&b, head, sizeof head / sizeof head[0]);
-	ok = rows && csv_rows_json(&b, rows) && !b.oom;
-	json_decref(rows);
-	if (!ok) {
-		buf_free(&b);
-		reply_reason(c, R_internal_error);
-		return;
-	}
-	snprintf(disposition, sizeof disposition,
-	         "attachment; filename=\"cronograma-plan-%lld.csv\"", (long long)c->id);
-	reply_take(c, 200, "text/csv; charset=utf-8", b.data, b.len);
-	reply_header(c, "Content-Disposition", disposition);
+	db_call(&db_activity_schedule, 8, (const char *[]){db_bool(c->actor.staff),
+	        db_int(plan, c->id), c->q[0], c->q[1], c->q[2], c->q[3], c->q[4], c->q[5]}, &r);
+	snprintf(filename, sizeof filename, "cronograma-plan-%lld.csv", (long long)c->id);
+	reply_csv(c, &r, head, sizeof head / sizeof head[0], filename, R_plan_not_found);
 }
 
 /* GET /api/v1/plans/{id}/activities: a page of JSON, or with Accept: text/csv the whole
@@ -100,9 +81,10 @@ const struct route activity_routes[] = {
 	{.method = "GET", .pattern = "/api/v1/plans/:id/activities", .action = ACT_READ,
 	 .query = activity_query, .handler = activity_list,
 	 .stmt = &db_activity_list,
-	 .args = {A_STAFF, A_ID, A_Q0, A_Q1, A_Q2, A_Q3, A_Q4, A_AFTER, A_LIMIT},
+	 .args = {A_STAFF, A_ID, A_Q0, A_Q1, A_Q2, A_Q3, A_Q4, A_Q5, A_AFTER, A_LIMIT},
 	 .answer = ANSWER_LIST, .missing = R_plan_not_found},
-	/* number defaults to the axis's next free one. */
+	/* number defaults to the axis's next free one; observation_ids: accepted ones of the
+	 * same axis (422 at /observation_ids/N). */
 	{.method = "POST", .pattern = "/api/v1/axes/:id/activities", .action = ACT_PLAN_WRITE,
 	 .body = activity_create_fields,
 	 .stmt = &db_activity_create, .args = {A_SUB, A_ROLE, A_ID, A_BODY},
@@ -110,7 +92,7 @@ const struct route activity_routes[] = {
 	{.method = "GET", .pattern = "/api/v1/activities/:id", .action = ACT_READ,
 	 .stmt = &db_activity_get, .args = {A_ID, A_STAFF},
 	 .answer = ANSWER_ONE, .missing = R_activity_not_found},
-	/* Structure members only; unit_ids replaces the list. */
+	/* Structure members only; unit_ids and observation_ids replace their lists. */
 	{.method = "PATCH", .pattern = "/api/v1/activities/:id", .action = ACT_PLAN_WRITE,
 	 .body = activity_patch_fields, .patch = true,
 	 .stmt = &db_activity_update, .args = {A_SUB, A_ROLE, A_ID, A_BODY, A_IF_MATCH},

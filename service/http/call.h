@@ -1,6 +1,6 @@
 /* One HTTP request as handlers see it, and the helpers every handler uses, one file a
  * concern: reading the request (request.c), answering it (reply.c), conditional requests
- * (conditional.c) and list pages (paging.c). */
+ * (conditional.c), list pages (paging.c) and CSV downloads (download.c). */
 #ifndef HTTP_CALL_H
 #define HTTP_CALL_H
 
@@ -116,6 +116,27 @@ const char *if_match(const struct call *c, char *buf);
 /* Answers a resource from the database: status with its ETag (304 when If-None-Match
  * names it), or the problem its error maps to (missing when no row). Frees r. */
 void reply_db(struct call *c, int status, struct db_reply *r, enum reason_id missing);
+
+/* download.c: files for spreadsheets */
+
+/* Answers r's rows (a JSON array of arrays of strings, integers or nulls) as a CSV
+ * download named filename, after the header row head (n fields), with r's ETag if it has
+ * one (304 on If-None-Match); the problem of r's error otherwise (missing when no row).
+ * Frees r. */
+void reply_csv(struct call *c, struct db_reply *r, const char *const *head, size_t n,
+               const char *filename, enum reason_id missing);
+
+/* A file rendered in C from the JSON a statement (id, staff) returns with its ETag. */
+struct rendering {
+	struct db_stmt *stmt;
+	char *(*render)(const json_t *doc, size_t *len);  /* malloc'd bytes, or NULL */
+	const char *type;         /* its media type */
+	const char *disposition;  /* "inline" or "attachment" */
+	const char *name, *ext;   /* the file is named name-<id>.ext */
+};
+/* Answers the file how renders for the path's id (304 on If-None-Match); the problem of
+ * the statement's error otherwise (missing when no row), 500 when rendering fails. */
+void reply_rendered(struct call *c, const struct rendering *how, enum reason_id missing);
 
 /* paging.c: lists */
 

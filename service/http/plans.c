@@ -1,5 +1,6 @@
 /* /api/v1/plans…: the plan's lifecycle, its document export and import. */
 #include "core/document.h"
+#include "core/plan_pdf.h"
 #include "db/plans.h"
 #include "http/router.h"
 
@@ -39,6 +40,30 @@ document_rule(const json_t *body, const void *unused, struct verr *v)
 	return document_validate(body, v);
 }
 
+static const struct rendering document_pdf = {
+	&db_plan_document_pdf, plan_pdf, "application/pdf", "inline", "plan", "pdf"};
+
+/* The document as JSON (the route's statement) or, with Accept: application/pdf, laid
+ * out for print; 406 for anything else. */
+static void
+document_get(struct call *c)
+{
+	static const char *const media[] = {"application/json", "application/pdf"};
+
+	reply_header(c, "Vary", "Accept");
+	switch (accept_media(header(c, "Accept"), media, 2)) {
+	case 0:
+		route_call(c);
+		break;
+	case 1:
+		reply_rendered(c, &document_pdf, R_plan_not_found);
+		break;
+	default:
+		reply_reason(c, R_not_acceptable);
+		break;
+	}
+}
+
 const struct route plan_routes[] = {
 	/* ?year=&status=: plans the caller may see, oldest first. */
 	{.method = "GET", .pattern = "/api/v1/plans", .action = ACT_READ,
@@ -74,9 +99,9 @@ const struct route plan_routes[] = {
 	{.method = "POST", .pattern = "/api/v1/plans/:id/close", .action = ACT_PLAN_WRITE,
 	 .stmt = &db_plan_close, .args = {A_SUB, A_ROLE, A_ID},
 	 .answer = ANSWER_ONE, .missing = R_plan_not_found},
-	/* The whole plan in the import format. */
+	/* The whole plan in the import format, or as a PDF. */
 	{.method = "GET", .pattern = "/api/v1/plans/:id/document", .action = ACT_READ,
-	 .stmt = &db_plan_document, .args = {A_ID, A_STAFF},
+	 .handler = document_get, .stmt = &db_plan_document, .args = {A_ID, A_STAFF},
 	 .answer = ANSWER_ONE, .missing = R_plan_not_found},
 	ROUTES_END,
 };

@@ -18,6 +18,7 @@
 #include "auth/policy.h"
 #include "core/config.h"
 #include "core/log.h"
+#include "core/pdf.h"
 #include "http/cache.h"
 #include "http/metrics.h"
 #include "http/router.h"
@@ -361,6 +362,7 @@ server_run(void)
 	ulfius_stop_framework(&inst);
 	ulfius_clean_instance(&inst);
 	cache_stop();
+	pdf_shutdown();
 	log_msg(LOG_INFO, "stopped");
 	return 0;
 }

@@ -1,0 +1,110 @@
+-- The "Incorporación de aportes ciudadanos" report (GET /plans/{id}/report): for every
+-- observation and contribution the caller may see, whether it was taken up, by which
+-- agreements and activities, how far they have come and where the proof is. One
+-- definition of "linked" serves it and the observations' outcome: observation_outcomes
+-- (17_observations.sql).
+
+-- The report as JSON, NULL when the plan is not visible (drafts: staff only). Rows in the
+-- document's order: axis, observations before contributions, number.
+CREATE FUNCTION plan_report(p_plan bigint, p_staff boolean) RETURNS json
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (
+		WITH p AS (
+			SELECT * FROM plans WHERE id = p_plan AND (p_staff OR status <> 'draft')),
+		items AS (
+			SELECT o.id, o.kind, o.number, o.body, o.status, o.response,
+			       a.number AS axis_number, a.name AS axis_name
+			FROM p JOIN axes a ON a.plan_id = p.id JOIN observations o ON o.axis_id = a.id
+			WHERE p_staff OR o.status IN ('accepted', 'rejected')),
+		outc AS (
+			SELECT * FROM observation_outcomes(ARRAY(SELECT id FROM items))),
+		-- Each linked activity described once, its units grouped once.
+		act AS (
+			SELECT t.id, json_build_object(
+				'description', t.description, 'month', t.due_month,
+				'units', coalesce(json_agg(u.name ORDER BY au.position, u.id)
+				                  FILTER (WHERE u.id IS NOT NULL), '[]'),
+				'status', t.status, 'progress', t.progress) AS j
+			FROM activities t
+			LEFT JOIN activity_units au ON au.activity_id = t.id
+			LEFT JOIN units u ON u.id = au.unit_id
+			WHERE t.id IN (SELECT json_array_elements_text(x.outcome->'activity_ids')::bigint
+			               FROM outc x)
+			GROUP BY t.id),
+		r AS (
+			SELECT i.*, x.outcome,
+			       (SELECT coalesce(json_agg(g.text ORDER BY g.number, g.id), '[]')
+			        FROM agreements g
+			        WHERE g.id IN (SELECT json_array_elements_text(x.outcome->'agreement_ids')::bigint))
+			           AS agreements,
+			       (SELECT coalesce(json_agg(act.j ORDER BY act.id), '[]') FROM act
+			        WHERE act.id IN (SELECT json_array_elements_text(x.outcome->'activity_ids')::bigint))
+			           AS activities
+			FROM items i JOIN outc x ON x.observation_id = i.id)
+		SELECT json_build_object(
+			'plan', json_build_object(
+				'id', p.id, 'title', p.title, 'entity', p.entity, 'year', p.year,
+				'status', p.status,
+				'elaborated_by', person_json(p.elaborated_name, p.elaborated_position),
+				'approved_by', person_json(p.approved_name, p.approved_position)),
+			'rows', coalesce((
+				SELECT json_agg(json_build_object(
+					'axis', json_build_object('number', r.axis_number, 'name', r.axis_name),
+					'kind', r.kind, 'number', r.number, 'text', r.body, 'status', r.status,
+					'response', r.response,
+					'incorporated', (r.outcome->>'incorporated')::boolean,
+					'agreements', r.agreements, 'activities', r.activities,
+					'progress', r.outcome->'progress',
+					'evidence_urls', r.outcome->'evidence_urls')
+					ORDER BY r.axis_number, r.kind DESC, r.number)
+				FROM r), '[]'),
+			'totals', (
+				SELECT json_build_object(
+					'items', count(*),
+					'incorporated', count(*) FILTER (WHERE (r.outcome->>'incorporated')::boolean),
+					'incorporated_pct', CASE WHEN count(*) = 0 THEN 0 ELSE round(
+						100.0 * count(*) FILTER (WHERE (r.outcome->>'incorporated')::boolean)
+						/ count(*), 1) END,
+					'avg_progress', round(avg((r.outcome->>'progress')::numeric), 1))
+				FROM r))
+		FROM p);
+END;
+$$;
+
+-- The report's rows as CSV records in Spanish (eje, tipo, número, texto, estado, respuesta,
+-- incorporado, acuerdos, actividades, avance, medios de verificación); lists are joined
+-- by " | ". NULL for NULL (a plan that is not visible).
+CREATE FUNCTION plan_report_csv(p_report json) RETURNS json
+LANGUAGE sql STABLE STRICT AS $$
+	SELECT coalesce(json_agg(json_build_array(
+		(e.r->'axis'->>'number') || '. ' || (e.r->'axis'->>'name'),
+		CASE e.r->>'kind' WHEN 'observation' THEN 'Observación' ELSE 'Aporte' END,
+		(e.r->>'number')::int,
+		e.r->>'text',
+		CASE e.r->>'status' WHEN 'received' THEN 'recibida' WHEN 'in_review' THEN 'en revisión'
+		                    WHEN 'accepted' THEN 'aceptada' WHEN 'rejected' THEN 'rechazada'
+		                    ELSE 'retirada' END,
+		e.r->>'response',
+		CASE WHEN (e.r->>'incorporated')::boolean THEN 'Sí' ELSE 'No' END,
+		(SELECT string_agg(g.value, ' | ' ORDER BY g.n)
+		 FROM json_array_elements_text(e.r->'agreements') WITH ORDINALITY AS g(value, n)),
+		(SELECT string_agg(concat(t.value->>'description', ' (',
+		                          (ARRAY['Enero', 'Febrero', 'Marzo', 'Abril', 'Mayo', 'Junio',
+		                                 'Julio', 'Agosto', 'Septiembre', 'Octubre', 'Noviembre',
+		                                 'Diciembre'])[(t.value->>'month')::int], '; ',
+		                          (SELECT string_agg(u.value, ' / ' ORDER BY u.n)
+		                           FROM json_array_elements_text(t.value->'units')
+		                                WITH ORDINALITY AS u(value, n)), '; ',
+		                          CASE t.value->>'status' WHEN 'pending' THEN 'pendiente'
+		                                                  WHEN 'in_progress' THEN 'en curso'
+		                                                  WHEN 'done' THEN 'cumplida'
+		                                                  ELSE 'cancelada' END, '; ',
+		                          t.value->>'progress', '%)'), ' | ' ORDER BY t.n)
+		 FROM json_array_elements(e.r->'activities') WITH ORDINALITY AS t(value, n)),
+		CASE WHEN json_typeof(e.r->'progress') = 'number' THEN (e.r->>'progress') || '%' END,
+		(SELECT string_agg(v.value, ' ' ORDER BY v.n)
+		 FROM json_array_elements_text(e.r->'evidence_urls') WITH ORDINALITY AS v(value, n)))
+		ORDER BY e.n), '[]')
+	FROM json_array_elements(p_report->'rows') WITH ORDINALITY AS e(r, n);
+$$;
