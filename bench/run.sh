@@ -319,6 +319,7 @@ for conc in $CONCS; do
         run_mixed "$conc" "$i" "no writes" none 0 all "${all[@]}"
         run_mixed "$conc" "$i" "+5 subm/s" submit 5 all "${all[@]}"
         run_mixed "$conc" "$i" "+50 subm/s" submit 50 all "${all[@]}"
+        run_mixed "$conc" "$i" "no writes" none 0 seed "/api/v1/plans/$SEED_PLAN/document"
         run_mixed "$conc" "$i" "+5 prog/s" progress 5 seed "/api/v1/plans/$SEED_PLAN/document"
         run_mixed "$conc" "$i" "+5 prog/s" progress 5 large "${large[@]}"
       done
