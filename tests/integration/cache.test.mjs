@@ -258,8 +258,9 @@ async function lockUnits() {
   };
   await until(`SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
                WHERE c.relname = 'units' AND l.mode = 'AccessExclusiveLock' AND l.granted`);
-  return async () => {
+  return async (meanwhile = () => {}) => {
     await until(`SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock'`);
+    meanwhile();
     await new Promise((r) => setTimeout(r, 300)); // the other requests arrive and wait
     psql.stdin.end('COMMIT;\n');
     await exited;
@@ -300,4 +301,15 @@ test('when the rendering fails, those waiting render for themselves', async () =
   const answers = await pending;
   for (const a of answers) assert.equal(a.status, 404);
   assert.equal(await metric(BASE, 'cache_misses_total') - misses, 10);
+});
+
+test('a rendering that a change overtook answers its request but is not kept', async () => {
+  const plan = await imported();
+  const doc = `/api/v1/plans/${plan.id}/document`;
+  const release = await lockUnits();
+  const pending = get(BASE, doc);
+  // Committed (and notified) while the rendering waits, after its snapshot was taken.
+  await release(() => sql(`UPDATE plans SET title = 'Cambiado durante la renderización' WHERE id = ${plan.id}`));
+  assert.equal((await pending).json.title, plan.title);
+  assert.equal(await titleOf(BASE, doc), 'Cambiado durante la renderización');
 });
