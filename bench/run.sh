@@ -9,8 +9,12 @@
 # (anonymous). Prints one table; bench/README.md says what each figure means.
 # Everything it started is stopped on any exit.
 #
+# The "mixed" endpoint measures anonymous readers beside a steady stream of writes
+# (bench/writer.mjs): citizens' submissions (invisible to the public) and progress reports
+# (visible), to show what the response cache keeps under writes.
+#
 # Environment: BENCH_SECONDS (10), BENCH_CONCURRENCY ("16 64"), BENCH_ENDPOINTS
-# ("activities document compliance observations"), BENCH_CONFIGS ("threads pool": each a
+# ("activities document compliance observations mixed"), BENCH_CONFIGS ("threads pool": each a
 # LISTENER, optionally with ,WORKERS=n and ,DB_POOL_SIZE=n), BENCH_WARMUP (1 s per wrk run),
 # OBSERVATIONS_PER_HOUR (20), BENCH_POOL_ROW (1: also pgbench on the exact SQL with as
 # many clients as the service has database connections, DB_POOL_SIZE's default),
@@ -27,7 +31,7 @@ cd "$ROOT"
 
 SECS="${BENCH_SECONDS:-10}"
 CONCS="${BENCH_CONCURRENCY:-16 64}"
-ENDPOINTS="${BENCH_ENDPOINTS:-activities document compliance observations}"
+ENDPOINTS="${BENCH_ENDPOINTS:-activities document compliance observations mixed}"
 CONFIGS="${BENCH_CONFIGS:-threads pool}"
 WARMUP="${BENCH_WARMUP:-1}"
 PER_HOUR="${OBSERVATIONS_PER_HOUR:-20}"
@@ -259,7 +263,7 @@ same_result() {
   fi
 }
 for e in $ENDPOINTS; do
-  [[ "$e" == observations ]] || same_result "$e"
+  [[ "$e" == observations || "$e" == mixed ]] || same_result "$e"
 done
 
 # ---- the measurements ---------------------------------------------------------------
@@ -272,9 +276,55 @@ paths_observations=()
 for ((ax = AXIS_LO; ax <= AXIS_HI; ax++)); do
   paths_observations+=("/api/v1/axes/$ax/observations")
 done
+# ---- the mixed measurement: anonymous readers beside a stream of writes ---------------
+# One wrk run per row, a writer (bench/writer.mjs) posting at a fixed rate through the
+# warm-up and the run: nothing, citizens' submissions to the large plan (received: the
+# public cannot see them) at 5 and 50 a second, then progress reports on the large plan
+# (visible) at 5 a second, read by readers of the seed plan only and of the large plan only.
+node bench/tokens.mjs administradora bench-admin- 1 >"$TMP/admin.tok"
+mapfile -t progress_paths < <(sql -c "SELECT '/api/v1/activities/' || t.id || '/updates'
+  FROM activities t JOIN axes a ON a.id = t.axis_id
+  WHERE a.plan_id = $PLAN AND t.status IN ('pending', 'in_progress') ORDER BY t.id LIMIT 500")
+run_mixed() {
+  local conc="$1" i="$2" label="$3" kind="$4" rate="$5" readers="$6" tokens wpid="" url
+  shift 6
+  url="http://127.0.0.1:${SVC_PORTS[$i]}"
+  if [[ "$kind" != none ]]; then
+    if [[ "$kind" == submit ]]; then
+      tokens="$TMP/mixed-$i-$conc-$rate.tok"
+      node bench/tokens.mjs ciudadanos "bench-m$i-c$conc-r$rate-" \
+        "$((rate * (WARMUP + SECS + 2) + 1))" >"$tokens"
+      node bench/writer.mjs "$url" "$rate" "$((WARMUP + SECS + 1))" submit "$tokens" \
+        "${paths_observations[@]}" >"$TMP/writer.out" &
+    else
+      node bench/writer.mjs "$url" "$rate" "$((WARMUP + SECS + 1))" progress "$TMP/admin.tok" \
+        "${progress_paths[@]}" >"$TMP/writer.out" &
+    fi
+    wpid=$!
+  fi
+  run_wrk mixed "$conc" "$i" "$readers $label" get - "$@"
+  if [[ -n "$wpid" ]]; then
+    wait "$wpid" || true
+    say "$(cat "$TMP/writer.out")"
+  fi
+}
+
 first_conc="${CONCS%% *}"
 for conc in $CONCS; do
   for e in $ENDPOINTS; do
+    if [[ "$e" == mixed ]]; then
+      all=("${paths_activities[@]}" "/api/v1/plans/$SEED_PLAN/document" "/api/v1/plans/$PLAN/compliance")
+      large=("${paths_activities[@]}" "/api/v1/plans/$PLAN/compliance")
+      for ((i = 0; i < ${#SVC_PIDS[@]}; i++)); do
+        run_mixed "$conc" "$i" "no writes" none 0 all "${all[@]}"
+        run_mixed "$conc" "$i" "+5 subm/s" submit 5 all "${all[@]}"
+        run_mixed "$conc" "$i" "+50 subm/s" submit 50 all "${all[@]}"
+        run_mixed "$conc" "$i" "no writes" none 0 seed "/api/v1/plans/$SEED_PLAN/document"
+        run_mixed "$conc" "$i" "+5 prog/s" progress 5 seed "/api/v1/plans/$SEED_PLAN/document"
+        run_mixed "$conc" "$i" "+5 prog/s" progress 5 large "${large[@]}"
+      done
+      continue
+    fi
     if [[ "${BENCH_POOL_ROW:-0}" == 1 && "$conc" == "$first_conc" ]]; then
       run_pgbench "$e" "$((2 * NCPU + 2))" exact "exact SQL"
     fi

@@ -197,6 +197,22 @@ def table(results_file, machine_file):
                 print(f"  {ep} c{conc} {r['variant']}: {ratio:.2f}x pgbench (>= {want}): "
                       f"{'met' if ratio >= want else 'MISSED'}; p99 {p99r:.2f}x (<= 1.5): "
                       f"{'met' if p99r <= 1.5 else 'MISSED'}")
+    # Reads under writes (issue 20): each row against the same readers without writes.
+    for r in rows:
+        if r['endpoint'] != 'mixed' or r['variant'].endswith('no writes'):
+            continue
+        cfg, readers = r['variant'].split(' ')[:2]
+        base = next((b for b in rows if b['endpoint'] == 'mixed' and b['conc'] == r['conc']
+                     and b['variant'] == f"{cfg} {readers} no writes"), None)
+        p99 = r['p99_us'] / 1000
+        if readers == 'large':
+            print(f"  mixed c{r['conc']} {r['variant']}: p99 {p99:.1f} ms (<= 50): "
+                  f"{'met' if p99 <= 50 else 'MISSED'}")
+        elif base and base['rps'] and base['p99_us']:
+            ratio, p99r = r['rps'] / base['rps'], r['p99_us'] / base['p99_us']
+            print(f"  mixed c{r['conc']} {r['variant']}: {ratio:.2f}x the rate without writes "
+                  f"(>= 0.9): {'met' if ratio >= 0.9 else 'MISSED'}; p99 {p99r:.2f}x (<= 2): "
+                  f"{'met' if p99r <= 2 else 'MISSED'}")
     for k, v in m['rss_kb'].items():
         print(f"  peak RSS {k}: {v / 1024:.1f} MB (<= 30): {'met' if v <= 30 * 1024 else 'MISSED'}")
 

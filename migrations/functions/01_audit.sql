@@ -28,6 +28,62 @@ LANGUAGE sql STABLE AS $$
 		ELSE p_row END - 'password_hash') AS e(k, v);
 $$;
 
+-- What the response caches of the service instances must hear about a changed row
+-- (service/core/change.c applies it): one notification 'SCOPE ID AUDIENCE' per image of
+-- the row (before, after), delivered at commit, identical ones once per transaction.
+-- SCOPE ID is 'plan N', the plan the row belongs to, 'units 0' (unit names show in every
+-- plan's activities), or 'all 0' when the plan cannot be found (a row deleted with its
+-- plan): when in doubt, everything. AUDIENCE is 'public' when an anonymous reader could
+-- see the row: the plan is not a draft and, for an observation, it has been answered
+-- (accepted or rejected; 17_observations.sql); else 'staff'. Accounts are never public.
+CREATE FUNCTION audit_notify(p_entity text, p_id bigint, p_before jsonb, p_after jsonb)
+RETURNS void LANGUAGE plpgsql AS $$
+DECLARE
+	v_row jsonb;
+	v_plan bigint;
+	v_status text;
+BEGIN
+	IF p_entity = 'user' THEN
+		PERFORM pg_notify('rendicion_changes', 'users 0 staff');
+		RETURN;
+	ELSIF p_entity = 'unit' THEN
+		PERFORM pg_notify('rendicion_changes', 'units 0 public');
+		RETURN;
+	END IF;
+	FOREACH v_row IN ARRAY ARRAY[p_before, p_after] LOOP
+		CONTINUE WHEN v_row IS NULL;
+		IF p_entity = 'plan' THEN
+			v_plan := p_id;
+			v_status := v_row ->> 'status';
+		ELSIF p_entity = 'axis' THEN
+			SELECT id, status INTO v_plan, v_status
+			FROM plans WHERE id = (v_row ->> 'plan_id')::bigint;
+		ELSE
+			-- The row's axis: its own, or its activity's or agreement's (a progress update,
+			-- or a link row of an activity or an agreement).
+			SELECT p.id, p.status INTO v_plan, v_status
+			FROM axes x JOIN plans p ON p.id = x.plan_id
+			WHERE x.id = coalesce((v_row ->> 'axis_id')::bigint,
+			                      (SELECT axis_id FROM activities
+			                       WHERE id = (v_row ->> 'activity_id')::bigint),
+			                      (SELECT axis_id FROM agreements
+			                       WHERE id = (v_row ->> 'agreement_id')::bigint));
+		END IF;
+		IF v_plan IS NULL OR v_status IS NULL THEN
+			PERFORM pg_notify('rendicion_changes', 'all 0 public');
+		ELSE
+			PERFORM pg_notify('rendicion_changes', format('plan %s %s', v_plan,
+				CASE WHEN v_status <> 'draft'
+				          AND (p_entity <> 'observation'
+				               OR v_row ->> 'status' IN ('accepted', 'rejected'))
+				     THEN 'public' ELSE 'staff' END));
+		END IF;
+		v_plan := NULL;
+		v_status := NULL;
+	END LOOP;
+END;
+$$;
+
 CREATE FUNCTION audit_row() RETURNS trigger
 LANGUAGE plpgsql AS $$
 DECLARE
@@ -60,9 +116,10 @@ BEGIN
 	        coalesce(nullif(current_setting('rendicion.actor_role', true), ''), 'system'),
 	        v_action, v_entity,
 	        (coalesce(v_after, v_before) ->> v_id_col)::bigint, v_before, v_after);
-	-- Delivered at commit (and once per transaction): the response caches of every
-	-- instance drop what they rendered before this change.
-	PERFORM pg_notify('rendicion_changes', v_entity);
+	-- Delivered at commit: the response caches of every instance drop what this change
+	-- can alter.
+	PERFORM audit_notify(v_entity, (coalesce(v_after, v_before) ->> v_id_col)::bigint,
+	                     to_jsonb(OLD), to_jsonb(NEW));
 	RETURN NULL;
 END;
 $$;

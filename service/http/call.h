@@ -21,6 +21,7 @@
 #define QUERY_MAX 8   /* query parameters a route may declare, limit and cursor aside */
 
 struct route;
+struct cache_entry;
 
 /* Who is acting, as the database functions take it (audit, visibility, relations). */
 struct actor {
@@ -49,7 +50,7 @@ struct call {
 	const char *body_text;     /* the raw body (NUL-terminated), NULL without one */
 	size_t body_len;
 	int status;                /* 0 until answered */
-	uint64_t cache_gen;        /* the response cache's generation when the request began */
+	struct cache_entry *cache_entry;  /* the rendering this request owes the cache (cache.c) */
 	struct timespec t0;
 };
 

@@ -7,6 +7,7 @@
 #include "core/version.h"
 #include "db/migrate.h"
 #include "db/pool.h"
+#include "http/cache.h"
 #include "http/router.h"
 
 #define MAX_ROUTES 129 /* the router's table plus "unmatched" */
@@ -49,6 +50,7 @@ metrics_render(struct buf *b)
 {
 	int n = router_count(), size, in_use;
 	uint64_t waits, unavailable;
+	struct cache_stats cs;
 
 	buf_puts(b, "# HELP http_requests_total Requests answered, by route and status.\n"
 	            "# TYPE http_requests_total counter\n");
@@ -111,4 +113,20 @@ metrics_render(struct buf *b)
 	              "# HELP db_pool_unavailable_total Requests answered 503 for want of a connection.\n"
 	              "# TYPE db_pool_unavailable_total counter\ndb_pool_unavailable_total %llu\n",
 	           size, in_use, (unsigned long long)waits, (unsigned long long)unavailable);
+	cache_stats(&cs);
+	buf_printf(b, "# HELP cache_hits_total Anonymous reads answered from a kept rendering.\n"
+	              "# TYPE cache_hits_total counter\ncache_hits_total %llu\n"
+	              "# HELP cache_misses_total Cacheable reads that rendered their answer.\n"
+	              "# TYPE cache_misses_total counter\ncache_misses_total %llu\n"
+	              "# HELP cache_coalesced_total Reads answered by a rendering they waited for.\n"
+	              "# TYPE cache_coalesced_total counter\ncache_coalesced_total %llu\n"
+	              "# HELP cache_retired_total Kept renderings retired by changes.\n"
+	              "# TYPE cache_retired_total counter\ncache_retired_total %llu\n"
+	              "# HELP cache_entries Renderings kept now.\n"
+	              "# TYPE cache_entries gauge\ncache_entries %zu\n"
+	              "# HELP cache_bytes Bytes of the renderings kept now.\n"
+	              "# TYPE cache_bytes gauge\ncache_bytes %zu\n",
+	           (unsigned long long)cs.hits, (unsigned long long)cs.misses,
+	           (unsigned long long)cs.coalesced, (unsigned long long)cs.retired, cs.entries,
+	           cs.bytes);
 }

@@ -1,4 +1,4 @@
-/* Prometheus metrics: requests by route and status, latency histogram, pool use. */
+/* Prometheus metrics: requests by route and status, latency histogram, pool use, cache. */
 #ifndef HTTP_METRICS_H
 #define HTTP_METRICS_H
 

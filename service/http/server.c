@@ -280,7 +280,7 @@ on_request(const struct _u_request *req, struct _u_response *res, void *unused)
 	if (strcmp(c.method, "GET") == 0)
 		cache_keep(&c);
 	else if (c.status < 400)
-		cache_invalidate();
+		cache_sync();  /* an anonymous read after this answer sees the change */
 out:
 	security_headers(&c);
 	clock_gettime(CLOCK_MONOTONIC, &t1);
