@@ -45,6 +45,7 @@ static const struct {
 	{"/api/v1/plans/:id/activities", true, true},   /* JSON or CSV, with unit names */
 	{"/api/v1/plans/:id/document", true, true},
 	{"/api/v1/plans/:id/compliance", true, true},   /* per unit too */
+	{"/api/v1/plans/:id/report", true, true},       /* the linked activities' units */
 	{"/api/v1/units", false, true},
 	{"/api/v1/units/:id", false, true},
 };
