@@ -9,7 +9,9 @@ LANGUAGE sql STABLE AS $$
 		'year', p.year, 'status', p.status,
 		'elaborated_by', person_json(p.elaborated_name, p.elaborated_position),
 		'approved_by', person_json(p.approved_name, p.approved_position),
-		'approved_at', rfc3339(p.approved_at),
+		'approved_at', rfc3339(p.approved_at), 'version', p.version,
+		'closed_at', rfc3339(p.closed_at), 'closing_note', p.closing_note,
+		'withdrawn_at', rfc3339(p.withdrawn_at), 'withdrawn_reason', p.withdrawn_reason,
 		'created_at', rfc3339(p.created_at), 'updated_at', rfc3339(p.updated_at));
 $$;
 
@@ -24,7 +26,9 @@ BEGIN
 		'year', p.year, 'status', p.status,
 		'elaborated_by', person_json(p.elaborated_name, p.elaborated_position),
 		'approved_by', person_json(p.approved_name, p.approved_position),
-		'approved_at', rfc3339(p.approved_at),
+		'approved_at', rfc3339(p.approved_at), 'version', p.version,
+		'closed_at', rfc3339(p.closed_at), 'closing_note', p.closing_note,
+		'withdrawn_at', rfc3339(p.withdrawn_at), 'withdrawn_reason', p.withdrawn_reason,
 		'created_at', rfc3339(p.created_at), 'updated_at', rfc3339(p.updated_at),
 		'axes', coalesce((SELECT json_agg(json_build_object('id', a.id, 'number', a.number,
 		                                                    'name', a.name) ORDER BY a.number)
@@ -33,16 +37,23 @@ BEGIN
 END;
 $$;
 
--- True if the plan exists and the caller may see it (drafts: staff only).
+-- True if the public (and citizens) may see a plan of this status: not drafts, not
+-- withdrawn plans (those only staff see).
+CREATE FUNCTION plan_status_public(p_status text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT p_status NOT IN ('draft', 'withdrawn');
+$$;
+
+-- True if the plan exists and the caller may see it (drafts, withdrawn: staff only).
 CREATE FUNCTION plan_visible(p_plan bigint, p_staff boolean) RETURNS boolean
 LANGUAGE sql STABLE AS $$
-	SELECT EXISTS (SELECT 1 FROM plans WHERE id = p_plan AND (p_staff OR status <> 'draft'));
+	SELECT EXISTS (SELECT 1 FROM plans WHERE id = p_plan AND (p_staff OR plan_status_public(status)));
 $$;
 
 -- The year of a plan the caller may see (drafts: staff only), NULL when there is none.
 CREATE FUNCTION plan_visible_year(p_plan bigint, p_staff boolean) RETURNS int
 LANGUAGE sql STABLE AS $$
-	SELECT year FROM plans WHERE id = p_plan AND (p_staff OR status <> 'draft');
+	SELECT year FROM plans WHERE id = p_plan AND (p_staff OR plan_status_public(status));
 $$;
 
 -- Locks a plan for a change and returns its status; 404 if it does not exist.
@@ -73,12 +84,28 @@ BEGIN
 END;
 $$;
 
+-- Same entity, year and title as a plan that is not withdrawn (other than p_except) →
+-- 409 duplicate_plan. The advisory lock serialises creations of one entity and year so
+-- that two concurrent ones cannot both pass the check.
+CREATE FUNCTION plan_check_unique(p_entity text, p_year int, p_title text, p_except bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_advisory_xact_lock(7243013, hashtext(p_entity || '|' || p_year));
+	IF EXISTS (SELECT 1 FROM plans WHERE entity = p_entity AND year = p_year
+	           AND title = p_title AND status <> 'withdrawn'
+	           AND id IS DISTINCT FROM p_except) THEN
+		PERFORM api_raise(409, 'duplicate_plan');
+	END IF;
+END;
+$$;
+
 CREATE FUNCTION api_plan_create(p_sub text, p_role text, p_body jsonb) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_id bigint;
 BEGIN
 	PERFORM api_as(p_sub, p_role);
+	PERFORM plan_check_unique(p_body->>'entity', (p_body->>'year')::int, p_body->>'title', NULL);
 	INSERT INTO plans (title, process, entity, year, elaborated_name, elaborated_position)
 	VALUES (p_body->>'title', coalesce(p_body->>'process', ''), p_body->>'entity',
 	        (p_body->>'year')::int, p_body->'elaborated_by'->>'name',
@@ -106,6 +133,7 @@ BEGIN
 		                           THEN p_body->'elaborated_by'->>'position'
 		                           ELSE elaborated_position END
 	WHERE id = p_id;
+	PERFORM plan_check_unique(p.entity, p.year, p.title, p.id) FROM plans p WHERE p.id = p_id;
 	RETURN plan_full_json(p_id);
 END;
 $$;
@@ -135,14 +163,17 @@ BEGIN
 		PERFORM api_raise(409, 'plan_needs_axes');
 	END IF;
 	UPDATE plans SET status = 'approved', approved_name = p_body->>'name',
-	                 approved_position = p_body->>'position', approved_at = now()
+	                 approved_position = p_body->>'position', approved_at = now(),
+	                 version = 1
 	WHERE id = p_id;
 	RETURN plan_full_json(p_id);
 END;
 $$;
 
-CREATE FUNCTION api_plan_close(p_sub text, p_role text, p_id bigint) RETURNS json
-LANGUAGE plpgsql AS $$
+-- approved → closed: records when, and the optional note; every activity neither done
+-- nor cancelled becomes not_done ("no cumplida") in the same transaction.
+CREATE FUNCTION api_plan_close(p_sub text, p_role text, p_id bigint, p_body jsonb)
+RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
 	v_status text;
 BEGIN
@@ -153,7 +184,34 @@ BEGIN
 	ELSIF v_status <> 'approved' THEN
 		PERFORM api_raise(409, 'plan_not_approved');
 	END IF;
-	UPDATE plans SET status = 'closed' WHERE id = p_id;
+	UPDATE activities t SET status = 'not_done'
+	FROM axes a
+	WHERE a.plan_id = p_id AND t.axis_id = a.id
+	  AND t.status NOT IN ('done', 'cancelled', 'not_done');
+	UPDATE plans SET status = 'closed', closed_at = now(),
+	                 closing_note = coalesce(p_body, '{}')->>'note'
+	WHERE id = p_id;
+	RETURN plan_full_json(p_id);
+END;
+$$;
+
+-- draft or approved → withdrawn {reason}: hidden from the public and citizens (404),
+-- kept for staff; its title, entity and year are free again for a new plan.
+CREATE FUNCTION api_plan_withdraw(p_sub text, p_role text, p_id bigint, p_body jsonb)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	v_status text;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	v_status := plan_lock(p_id);
+	IF v_status = 'closed' THEN
+		PERFORM api_raise(409, 'plan_closed');
+	ELSIF v_status = 'withdrawn' THEN
+		PERFORM api_raise(409, 'plan_withdrawn');
+	END IF;
+	UPDATE plans SET status = 'withdrawn', withdrawn_at = now(),
+	                 withdrawn_reason = p_body->>'reason'
+	WHERE id = p_id;
 	RETURN plan_full_json(p_id);
 END;
 $$;
@@ -197,6 +255,7 @@ BEGIN
 		'status', p.status,
 		'elaborated_by', person_json(p.elaborated_name, p.elaborated_position),
 		'approved_by', person_json(p.approved_name, p.approved_position),
+		'approved_at', rfc3339(p.approved_at),
 		'axes', coalesce((
 			SELECT json_agg(json_build_object(
 				'number', a.number, 'name', a.name, 'description', a.description,
@@ -227,7 +286,7 @@ BEGIN
 				ORDER BY a.number)
 			FROM axes a WHERE a.plan_id = p.id), '[]'))
 	FROM plans p
-	WHERE p.id = p_id AND (p_staff OR p.status <> 'draft'));
+	WHERE p.id = p_id AND (p_staff OR plan_status_public(p.status)));
 END;
 $$;
 
@@ -256,6 +315,9 @@ DECLARE
 	u record;
 BEGIN
 	PERFORM api_as(p_sub, p_role);
+	IF NOT p_unless_exists THEN
+		PERFORM plan_check_unique(p_doc->>'entity', (p_doc->>'year')::int, p_doc->>'title', NULL);
+	END IF;
 	IF p_unless_exists THEN
 		-- Serialises concurrent seeds so the check below cannot race.
 		PERFORM pg_advisory_xact_lock(7243002);
@@ -265,12 +327,16 @@ BEGIN
 		END IF;
 	END IF;
 	INSERT INTO plans (title, process, entity, year, status, elaborated_name,
-	                   elaborated_position, approved_name, approved_position, approved_at)
+	                   elaborated_position, approved_name, approved_position, approved_at,
+	                   version, closed_at)
 	VALUES (p_doc->>'title', coalesce(p_doc->>'process', ''), p_doc->>'entity',
 	        (p_doc->>'year')::int, v_status,
 	        p_doc->'elaborated_by'->>'name', p_doc->'elaborated_by'->>'position',
 	        p_doc->'approved_by'->>'name', p_doc->'approved_by'->>'position',
-	        CASE WHEN v_status <> 'draft' THEN now() END)
+	        -- as the document gives it (the seed's is null), never the time of the import
+	        CASE WHEN v_status <> 'draft' THEN (p_doc->>'approved_at')::timestamptz END,
+	        CASE WHEN v_status <> 'draft' THEN 1 ELSE 0 END,
+	        CASE WHEN v_status = 'closed' THEN (p_doc->>'closed_at')::timestamptz END)
 	RETURNING id INTO v_plan;
 	FOR a IN SELECT * FROM jsonb_array_elements(p_doc->'axes') LOOP
 		INSERT INTO axes (plan_id, number, name, description)

@@ -1,0 +1,111 @@
+// A plan's life as it really goes (openapi/openapi.yaml): no duplicates, withdrawal,
+// closing with outcomes (not_done), approved_at as the document gives it.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { api, assertProblem, tokenFor, seedDocument, sql, SEED_TITLE } from './lib.mjs';
+
+const admin = tokenFor('administradora', { sub: 'admin-plan-life' });
+const director = tokenFor('directores', { unit_id: 1 });
+const citizen = tokenFor('ciudadanos');
+
+async function importPlan(extra = {}) {
+  const doc = { ...seedDocument(), title: `Plan vida ${randomUUID()}`, ...extra };
+  const r = await api('POST', '/api/v1/plans/import', { token: admin, body: doc });
+  assert.equal(r.status, 201, JSON.stringify(r.json));
+  return { doc, plan: r.json };
+}
+
+test('importing the same plan twice → 409 duplicate_plan; creating one too', async () => {
+  const { doc, plan } = await importPlan();
+  assertProblem(await api('POST', '/api/v1/plans/import', { token: admin, body: doc }),
+    409, 'duplicate_plan');
+  const body = { title: doc.title, entity: doc.entity, year: doc.year };
+  assertProblem(await api('POST', '/api/v1/plans', { token: admin, body }), 409, 'duplicate_plan');
+  // Another year or title is another plan.
+  const other = await api('POST', '/api/v1/plans', { token: admin, body: { ...body, year: doc.year + 1 } });
+  assert.equal(other.status, 201);
+  // Renaming a draft onto a live plan's title is a duplicate as well.
+  const draft = await api('POST', '/api/v1/plans', { token: admin, body: { ...body, title: `${doc.title} bis` } });
+  assert.equal(draft.status, 201);
+  assertProblem(await api('PATCH', `/api/v1/plans/${draft.json.id}`, {
+    token: admin, body: { title: doc.title } }), 409, 'duplicate_plan');
+  // Once the first is withdrawn, the same plan may be imported again.
+  const w = await api('POST', `/api/v1/plans/${plan.id}/withdraw`, {
+    token: admin, body: { reason: 'Importado dos veces por error' } });
+  assert.equal(w.status, 200);
+  assert.equal((await api('POST', '/api/v1/plans/import', { token: admin, body: doc })).status, 201);
+});
+
+test('a withdrawn plan: 404 for the public and citizens, 200 for staff, audited', async () => {
+  const { plan } = await importPlan({ status: 'approved' });
+  assert.equal((await api('GET', `/api/v1/plans/${plan.id}`)).status, 200);
+  assertProblem(await api('POST', `/api/v1/plans/${plan.id}/withdraw`, {
+    token: admin, body: {} }), 422, 'validation_failed');
+  assertProblem(await api('POST', `/api/v1/plans/${plan.id}/withdraw`, {
+    token: director, body: { reason: 'Duplicado del plan vigente' } }), 403);
+  const r = await api('POST', `/api/v1/plans/${plan.id}/withdraw`, {
+    token: admin, body: { reason: 'Duplicado del plan vigente' } });
+  assert.equal(r.status, 200);
+  assert.equal(r.json.status, 'withdrawn');
+  assert.equal(r.json.withdrawn_reason, 'Duplicado del plan vigente');
+  assert.match(r.json.withdrawn_at, /Z$/);
+  for (const path of [`/api/v1/plans/${plan.id}`, `/api/v1/plans/${plan.id}/document`,
+    `/api/v1/plans/${plan.id}/compliance`]) {
+    assertProblem(await api('GET', path), 404, 'plan_not_found');
+    assertProblem(await api('GET', path, { token: citizen }), 404, 'plan_not_found');
+    assert.equal((await api('GET', path, { token: director })).status, 200, path);
+  }
+  const list = await api('GET', '/api/v1/plans?limit=200');
+  assert.ok(!list.json.items.some((p) => p.id === plan.id));
+  assertProblem(await api('POST', `/api/v1/plans/${plan.id}/withdraw`, {
+    token: admin, body: { reason: 'Duplicado del plan vigente' } }), 409, 'plan_withdrawn');
+  const audit = sql(`SELECT count(*) FROM audit_log WHERE entity = 'plan' AND entity_id = ${plan.id}
+                     AND after->>'status' = 'withdrawn'`);
+  assert.equal(audit.trim(), '1');
+});
+
+test('closing records closed_at and the note; unfinished activities become not_done', async () => {
+  const { plan } = await importPlan({ status: 'approved' });
+  const before = await api('GET', `/api/v1/plans/${plan.id}/compliance`);
+  const finished = before.json.totals.done + before.json.totals.cancelled;
+  assertProblem(await api('POST', `/api/v1/plans/${plan.id}/close`, {
+    token: admin, body: { note: 7 } }), 422, 'validation_failed');
+  const r = await api('POST', `/api/v1/plans/${plan.id}/close`, {
+    token: admin, body: { note: 'Cierre del año fiscal' } });
+  assert.equal(r.status, 200);
+  assert.equal(r.json.status, 'closed');
+  assert.equal(r.json.closing_note, 'Cierre del año fiscal');
+  assert.match(r.json.closed_at, /Z$/);
+  const after = await api('GET', `/api/v1/plans/${plan.id}/compliance`);
+  assert.equal(after.json.totals.not_done, before.json.totals.activities - finished);
+  assert.ok(after.json.totals.not_done > 0);
+  assert.equal(after.json.totals.pending + after.json.totals.in_progress, 0);
+  const acts = await api('GET', `/api/v1/plans/${plan.id}/activities?limit=200`);
+  assert.ok(acts.json.items.every((a) => ['done', 'cancelled', 'not_done'].includes(a.status)));
+  const doc = await api('GET', `/api/v1/plans/${plan.id}/document`);
+  assert.ok(doc.json.axes.some((a) => a.activities.some((t) => t.status === 'not_done')));
+  assertProblem(await api('POST', `/api/v1/plans/${plan.id}/close`, { token: admin }), 409, 'plan_closed');
+  // Without a body, the note is null.
+  const { plan: p2 } = await importPlan({ status: 'approved' });
+  const r2 = await api('POST', `/api/v1/plans/${p2.id}/close`, { token: admin });
+  assert.equal(r2.status, 200);
+  assert.equal(r2.json.closing_note, null);
+});
+
+test('approved_at is carried as the document gives it; the seed has none', async () => {
+  const { plan } = await importPlan({ status: 'approved', approved_at: '2026-01-30T15:00:00Z' });
+  assert.equal(plan.approved_at, '2026-01-30T15:00:00Z');
+  assert.equal(plan.version, 1);
+  const doc = await api('GET', `/api/v1/plans/${plan.id}/document`);
+  assert.equal(doc.json.approved_at, '2026-01-30T15:00:00Z');
+  const { plan: none } = await importPlan({ status: 'approved' });
+  assert.equal(none.approved_at, null);
+  const bad = await api('POST', '/api/v1/plans/import', {
+    token: admin, body: { ...seedDocument(), title: `Plan vida ${randomUUID()}`, approved_at: 'ayer' } });
+  const p = assertProblem(bad, 422, 'validation_failed');
+  assert.ok(p.errors.some((e) => e.pointer === '/approved_at'));
+  const seeded = await api('GET', '/api/v1/plans?limit=200');
+  const seed = seeded.json.items.find((x) => x.title === SEED_TITLE);
+  assert.equal(seed.approved_at, null);
+});
