@@ -15,7 +15,8 @@ static const char *const plan_statuses[] = {"draft", "approved", "closed", NULL}
 static const char *const obs_statuses[] = {"received", "in_review", "accepted", "rejected",
                                            "withdrawn", NULL};
 static const char *const sources[] = {"deliberation", "online", NULL};
-static const char *const act_statuses[] = {"pending", "in_progress", "done", "cancelled", NULL};
+static const char *const act_statuses[] = {"pending", "in_progress", "done", "cancelled",
+                                           "not_done", NULL};
 
 static const struct field plan_fields[] = {
 	{"title", F_STRING, F_REQUIRED, 1, 300, NULL},

@@ -7,7 +7,8 @@
 #include "db/activities.h"
 #include "http/router.h"
 
-static const char *const statuses[] = {"pending", "in_progress", "done", "cancelled", NULL};
+static const char *const statuses[] = {"pending", "in_progress", "done", "cancelled", "not_done",
+                                      NULL};
 static const char *const booleans[] = {"true", "false", NULL};
 
 /* The filter, in the order the list and schedule statements take it (A_Q0 … A_Q5). */

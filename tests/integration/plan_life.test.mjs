@@ -109,3 +109,46 @@ test('approved_at is carried as the document gives it; the seed has none', async
   const seed = seeded.json.items.find((x) => x.title === SEED_TITLE);
   assert.equal(seed.approved_at, null);
 });
+
+test('an unused unit can be deleted; one in use → 409 unit_in_use', async () => {
+  const u = await api('POST', '/api/v1/units', { token: admin, body: { name: `Unidad suelta ${randomUUID()}` } });
+  assert.equal(u.status, 201);
+  assertProblem(await api('DELETE', `/api/v1/units/${u.json.id}`, { token: director }), 403);
+  assert.equal((await api('DELETE', `/api/v1/units/${u.json.id}`, { token: admin })).status, 204);
+  assertProblem(await api('GET', `/api/v1/units/${u.json.id}`), 404, 'unit_not_found');
+  assertProblem(await api('DELETE', `/api/v1/units/${u.json.id}`, { token: admin }), 404, 'unit_not_found');
+  assertProblem(await api('DELETE', '/api/v1/units/1', { token: admin }), 409, 'unit_in_use');
+});
+
+test('merging a misspelt unit moves its activities to the right director, audited', async () => {
+  const typo = `Direccion Zonal sin tildes ${randomUUID()}`;
+  const doc = seedDocument();
+  doc.axes[0].activities[0].units = [typo];
+  const { plan } = await importPlan({ axes: doc.axes, status: 'approved' });
+  const unitId = Number(sql(`SELECT id FROM units WHERE name = '${typo}'`).trim());
+  const target = Number(sql(`SELECT id FROM units WHERE id <> ${unitId} ORDER BY id LIMIT 1`).trim());
+  const own = tokenFor('directores', { sub: 'merge-director', unit_id: target });
+  const listFor = async () => (await api('GET',
+    `/api/v1/plans/${plan.id}/activities?unit_id=${target}&limit=200`, { token: own })).json.items;
+  const before = await listFor();
+  assertProblem(await api('POST', `/api/v1/units/${unitId}/merge`, {
+    token: admin, body: { into_id: unitId } }), 422, 'unit_merge_self');
+  assertProblem(await api('POST', `/api/v1/units/${unitId}/merge`, {
+    token: admin, body: { into_id: 999999999 } }), 422, 'unknown_unit');
+  assertProblem(await api('POST', `/api/v1/units/${unitId}/merge`, {
+    token: director, body: { into_id: target } }), 403);
+  const r = await api('POST', `/api/v1/units/${unitId}/merge`, { token: admin, body: { into_id: target } });
+  assert.equal(r.status, 200);
+  assert.equal(r.json.id, target);
+  assertProblem(await api('GET', `/api/v1/units/${unitId}`), 404, 'unit_not_found');
+  const after = await listFor();
+  assert.equal(after.length, before.length + 1);
+  assert.equal(sql(`SELECT count(*) FROM activity_units WHERE unit_id = ${unitId}`).trim(), '0');
+  assert.equal(sql(`SELECT count(*) FROM audit_log WHERE entity = 'unit' AND entity_id = ${unitId}
+                    AND action = 'delete' AND actor_sub = 'admin-plan-life'`).trim(), '1');
+  const moved = after.find((a) => !before.some((b) => b.id === a.id));
+  assert.ok(Number(sql(`SELECT count(*) FROM audit_log WHERE entity = 'activity'
+                        AND entity_id = ${moved.id} AND actor_sub = 'admin-plan-life'`).trim()) >= 1);
+  assertProblem(await api('POST', `/api/v1/units/${unitId}/merge`, {
+    token: admin, body: { into_id: target } }), 404, 'unit_not_found');
+});
