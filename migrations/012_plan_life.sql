@@ -30,3 +30,26 @@ ALTER TABLE progress_updates DROP CONSTRAINT progress_updates_status_check,
 -- The duplicate check of create and import (functions/10_plans.sql) reads the plans of
 -- an entity and year that are not withdrawn.
 CREATE INDEX plans_entity_year_live ON plans (entity, year) WHERE status <> 'withdrawn';
+
+-- Amendments: each accepted change of an approved plan's structure is a version (1 is
+-- the approval). A version keeps who, when and why, the audit rows of its transaction
+-- (audit_log.txid) as its changes, and the plan's document as it stood once the change
+-- was made, for the staff and for the public, so that reading a version back never
+-- replays the audit log. The snapshot and the changes are written at commit by a
+-- deferred trigger (functions/10_plans.sql).
+ALTER TABLE audit_log ADD COLUMN txid bigint;
+ALTER TABLE audit_log ALTER COLUMN txid SET DEFAULT txid_current();
+
+CREATE TABLE plan_versions (
+	plan_id    bigint NOT NULL REFERENCES plans ON DELETE CASCADE,
+	version    integer NOT NULL CHECK (version >= 1),
+	created_at timestamptz NOT NULL DEFAULT now(),
+	actor_sub  text NOT NULL,
+	actor_role text NOT NULL,
+	reason     text CHECK (length(reason) <= 1000),
+	txid       bigint NOT NULL DEFAULT txid_current(),
+	changes    json,
+	doc_staff  json,
+	doc_public json,
+	PRIMARY KEY (plan_id, version)
+);

@@ -84,6 +84,41 @@ BEGIN
 END;
 $$;
 
+-- A new version of the plan p_id, by the current actor (api_as); the snapshot and the
+-- changes are added at commit (plan_version_snapshot, below).
+CREATE FUNCTION plan_version_add(p_id bigint, p_version int, p_reason text) RETURNS void
+LANGUAGE sql AS $$
+	INSERT INTO plan_versions (plan_id, version, actor_sub, actor_role, reason)
+	VALUES (p_id, p_version,
+	        coalesce(nullif(current_setting('rendicion.actor_sub', true), ''), 'system'),
+	        coalesce(nullif(current_setting('rendicion.actor_role', true), ''), 'system'),
+	        p_reason);
+$$;
+
+-- Structure (axes, agreements, activities: text, month, units, links) may change in a
+-- draft freely, and in an approved plan as an amendment: with a `reason` in the body
+-- (else 422 at /reason), raising the plan's version. Closed and withdrawn plans change
+-- no more. Locks the plan.
+CREATE FUNCTION plan_require_amendable(p_id bigint, p_body jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_status text := plan_lock(p_id);
+	v_version int;
+BEGIN
+	IF v_status = 'closed' THEN
+		PERFORM api_raise(409, 'plan_closed');
+	ELSIF v_status = 'withdrawn' THEN
+		PERFORM api_raise(409, 'plan_withdrawn');
+	ELSIF v_status = 'approved' THEN
+		IF p_body IS NULL OR p_body->>'reason' IS NULL THEN
+			PERFORM api_raise(422, 'reason_required', '/reason');
+		END IF;
+		UPDATE plans SET version = version + 1 WHERE id = p_id RETURNING version INTO v_version;
+		PERFORM plan_version_add(p_id, v_version, p_body->>'reason');
+	END IF;
+END;
+$$;
+
 -- Same entity, year and title as a plan that is not withdrawn (other than p_except) →
 -- 409 duplicate_plan. The advisory lock serialises creations of one entity and year so
 -- that two concurrent ones cannot both pass the check.
@@ -166,6 +201,7 @@ BEGIN
 	                 approved_position = p_body->>'position', approved_at = now(),
 	                 version = 1
 	WHERE id = p_id;
+	PERFORM plan_version_add(p_id, 1, NULL);
 	RETURN plan_full_json(p_id);
 END;
 $$;
@@ -378,6 +414,81 @@ BEGIN
 			END LOOP;
 		END LOOP;
 	END LOOP;
+	IF v_status <> 'draft' THEN
+		PERFORM plan_version_add(v_plan, 1, NULL);
+	END IF;
 	RETURN plan_full_json(v_plan);
+END;
+$$;
+
+-- At commit (a deferred constraint trigger): a new version keeps the plan's document as
+-- it then stands, for the staff and for the public, and the audit rows of its
+-- transaction as its changes.
+CREATE FUNCTION plan_version_snapshot() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE plan_versions SET
+		doc_staff = plan_document(NEW.plan_id, true),
+		doc_public = plan_document(NEW.plan_id, false),
+		changes = (SELECT coalesce(json_agg(json_build_object(
+		                   'entity', l.entity, 'entity_id', l.entity_id, 'action', l.action,
+		                   'before', l.before, 'after', l.after) ORDER BY l.id), '[]')
+		           FROM audit_log l WHERE l.txid = NEW.txid)
+	WHERE plan_id = NEW.plan_id AND version = NEW.version;
+	RETURN NULL;
+END;
+$$;
+
+CREATE CONSTRAINT TRIGGER plan_versions_snapshot AFTER INSERT ON plan_versions
+DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION plan_version_snapshot();
+
+-- GET /plans/{id}/document?version=N: the document as it stood at version N (the
+-- current one without N). A plan approved before versions were kept has no snapshot of
+-- its version 1: while it is still at that version, its current document is that one.
+CREATE FUNCTION plan_document_at(p_id bigint, p_staff boolean, p_version int) RETURNS json
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_doc json;
+	v_current int;
+BEGIN
+	IF p_version IS NULL THEN
+		RETURN plan_document(p_id, p_staff);
+	END IF;
+	SELECT version INTO v_current FROM plans
+	WHERE id = p_id AND (p_staff OR plan_status_public(status));
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	SELECT CASE WHEN p_staff THEN doc_staff ELSE doc_public END INTO v_doc
+	FROM plan_versions WHERE plan_id = p_id AND version = p_version;
+	IF v_doc IS NULL AND p_version = v_current THEN
+		RETURN plan_document(p_id, p_staff);
+	ELSIF v_doc IS NULL THEN
+		PERFORM api_raise(404, 'version_not_found');
+	END IF;
+	RETURN v_doc;
+END;
+$$;
+
+-- GET /plans/{id}/versions (staff): each version, newest first, with its changes.
+CREATE FUNCTION api_plan_versions(p_plan bigint, p_after bigint, p_limit int,
+                                  OUT items json, OUT next_after bigint)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM plans WHERE id = p_plan) THEN
+		PERFORM api_raise(404, 'plan_not_found');
+	END IF;
+	WITH page AS (
+		SELECT v.*, row_number() OVER (ORDER BY v.version) AS n
+		FROM plan_versions v WHERE v.plan_id = p_plan AND v.version > p_after
+		ORDER BY v.version LIMIT p_limit + 1)
+	SELECT coalesce(json_agg(json_build_object(
+	                'version', version, 'created_at', rfc3339(created_at),
+	                'actor_sub', actor_sub, 'reason', reason,
+	                'changes', coalesce(changes, '[]')) ORDER BY n)
+	                FILTER (WHERE n <= p_limit), '[]'),
+	       max(version) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
+	INTO items, next_after
+	FROM page;
 END;
 $$;

@@ -281,7 +281,7 @@ DECLARE
 BEGIN
 	PERFORM api_as(p_sub, p_role);
 	v_plan := axis_plan(p_axis);
-	PERFORM plan_require_draft(v_plan);  -- the plan's lock also serialises the numbering
+	PERFORM plan_require_amendable(v_plan, p_body);  -- the plan's lock also serialises the numbering
 	PERFORM activity_check_agreement(v_plan, (p_body->>'agreement_id')::bigint);
 	IF v_number IS NULL THEN
 		SELECT coalesce(max(number), 0) + 1 INTO v_number FROM activities WHERE axis_id = p_axis;
@@ -307,7 +307,7 @@ DECLARE
 BEGIN
 	PERFORM api_as(p_sub, p_role);
 	v_plan := activity_plan(p_id);
-	PERFORM plan_require_draft(v_plan);
+	PERFORM plan_require_amendable(v_plan, p_body);
 	PERFORM check_if_match(p_if_match, activity_json(p_id));
 	IF p_body ? 'agreement_id' THEN
 		PERFORM activity_check_agreement(v_plan, (p_body->>'agreement_id')::bigint);

@@ -28,6 +28,7 @@ static const struct field activity_create_fields[] = {
 	{"agreement_id", F_INT, F_NULLABLE, 1, ID_MAX, NULL},
 	{"observation_ids", F_INT_ARRAY, 0, 0, 200, NULL},
 	{"number", F_INT, 0, 1, 10000, NULL},
+	{"reason", F_STRING, 0, 10, 1000, NULL},   /* an amendment of an approved plan */
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field activity_patch_fields[] = {
@@ -37,6 +38,7 @@ static const struct field activity_patch_fields[] = {
 	{"agreement_id", F_INT, F_NULLABLE, 1, ID_MAX, NULL},
 	{"observation_ids", F_INT_ARRAY, 0, 0, 200, NULL},
 	{"number", F_INT, 0, 1, 10000, NULL},
+	{"reason", F_STRING, 0, 10, 1000, NULL},   /* an amendment of an approved plan */
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 

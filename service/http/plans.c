@@ -33,6 +33,10 @@ static const struct field approver_fields[] = {
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
+static const struct field document_query[] = {
+	{"version", F_INT, 0, 1, 1000000, NULL},
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
 static const struct field close_fields[] = {
 	{"note", F_STRING, F_NULLABLE, 0, 5000, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
@@ -116,7 +120,13 @@ const struct route plan_routes[] = {
 	 .answer = ANSWER_ONE, .missing = R_plan_not_found},
 	/* The whole plan in the import format, or as a PDF. */
 	{.method = "GET", .pattern = "/api/v1/plans/:id/document", .action = ACT_READ,
-	 .handler = document_get, .stmt = &db_plan_document, .args = {A_ID, A_STAFF},
+	 .query = document_query,
+	 .handler = document_get, .stmt = &db_plan_document, .args = {A_ID, A_STAFF, A_Q0},
 	 .answer = ANSWER_ONE, .missing = R_plan_not_found},
+	/* Staff: each version (1: the approval; then every amendment) with its reason and
+	 * its changes. */
+	{.method = "GET", .pattern = "/api/v1/plans/:id/versions", .action = ACT_AUDIT_READ,
+	 .paged = true, .stmt = &db_plan_versions, .args = {A_ID, A_AFTER, A_LIMIT},
+	 .answer = ANSWER_LIST, .missing = R_plan_not_found},
 	ROUTES_END,
 };

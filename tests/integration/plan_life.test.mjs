@@ -152,3 +152,56 @@ test('merging a misspelt unit moves its activities to the right director, audite
   assertProblem(await api('POST', `/api/v1/units/${unitId}/merge`, {
     token: admin, body: { into_id: target } }), 404, 'unit_not_found');
 });
+
+test('amending an approved plan needs a reason, raises the version and keeps each version', async () => {
+  const { plan } = await importPlan({ status: 'approved' });
+  const asApproved = await api('GET', `/api/v1/plans/${plan.id}/document`, { token: admin });
+  const publicApproved = await api('GET', `/api/v1/plans/${plan.id}/document`);
+  const acts = await api('GET', `/api/v1/plans/${plan.id}/activities?limit=200`, { token: admin });
+  const act = acts.json.items.find((a) => a.due_month !== 10);
+  const path = `/api/v1/activities/${act.id}`;
+  let p = assertProblem(await api('PATCH', path, { token: admin, body: { due_month: 10 } }),
+    422, 'reason_required');
+  assert.ok(p.errors.some((e) => e.pointer === '/reason'));
+  p = assertProblem(await api('PATCH', path, { token: admin, body: { due_month: 10, reason: 'corto' } }),
+    422, 'validation_failed');
+  assert.ok(p.errors.some((e) => e.pointer === '/reason'));
+  const reason = 'Reprogramada tras la reunión con la comunidad';
+  const r = await api('PATCH', path, { token: admin, body: { due_month: 10, reason } });
+  assert.equal(r.status, 200, r.text);
+  assert.equal(r.json.due_month, 10);
+  assert.equal((await api('GET', `/api/v1/plans/${plan.id}`, { token: admin })).json.version, 2);
+  // A new axis is an amendment too.
+  const axis = await api('POST', `/api/v1/plans/${plan.id}/axes`, {
+    token: admin, body: { number: 99, name: 'Eje añadido', reason: 'Pedido por la asamblea ciudadana' } });
+  assert.equal(axis.status, 201, axis.text);
+
+  const versions = await api('GET', `/api/v1/plans/${plan.id}/versions`, { token: admin });
+  assert.equal(versions.status, 200);
+  assert.deepEqual(versions.json.items.map((v) => [v.version, v.reason]),
+    [[1, null], [2, reason], [3, 'Pedido por la asamblea ciudadana']]);
+  const v2 = versions.json.items[1];
+  assert.equal(v2.actor_sub, 'admin-plan-life');
+  const change = v2.changes.find((c) => c.entity === 'activity' && c.entity_id === act.id);
+  assert.equal(change.action, 'update');
+  assert.equal(change.before.due_month, act.due_month);
+  assert.equal(change.after.due_month, 10);
+  assertProblem(await api('GET', `/api/v1/plans/${plan.id}/versions`, { token: director }), 403);
+
+  const v1 = await api('GET', `/api/v1/plans/${plan.id}/document?version=1`, { token: admin });
+  assert.equal(v1.status, 200);
+  assert.equal(v1.text, asApproved.text, 'version 1 is the document as approved, byte for byte');
+  assert.equal((await api('GET', `/api/v1/plans/${plan.id}/document?version=1`)).text,
+    publicApproved.text);
+  const v2doc = await api('GET', `/api/v1/plans/${plan.id}/document?version=2`, { token: admin });
+  assert.ok(v2doc.json.axes.some((a) => a.activities.some((t) => t.description === act.description
+    && t.due_month === 10)));
+  assert.ok(!v2doc.json.axes.some((a) => a.number === 99));
+  assertProblem(await api('GET', `/api/v1/plans/${plan.id}/document?version=9`, { token: admin }),
+    404, 'version_not_found');
+
+  // A closed plan changes no more.
+  assert.equal((await api('POST', `/api/v1/plans/${plan.id}/close`, { token: admin })).status, 200);
+  assertProblem(await api('PATCH', path, { token: admin, body: { due_month: 11, reason } }),
+    409, 'plan_closed');
+});

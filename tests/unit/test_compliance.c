@@ -95,7 +95,7 @@ all_done_gives_100(void **state)
 static void
 counts_render_with_one_decimal(void **state)
 {
-	struct compliance_counts n = {3, 1, 1, 1, 0, 2, 150};
+	struct compliance_counts n = {3, 1, 1, 1, 0, 0, 2, 150};
 	struct buf b = BUF_INIT;
 
 	compliance_counts_json(&b, &n);
