@@ -53,3 +53,7 @@ CREATE TABLE plan_versions (
 	doc_public json,
 	PRIMARY KEY (plan_id, version)
 );
+
+-- What citizens see on an activity changed by an amendment (rescheduled, reworded, given
+-- other units): the latest amendment's {version, reason, at}; NULL when never amended.
+ALTER TABLE activities ADD COLUMN amendment jsonb;

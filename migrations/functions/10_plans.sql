@@ -119,6 +119,17 @@ BEGIN
 END;
 $$;
 
+-- The amendment of plan p_id made in this transaction, as activities show it
+-- ({version, reason, at}), or NULL when there is none (a draft's change).
+CREATE FUNCTION plan_amendment(p_id bigint) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('version', v.version, 'reason', v.reason,
+	                          'at', rfc3339(v.created_at))
+	FROM plan_versions v
+	WHERE v.plan_id = p_id AND v.txid = txid_current() AND v.reason IS NOT NULL
+	ORDER BY v.version DESC LIMIT 1;
+$$;
+
 -- Same entity, year and title as a plan that is not withdrawn (other than p_except) →
 -- 409 duplicate_plan. The advisory lock serialises creations of one entity and year so
 -- that two concurrent ones cannot both pass the check.

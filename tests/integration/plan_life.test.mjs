@@ -170,6 +170,11 @@ test('amending an approved plan needs a reason, raises the version and keeps eac
   const r = await api('PATCH', path, { token: admin, body: { due_month: 10, reason } });
   assert.equal(r.status, 200, r.text);
   assert.equal(r.json.due_month, 10);
+  // Citizens see that it was rescheduled, and why.
+  const seen = await api('GET', path, { token: citizen });
+  assert.equal(seen.json.amendment.reason, reason);
+  assert.equal(seen.json.amendment.version, 2);
+  assert.equal(act.amendment, null);
   assert.equal((await api('GET', `/api/v1/plans/${plan.id}`, { token: admin })).json.version, 2);
   // A new axis is an amendment too.
   const axis = await api('POST', `/api/v1/plans/${plan.id}/axes`, {

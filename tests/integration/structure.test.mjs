@@ -174,7 +174,7 @@ test('the administradora builds a draft: axis, agreement and activity, each 201 
     description: 'Hacer algo', due_month: 8,
     units: [{ id: unitB.id, name: unitB.name }, { id: unitA.id, name: unitA.name }],
     agreement_id: agreement.json.id, observation_ids: [], status: 'pending', progress: 0,
-    overdue: false,
+    overdue: false, amendment: null,
   });
   assert.match(updatedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.equal(activity.headers.get('location'), `/api/v1/activities/${activity.json.id}`);
