@@ -9,7 +9,9 @@ LANGUAGE sql STABLE AS $$
 		'year', p.year, 'status', p.status,
 		'elaborated_by', person_json(p.elaborated_name, p.elaborated_position),
 		'approved_by', person_json(p.approved_name, p.approved_position),
-		'approved_at', rfc3339(p.approved_at),
+		'approved_at', rfc3339(p.approved_at), 'version', p.version,
+		'closed_at', rfc3339(p.closed_at), 'closing_note', p.closing_note,
+		'withdrawn_at', rfc3339(p.withdrawn_at), 'withdrawn_reason', p.withdrawn_reason,
 		'created_at', rfc3339(p.created_at), 'updated_at', rfc3339(p.updated_at));
 $$;
 
@@ -24,7 +26,9 @@ BEGIN
 		'year', p.year, 'status', p.status,
 		'elaborated_by', person_json(p.elaborated_name, p.elaborated_position),
 		'approved_by', person_json(p.approved_name, p.approved_position),
-		'approved_at', rfc3339(p.approved_at),
+		'approved_at', rfc3339(p.approved_at), 'version', p.version,
+		'closed_at', rfc3339(p.closed_at), 'closing_note', p.closing_note,
+		'withdrawn_at', rfc3339(p.withdrawn_at), 'withdrawn_reason', p.withdrawn_reason,
 		'created_at', rfc3339(p.created_at), 'updated_at', rfc3339(p.updated_at),
 		'axes', coalesce((SELECT json_agg(json_build_object('id', a.id, 'number', a.number,
 		                                                    'name', a.name) ORDER BY a.number)
@@ -33,16 +37,23 @@ BEGIN
 END;
 $$;
 
--- True if the plan exists and the caller may see it (drafts: staff only).
+-- True if the public (and citizens) may see a plan of this status: not drafts, not
+-- withdrawn plans (those only staff see).
+CREATE FUNCTION plan_status_public(p_status text) RETURNS boolean
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT p_status NOT IN ('draft', 'withdrawn');
+$$;
+
+-- True if the plan exists and the caller may see it (drafts, withdrawn: staff only).
 CREATE FUNCTION plan_visible(p_plan bigint, p_staff boolean) RETURNS boolean
 LANGUAGE sql STABLE AS $$
-	SELECT EXISTS (SELECT 1 FROM plans WHERE id = p_plan AND (p_staff OR status <> 'draft'));
+	SELECT EXISTS (SELECT 1 FROM plans WHERE id = p_plan AND (p_staff OR plan_status_public(status)));
 $$;
 
 -- The year of a plan the caller may see (drafts: staff only), NULL when there is none.
 CREATE FUNCTION plan_visible_year(p_plan bigint, p_staff boolean) RETURNS int
 LANGUAGE sql STABLE AS $$
-	SELECT year FROM plans WHERE id = p_plan AND (p_staff OR status <> 'draft');
+	SELECT year FROM plans WHERE id = p_plan AND (p_staff OR plan_status_public(status));
 $$;
 
 -- Locks a plan for a change and returns its status; 404 if it does not exist.
@@ -73,12 +84,74 @@ BEGIN
 END;
 $$;
 
+-- A new version of the plan p_id, by the current actor (api_as); the snapshot and the
+-- changes are added at commit (plan_version_snapshot, below).
+CREATE FUNCTION plan_version_add(p_id bigint, p_version int, p_reason text) RETURNS void
+LANGUAGE sql AS $$
+	INSERT INTO plan_versions (plan_id, version, actor_sub, actor_role, reason)
+	VALUES (p_id, p_version,
+	        coalesce(nullif(current_setting('rendicion.actor_sub', true), ''), 'system'),
+	        coalesce(nullif(current_setting('rendicion.actor_role', true), ''), 'system'),
+	        p_reason);
+$$;
+
+-- Structure (axes, agreements, activities: text, month, units, links) may change in a
+-- draft freely, and in an approved plan as an amendment: with a `reason` in the body
+-- (else 422 at /reason), raising the plan's version. Closed and withdrawn plans change
+-- no more. Locks the plan.
+CREATE FUNCTION plan_require_amendable(p_id bigint, p_body jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_status text := plan_lock(p_id);
+	v_version int;
+BEGIN
+	IF v_status = 'closed' THEN
+		PERFORM api_raise(409, 'plan_closed');
+	ELSIF v_status = 'withdrawn' THEN
+		PERFORM api_raise(409, 'plan_withdrawn');
+	ELSIF v_status = 'approved' THEN
+		IF p_body IS NULL OR p_body->>'reason' IS NULL THEN
+			PERFORM api_raise(422, 'reason_required', '/reason');
+		END IF;
+		UPDATE plans SET version = version + 1 WHERE id = p_id RETURNING version INTO v_version;
+		PERFORM plan_version_add(p_id, v_version, p_body->>'reason');
+	END IF;
+END;
+$$;
+
+-- The amendment of plan p_id made in this transaction, as activities show it
+-- ({version, reason, at}), or NULL when there is none (a draft's change).
+CREATE FUNCTION plan_amendment(p_id bigint) RETURNS jsonb
+LANGUAGE sql STABLE AS $$
+	SELECT jsonb_build_object('version', v.version, 'reason', v.reason,
+	                          'at', rfc3339(v.created_at))
+	FROM plan_versions v
+	WHERE v.plan_id = p_id AND v.txid = txid_current() AND v.reason IS NOT NULL
+	ORDER BY v.version DESC LIMIT 1;
+$$;
+
+-- Same entity, year and title as a plan that is not withdrawn (other than p_except) →
+-- 409 duplicate_plan. The advisory lock serialises creations of one entity and year so
+-- that two concurrent ones cannot both pass the check.
+CREATE FUNCTION plan_check_unique(p_entity text, p_year int, p_title text, p_except bigint)
+RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM pg_advisory_xact_lock(7243013, hashtext(p_entity || '|' || p_year));
+	IF EXISTS (SELECT 1 FROM plans WHERE entity = p_entity AND year = p_year
+	           AND title = p_title AND status <> 'withdrawn'
+	           AND id IS DISTINCT FROM p_except) THEN
+		PERFORM api_raise(409, 'duplicate_plan');
+	END IF;
+END;
+$$;
+
 CREATE FUNCTION api_plan_create(p_sub text, p_role text, p_body jsonb) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_id bigint;
 BEGIN
 	PERFORM api_as(p_sub, p_role);
+	PERFORM plan_check_unique(p_body->>'entity', (p_body->>'year')::int, p_body->>'title', NULL);
 	INSERT INTO plans (title, process, entity, year, elaborated_name, elaborated_position)
 	VALUES (p_body->>'title', coalesce(p_body->>'process', ''), p_body->>'entity',
 	        (p_body->>'year')::int, p_body->'elaborated_by'->>'name',
@@ -106,6 +179,7 @@ BEGIN
 		                           THEN p_body->'elaborated_by'->>'position'
 		                           ELSE elaborated_position END
 	WHERE id = p_id;
+	PERFORM plan_check_unique(p.entity, p.year, p.title, p.id) FROM plans p WHERE p.id = p_id;
 	RETURN plan_full_json(p_id);
 END;
 $$;
@@ -135,14 +209,18 @@ BEGIN
 		PERFORM api_raise(409, 'plan_needs_axes');
 	END IF;
 	UPDATE plans SET status = 'approved', approved_name = p_body->>'name',
-	                 approved_position = p_body->>'position', approved_at = now()
+	                 approved_position = p_body->>'position', approved_at = now(),
+	                 version = 1
 	WHERE id = p_id;
+	PERFORM plan_version_add(p_id, 1, NULL);
 	RETURN plan_full_json(p_id);
 END;
 $$;
 
-CREATE FUNCTION api_plan_close(p_sub text, p_role text, p_id bigint) RETURNS json
-LANGUAGE plpgsql AS $$
+-- approved → closed: records when, and the optional note; every activity neither done
+-- nor cancelled becomes not_done ("no cumplida") in the same transaction.
+CREATE FUNCTION api_plan_close(p_sub text, p_role text, p_id bigint, p_body jsonb)
+RETURNS json LANGUAGE plpgsql AS $$
 DECLARE
 	v_status text;
 BEGIN
@@ -153,7 +231,34 @@ BEGIN
 	ELSIF v_status <> 'approved' THEN
 		PERFORM api_raise(409, 'plan_not_approved');
 	END IF;
-	UPDATE plans SET status = 'closed' WHERE id = p_id;
+	UPDATE activities t SET status = 'not_done'
+	FROM axes a
+	WHERE a.plan_id = p_id AND t.axis_id = a.id
+	  AND t.status NOT IN ('done', 'cancelled', 'not_done');
+	UPDATE plans SET status = 'closed', closed_at = now(),
+	                 closing_note = coalesce(p_body, '{}')->>'note'
+	WHERE id = p_id;
+	RETURN plan_full_json(p_id);
+END;
+$$;
+
+-- draft or approved → withdrawn {reason}: hidden from the public and citizens (404),
+-- kept for staff; its title, entity and year are free again for a new plan.
+CREATE FUNCTION api_plan_withdraw(p_sub text, p_role text, p_id bigint, p_body jsonb)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	v_status text;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	v_status := plan_lock(p_id);
+	IF v_status = 'closed' THEN
+		PERFORM api_raise(409, 'plan_closed');
+	ELSIF v_status = 'withdrawn' THEN
+		PERFORM api_raise(409, 'plan_withdrawn');
+	END IF;
+	UPDATE plans SET status = 'withdrawn', withdrawn_at = now(),
+	                 withdrawn_reason = p_body->>'reason'
+	WHERE id = p_id;
 	RETURN plan_full_json(p_id);
 END;
 $$;
@@ -197,6 +302,7 @@ BEGIN
 		'status', p.status,
 		'elaborated_by', person_json(p.elaborated_name, p.elaborated_position),
 		'approved_by', person_json(p.approved_name, p.approved_position),
+		'approved_at', rfc3339(p.approved_at),
 		'axes', coalesce((
 			SELECT json_agg(json_build_object(
 				'number', a.number, 'name', a.name, 'description', a.description,
@@ -227,7 +333,7 @@ BEGIN
 				ORDER BY a.number)
 			FROM axes a WHERE a.plan_id = p.id), '[]'))
 	FROM plans p
-	WHERE p.id = p_id AND (p_staff OR p.status <> 'draft'));
+	WHERE p.id = p_id AND (p_staff OR plan_status_public(p.status)));
 END;
 $$;
 
@@ -256,6 +362,9 @@ DECLARE
 	u record;
 BEGIN
 	PERFORM api_as(p_sub, p_role);
+	IF NOT p_unless_exists THEN
+		PERFORM plan_check_unique(p_doc->>'entity', (p_doc->>'year')::int, p_doc->>'title', NULL);
+	END IF;
 	IF p_unless_exists THEN
 		-- Serialises concurrent seeds so the check below cannot race.
 		PERFORM pg_advisory_xact_lock(7243002);
@@ -265,12 +374,16 @@ BEGIN
 		END IF;
 	END IF;
 	INSERT INTO plans (title, process, entity, year, status, elaborated_name,
-	                   elaborated_position, approved_name, approved_position, approved_at)
+	                   elaborated_position, approved_name, approved_position, approved_at,
+	                   version, closed_at)
 	VALUES (p_doc->>'title', coalesce(p_doc->>'process', ''), p_doc->>'entity',
 	        (p_doc->>'year')::int, v_status,
 	        p_doc->'elaborated_by'->>'name', p_doc->'elaborated_by'->>'position',
 	        p_doc->'approved_by'->>'name', p_doc->'approved_by'->>'position',
-	        CASE WHEN v_status <> 'draft' THEN now() END)
+	        -- as the document gives it (the seed's is null), never the time of the import
+	        CASE WHEN v_status <> 'draft' THEN (p_doc->>'approved_at')::timestamptz END,
+	        CASE WHEN v_status <> 'draft' THEN 1 ELSE 0 END,
+	        CASE WHEN v_status = 'closed' THEN (p_doc->>'closed_at')::timestamptz END)
 	RETURNING id INTO v_plan;
 	FOR a IN SELECT * FROM jsonb_array_elements(p_doc->'axes') LOOP
 		INSERT INTO axes (plan_id, number, name, description)
@@ -312,6 +425,81 @@ BEGIN
 			END LOOP;
 		END LOOP;
 	END LOOP;
+	IF v_status <> 'draft' THEN
+		PERFORM plan_version_add(v_plan, 1, NULL);
+	END IF;
 	RETURN plan_full_json(v_plan);
+END;
+$$;
+
+-- At commit (a deferred constraint trigger): a new version keeps the plan's document as
+-- it then stands, for the staff and for the public, and the audit rows of its
+-- transaction as its changes.
+CREATE FUNCTION plan_version_snapshot() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE plan_versions SET
+		doc_staff = plan_document(NEW.plan_id, true),
+		doc_public = plan_document(NEW.plan_id, false),
+		changes = (SELECT coalesce(json_agg(json_build_object(
+		                   'entity', l.entity, 'entity_id', l.entity_id, 'action', l.action,
+		                   'before', l.before, 'after', l.after) ORDER BY l.id), '[]')
+		           FROM audit_log l WHERE l.txid = NEW.txid)
+	WHERE plan_id = NEW.plan_id AND version = NEW.version;
+	RETURN NULL;
+END;
+$$;
+
+CREATE CONSTRAINT TRIGGER plan_versions_snapshot AFTER INSERT ON plan_versions
+DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION plan_version_snapshot();
+
+-- GET /plans/{id}/document?version=N: the document as it stood at version N (the
+-- current one without N). A plan approved before versions were kept has no snapshot of
+-- its version 1: while it is still at that version, its current document is that one.
+CREATE FUNCTION plan_document_at(p_id bigint, p_staff boolean, p_version int) RETURNS json
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_doc json;
+	v_current int;
+BEGIN
+	IF p_version IS NULL THEN
+		RETURN plan_document(p_id, p_staff);
+	END IF;
+	SELECT version INTO v_current FROM plans
+	WHERE id = p_id AND (p_staff OR plan_status_public(status));
+	IF NOT FOUND THEN
+		RETURN NULL;
+	END IF;
+	SELECT CASE WHEN p_staff THEN doc_staff ELSE doc_public END INTO v_doc
+	FROM plan_versions WHERE plan_id = p_id AND version = p_version;
+	IF v_doc IS NULL AND p_version = v_current THEN
+		RETURN plan_document(p_id, p_staff);
+	ELSIF v_doc IS NULL THEN
+		PERFORM api_raise(404, 'version_not_found');
+	END IF;
+	RETURN v_doc;
+END;
+$$;
+
+-- GET /plans/{id}/versions (staff): each version, newest first, with its changes.
+CREATE FUNCTION api_plan_versions(p_plan bigint, p_after bigint, p_limit int,
+                                  OUT items json, OUT next_after bigint)
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM plans WHERE id = p_plan) THEN
+		PERFORM api_raise(404, 'plan_not_found');
+	END IF;
+	WITH page AS (
+		SELECT v.*, row_number() OVER (ORDER BY v.version) AS n
+		FROM plan_versions v WHERE v.plan_id = p_plan AND v.version > p_after
+		ORDER BY v.version LIMIT p_limit + 1)
+	SELECT coalesce(json_agg(json_build_object(
+	                'version', version, 'created_at', rfc3339(created_at),
+	                'actor_sub', actor_sub, 'reason', reason,
+	                'changes', coalesce(changes, '[]')) ORDER BY n)
+	                FILTER (WHERE n <= p_limit), '[]'),
+	       max(version) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
+	INTO items, next_after
+	FROM page;
 END;
 $$;

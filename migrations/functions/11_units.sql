@@ -64,3 +64,68 @@ BEGIN
 	RETURN v_id;
 END;
 $$;
+
+-- DELETE /units/{id}: only a unit nothing uses (no activity, no account): else 409
+-- unit_in_use.
+CREATE FUNCTION api_unit_delete(p_sub text, p_role text, p_id bigint) RETURNS json
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	PERFORM 1 FROM units WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM api_raise(404, 'unit_not_found');
+	END IF;
+	IF EXISTS (SELECT 1 FROM activity_units WHERE unit_id = p_id)
+	   OR EXISTS (SELECT 1 FROM users WHERE unit_id = p_id) THEN
+		PERFORM api_raise(409, 'unit_in_use');
+	END IF;
+	DELETE FROM units WHERE id = p_id;
+	RETURN '{}'::json;
+END;
+$$;
+
+-- POST /units/{id}/merge {into_id}: a unit that names another one a second time (an
+-- import's typo) goes into it, on any plan, since this fixes a name, not a commitment:
+-- every activity's link moves to into_id (keeping the activity's order of units; an
+-- activity that named both keeps one), then every other reference to the unit (the
+-- accounts of its directors, and any column whose foreign key names units), and the unit
+-- is deleted. Each row changed is audited by its own trigger (functions/01_audit.sql).
+CREATE FUNCTION api_unit_merge(p_sub text, p_role text, p_id bigint, p_body jsonb)
+RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+	v_into bigint := (p_body->>'into_id')::bigint;
+	r record;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	IF v_into = p_id THEN
+		PERFORM api_raise(422, 'unit_merge_self', '/into_id');
+	END IF;
+	-- Both locked, the lower id first, so two opposite merges cannot deadlock.
+	PERFORM 1 FROM units WHERE id IN (p_id, v_into) ORDER BY id FOR UPDATE;
+	IF NOT EXISTS (SELECT 1 FROM units WHERE id = p_id) THEN
+		PERFORM api_raise(404, 'unit_not_found');
+	ELSIF NOT EXISTS (SELECT 1 FROM units WHERE id = v_into) THEN
+		PERFORM api_raise(422, 'unknown_unit', '/into_id');
+	END IF;
+	-- An activity that names both keeps the target at the earlier of the two positions.
+	UPDATE activity_units t SET position = least(t.position, f.position)
+	FROM activity_units f
+	WHERE f.unit_id = p_id AND t.unit_id = v_into AND t.activity_id = f.activity_id
+	  AND t.position > f.position;
+	DELETE FROM activity_units f
+	WHERE f.unit_id = p_id
+	  AND EXISTS (SELECT 1 FROM activity_units t
+	              WHERE t.activity_id = f.activity_id AND t.unit_id = v_into);
+	UPDATE activity_units SET unit_id = v_into WHERE unit_id = p_id;
+	FOR r IN SELECT c.conrelid::regclass AS tbl, a.attname AS col
+	         FROM pg_constraint c
+	         JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+	         WHERE c.contype = 'f' AND c.confrelid = 'units'::regclass
+	           AND cardinality(c.conkey) = 1 AND c.conrelid <> 'activity_units'::regclass LOOP
+		EXECUTE format('UPDATE %s SET %I = $1 WHERE %I = $2', r.tbl, r.col, r.col)
+		USING v_into, p_id;
+	END LOOP;
+	DELETE FROM units WHERE id = p_id;
+	RETURN unit_json(v_into);
+END;
+$$;

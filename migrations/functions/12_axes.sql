@@ -50,7 +50,7 @@ DECLARE
 	v_id bigint;
 BEGIN
 	PERFORM api_as(p_sub, p_role);
-	PERFORM plan_require_draft(p_plan);
+	PERFORM plan_require_amendable(p_plan, p_body);
 	INSERT INTO axes (plan_id, number, name, description)
 	VALUES (p_plan, (p_body->>'number')::int, trim_blanks(p_body->>'name'),
 	        coalesce(trim_blanks(p_body->>'description'), ''))
@@ -64,7 +64,7 @@ CREATE FUNCTION api_axis_update(p_sub text, p_role text, p_id bigint, p_body jso
 LANGUAGE plpgsql AS $$
 BEGIN
 	PERFORM api_as(p_sub, p_role);
-	PERFORM plan_require_draft(axis_plan(p_id));
+	PERFORM plan_require_amendable(axis_plan(p_id), p_body);
 	PERFORM check_if_match(p_if_match, axis_json(p_id));
 	UPDATE axes SET
 		number = coalesce((p_body->>'number')::int, number),

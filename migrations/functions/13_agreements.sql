@@ -90,7 +90,7 @@ DECLARE
 BEGIN
 	PERFORM api_as(p_sub, p_role);
 	v_plan := axis_plan(p_axis);
-	PERFORM plan_require_draft(v_plan);
+	PERFORM plan_require_amendable(v_plan, p_body);
 	INSERT INTO agreements (axis_id, number, text)
 	VALUES (p_axis, (p_body->>'number')::int, trim_blanks(p_body->>'text'))
 	RETURNING id INTO v_id;
@@ -107,7 +107,7 @@ DECLARE
 BEGIN
 	PERFORM api_as(p_sub, p_role);
 	v_plan := agreement_plan(p_id);
-	PERFORM plan_require_draft(v_plan);
+	PERFORM plan_require_amendable(v_plan, p_body);
 	PERFORM check_if_match(p_if_match, agreement_json(p_id));
 	UPDATE agreements SET
 		number = coalesce((p_body->>'number')::int, number),

@@ -25,6 +25,7 @@ LANGUAGE sql STABLE AS $$
 		'observation_ids', coalesce(p_observations, '[]'),
 		'status', t.status, 'progress', t.progress,
 		'overdue', activity_overdue(p_year, t.due_month, t.status, p_as_of),
+		'amendment', t.amendment,
 		'updated_at', rfc3339(t.updated_at));
 $$;
 
@@ -281,7 +282,7 @@ DECLARE
 BEGIN
 	PERFORM api_as(p_sub, p_role);
 	v_plan := axis_plan(p_axis);
-	PERFORM plan_require_draft(v_plan);  -- the plan's lock also serialises the numbering
+	PERFORM plan_require_amendable(v_plan, p_body);  -- the plan's lock also serialises the numbering
 	PERFORM activity_check_agreement(v_plan, (p_body->>'agreement_id')::bigint);
 	IF v_number IS NULL THEN
 		SELECT coalesce(max(number), 0) + 1 INTO v_number FROM activities WHERE axis_id = p_axis;
@@ -289,9 +290,9 @@ BEGIN
 			PERFORM api_raise(422, 'number_required', '/number');
 		END IF;
 	END IF;
-	INSERT INTO activities (axis_id, number, description, due_month, agreement_id)
+	INSERT INTO activities (axis_id, number, description, due_month, agreement_id, amendment)
 	VALUES (p_axis, v_number, trim_blanks(p_body->>'description'), (p_body->>'due_month')::int,
-	        (p_body->>'agreement_id')::bigint)
+	        (p_body->>'agreement_id')::bigint, plan_amendment(v_plan))
 	RETURNING id INTO v_id;
 	PERFORM activity_set_units(v_id, p_body->'unit_ids');
 	PERFORM activity_link(v_id, v_plan, coalesce(p_body->'observation_ids', '[]'));
@@ -307,7 +308,7 @@ DECLARE
 BEGIN
 	PERFORM api_as(p_sub, p_role);
 	v_plan := activity_plan(p_id);
-	PERFORM plan_require_draft(v_plan);
+	PERFORM plan_require_amendable(v_plan, p_body);
 	PERFORM check_if_match(p_if_match, activity_json(p_id));
 	IF p_body ? 'agreement_id' THEN
 		PERFORM activity_check_agreement(v_plan, (p_body->>'agreement_id')::bigint);
@@ -319,6 +320,7 @@ BEGIN
 		due_month = coalesce((p_body->>'due_month')::int, due_month),
 		agreement_id = CASE WHEN p_body ? 'agreement_id'
 		                    THEN (p_body->>'agreement_id')::bigint ELSE agreement_id END,
+		amendment = coalesce(plan_amendment(v_plan), amendment),
 		updated_at = now()
 	WHERE id = p_id;
 	IF p_body ? 'unit_ids' THEN

@@ -21,7 +21,7 @@ BEGIN
 	IF NOT EXISTS (SELECT 1 FROM activities t
 	               JOIN axes a ON a.id = t.axis_id
 	               JOIN plans p ON p.id = a.plan_id
-	               WHERE t.id = p_activity AND (p_staff OR p.status <> 'draft')) THEN
+	               WHERE t.id = p_activity AND (p_staff OR plan_status_public(p.status))) THEN
 		RETURN;
 	END IF;
 	WITH page AS (

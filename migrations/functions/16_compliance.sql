@@ -9,12 +9,13 @@
 -- every activity once per group).
 CREATE FUNCTION plan_compliance_counts(p_plan bigint, p_staff boolean, p_as_of date)
 RETURNS TABLE (kind text, id bigint, number int, name text, activities bigint, done bigint,
-               in_progress bigint, pending bigint, cancelled bigint, overdue bigint,
+               in_progress bigint, pending bigint, cancelled bigint, not_done bigint,
+               overdue bigint,
                progress_sum bigint)
 LANGUAGE sql STABLE AS $$
 	WITH p AS (
 		SELECT p.id, p.year FROM plans p
-		WHERE p.id = p_plan AND (p_staff OR p.status <> 'draft')),
+		WHERE p.id = p_plan AND (p_staff OR plan_status_public(p.status))),
 	s AS (
 		SELECT t.axis_id, t.status, t.due_month, count(*) AS n, sum(t.progress) AS prog
 		FROM p JOIN axes a ON a.plan_id = p.id JOIN activities t ON t.axis_id = a.id
@@ -41,6 +42,7 @@ LANGUAGE sql STABLE AS $$
 	       coalesce(sum(g.n) FILTER (WHERE g.status = 'in_progress'), 0)::bigint,
 	       coalesce(sum(g.n) FILTER (WHERE g.status = 'pending'), 0)::bigint,
 	       coalesce(sum(g.n) FILTER (WHERE g.status = 'cancelled'), 0)::bigint,
+	       coalesce(sum(g.n) FILTER (WHERE g.status = 'not_done'), 0)::bigint,
 	       coalesce(sum(g.n) FILTER (WHERE activity_overdue(g.year, g.due_month, g.status,
 	                                                        p_as_of)), 0)::bigint,
 	       coalesce(sum(g.prog) FILTER (WHERE g.status <> 'cancelled'), 0)::bigint

@@ -12,7 +12,7 @@ LANGUAGE sql IMMUTABLE AS $$
 		ORDER BY u.n) FILTER (WHERE u.n <= p_limit), '[]'),
 	       max(u.id) FILTER (WHERE u.n = p_limit AND cardinality(p_rows) > p_limit)
 	FROM unnest(p_rows) WITH ORDINALITY
-	     AS u(id, at, actor_sub, actor_role, action, entity, entity_id, before, after, n);
+	     AS u(id, at, actor_sub, actor_role, action, entity, entity_id, before, after, txid, n);
 $$;
 
 -- GET /audit: keyset page of the log, newest first (ids below p_before), optionally of

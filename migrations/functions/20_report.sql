@@ -11,7 +11,7 @@ LANGUAGE plpgsql STABLE AS $$
 BEGIN
 	RETURN (
 		WITH p AS (
-			SELECT * FROM plans WHERE id = p_plan AND (p_staff OR status <> 'draft')),
+			SELECT * FROM plans WHERE id = p_plan AND (p_staff OR plan_status_public(status))),
 		items AS (
 			SELECT o.id, o.kind, o.number, o.body, o.status, o.response,
 			       a.number AS axis_number, a.name AS axis_name

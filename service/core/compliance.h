@@ -11,7 +11,7 @@
 
 /* The raw counts of one group of activities (a plan, an axis, a unit). */
 struct compliance_counts {
-	int64_t activities, done, in_progress, pending, cancelled, overdue;
+	int64_t activities, done, in_progress, pending, cancelled, not_done, overdue;
 	int64_t progress_sum;  /* sum of progress over the non-cancelled activities */
 };
 

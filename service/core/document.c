@@ -15,7 +15,8 @@ static const char *const plan_statuses[] = {"draft", "approved", "closed", NULL}
 static const char *const obs_statuses[] = {"received", "in_review", "accepted", "rejected",
                                            "withdrawn", NULL};
 static const char *const sources[] = {"deliberation", "online", NULL};
-static const char *const act_statuses[] = {"pending", "in_progress", "done", "cancelled", NULL};
+static const char *const act_statuses[] = {"pending", "in_progress", "done", "cancelled",
+                                           "not_done", NULL};
 
 static const struct field plan_fields[] = {
 	{"title", F_STRING, F_REQUIRED, 1, 300, NULL},
@@ -25,6 +26,7 @@ static const struct field plan_fields[] = {
 	{"status", F_STRING, 0, 0, 0, plan_statuses},
 	{"elaborated_by", F_PERSON, F_NULLABLE, 0, 0, NULL},
 	{"approved_by", F_PERSON, F_NULLABLE, 0, 0, NULL},
+	{"approved_at", F_STRING, F_NULLABLE, 20, 20, NULL},   /* rfc3339_utc below */
 	{"axes", F_ANY, F_REQUIRED, 0, 0, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
@@ -191,6 +193,22 @@ check_axis(const json_t *a, const char *ptr, struct verr *v)
 	document_check_links(a, ptr, v);
 }
 
+/* YYYY-MM-DDTHH:MM:SSZ, as the API writes times (plan_json's approved_at). */
+static bool
+rfc3339_utc(const char *s)
+{
+	int y, mo, d, h, mi, se;
+	char z;
+	int n = 0;
+
+	if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &y, &mo, &d, &h, &mi,
+	                              &se, &z, &n) != 7 || n != 20 || z != 'Z')
+		return false;
+	return s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' &&
+	       y >= 2000 && y <= 2100 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 &&
+	       mi <= 59 && se <= 59 && h >= 0 && mi >= 0 && se >= 0;
+}
+
 bool
 document_validate(const json_t *doc, struct verr *v)
 {
@@ -207,6 +225,10 @@ document_validate(const json_t *doc, struct verr *v)
 	else
 		each(doc, "axes", "", v, check_axis);
 	unique_numbers(axes, "/axes", v);
+	st = json_string_value(json_object_get(doc, "approved_at"));
+	if (st != NULL && !rfc3339_utc(st))
+		verr_add(v, "/approved_at", "debe ser una fecha y hora RFC 3339 en UTC (…Z)",
+		         "must be an RFC 3339 UTC date-time (…Z)");
 	/* An approved or closed plan keeps the rules of POST /plans/{id}/approve: an author,
 	 * an approver and at least one axis. (A draft may carry an approved_by: an approved
 	 * plan's document imported again as a draft keeps it, so export equals import.) */

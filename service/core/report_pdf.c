@@ -38,6 +38,7 @@ status_es(const char *s)
 		{"received", "recibida"}, {"in_review", "en revisión"}, {"accepted", "aceptada"},
 		{"rejected", "rechazada"}, {"withdrawn", "retirada"}, {"pending", "pendiente"},
 		{"in_progress", "en curso"}, {"done", "cumplida"}, {"cancelled", "cancelada"},
+		{"not_done", "no cumplida"},
 	};
 
 	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)

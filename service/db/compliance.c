@@ -11,7 +11,7 @@
  * database's day, the one the activities' overdue flags use too. */
 DB_STMT(db_compliance_counts,
         "SELECT kind, id, number, name, activities, done, in_progress, pending, cancelled, "
-        "overdue, progress_sum, to_char(d.as_of, 'YYYY-MM-DD') "
+        "not_done, overdue, progress_sum, to_char(d.as_of, 'YYYY-MM-DD') "
         "FROM (SELECT coalesce($3::date, today()) AS as_of) d, "
         "plan_compliance_counts($1::bigint, $2::boolean, d.as_of)");
 
@@ -50,14 +50,14 @@ db_compliance(bool staff, int64_t plan_id, const char *as_of,
 		snprintf(r->reason, sizeof r->reason, "plan_not_found");
 	}
 	if (rows > 0)
-		snprintf(out->as_of, sizeof out->as_of, "%s", PQgetvalue(res, 0, 11));
+		snprintf(out->as_of, sizeof out->as_of, "%s", PQgetvalue(res, 0, 12));
 	for (int i = 0; i < rows && r->err == DB_OK; i++) {
 		const char *kind = PQgetvalue(res, i, 0);
 		struct compliance_counts n = {
 			.activities = col(res, i, 4), .done = col(res, i, 5),
 			.in_progress = col(res, i, 6), .pending = col(res, i, 7),
-			.cancelled = col(res, i, 8), .overdue = col(res, i, 9),
-			.progress_sum = col(res, i, 10),
+			.cancelled = col(res, i, 8), .not_done = col(res, i, 9),
+			.overdue = col(res, i, 10), .progress_sum = col(res, i, 11),
 		};
 
 		if (strcmp(kind, "total") == 0)

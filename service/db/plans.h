@@ -18,6 +18,8 @@ extern struct db_stmt db_plan_delete;
 extern struct db_stmt db_plan_approve;
 /* (sub, role, id): approved → closed. */
 extern struct db_stmt db_plan_close;
+extern struct db_stmt db_plan_versions;
+extern struct db_stmt db_plan_withdraw;
 /* (id, staff): the whole plan in the import format. */
 extern struct db_stmt db_plan_document;
 /* (id, staff): the same document, with the ETag of its PDF. */

@@ -9,6 +9,6 @@ DB_STMT(db_progress_get,
 	" JOIN activities t ON t.id = u.activity_id JOIN axes a ON a.id = t.axis_id"
 	" JOIN plans p ON p.id = a.plan_id"
 	" WHERE u.id = $2::bigint AND u.activity_id = $1::bigint"
-	"   AND ($3::boolean OR p.status <> 'draft')) s");
+	"   AND ($3::boolean OR plan_status_public(p.status))) s");
 DB_STMT(db_progress_create,
         DB_WITH_ETAG("api_progress_create($1, $2, $3::bigint, $4::bigint, $5::jsonb)"));

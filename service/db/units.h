@@ -12,5 +12,7 @@ extern struct db_stmt db_unit_get;
 extern struct db_stmt db_unit_create;
 /* (sub, role, id, body, if_match): renames a unit. */
 extern struct db_stmt db_unit_update;
+extern struct db_stmt db_unit_delete;
+extern struct db_stmt db_unit_merge;
 
 #endif

@@ -7,7 +7,8 @@
 #include "db/activities.h"
 #include "http/router.h"
 
-static const char *const statuses[] = {"pending", "in_progress", "done", "cancelled", NULL};
+static const char *const statuses[] = {"pending", "in_progress", "done", "cancelled", "not_done",
+                                      NULL};
 static const char *const booleans[] = {"true", "false", NULL};
 
 /* The filter, in the order the list and schedule statements take it (A_Q0 … A_Q5). */
@@ -27,6 +28,7 @@ static const struct field activity_create_fields[] = {
 	{"agreement_id", F_INT, F_NULLABLE, 1, ID_MAX, NULL},
 	{"observation_ids", F_INT_ARRAY, 0, 0, 200, NULL},
 	{"number", F_INT, 0, 1, 10000, NULL},
+	{"reason", F_STRING, 0, 10, 1000, NULL},   /* an amendment of an approved plan */
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field activity_patch_fields[] = {
@@ -36,6 +38,7 @@ static const struct field activity_patch_fields[] = {
 	{"agreement_id", F_INT, F_NULLABLE, 1, ID_MAX, NULL},
 	{"observation_ids", F_INT_ARRAY, 0, 0, 200, NULL},
 	{"number", F_INT, 0, 1, 10000, NULL},
+	{"reason", F_STRING, 0, 10, 1000, NULL},   /* an amendment of an approved plan */
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 

@@ -8,12 +8,14 @@ static const struct field agreement_create_fields[] = {
 	{"number", F_INT, F_REQUIRED, 1, 1000, NULL},
 	{"text", F_STRING, F_REQUIRED, 1, 5000, NULL},
 	{"observation_ids", F_INT_ARRAY, 0, 0, 200, NULL},
+	{"reason", F_STRING, 0, 10, 1000, NULL},   /* an amendment of an approved plan */
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field agreement_patch_fields[] = {
 	{"number", F_INT, 0, 1, 1000, NULL},
 	{"text", F_STRING, 0, 1, 5000, NULL},
 	{"observation_ids", F_INT_ARRAY, 0, 0, 200, NULL},
+	{"reason", F_STRING, 0, 10, 1000, NULL},   /* an amendment of an approved plan */
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 

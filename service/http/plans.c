@@ -4,7 +4,7 @@
 #include "db/plans.h"
 #include "http/router.h"
 
-static const char *const plan_statuses[] = {"draft", "approved", "closed", NULL};
+static const char *const plan_statuses[] = {"draft", "approved", "closed", "withdrawn", NULL};
 
 static const struct field plan_query[] = {
 	{"year", F_INT, 0, 2000, 2100, NULL},
@@ -30,6 +30,19 @@ static const struct field plan_patch_fields[] = {
 static const struct field approver_fields[] = {
 	{"name", F_STRING, F_REQUIRED, 1, 200, NULL},
 	{"position", F_STRING, F_REQUIRED, 1, 200, NULL},
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
+
+static const struct field document_query[] = {
+	{"version", F_INT, 0, 1, 1000000, NULL},
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
+static const struct field close_fields[] = {
+	{"note", F_STRING, F_NULLABLE, 0, 5000, NULL},
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
+static const struct field withdraw_fields[] = {
+	{"reason", F_STRING, F_REQUIRED, 10, 1000, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
@@ -95,13 +108,25 @@ const struct route plan_routes[] = {
 	{.method = "POST", .pattern = "/api/v1/plans/:id/approve", .action = ACT_PLAN_WRITE,
 	 .body = approver_fields, .stmt = &db_plan_approve, .args = {A_SUB, A_ROLE, A_ID, A_BODY},
 	 .answer = ANSWER_ONE, .missing = R_plan_not_found},
-	/* approved → closed (read-only from then on). */
+	/* approved → closed (read-only from then on) {note?}; unfinished activities become
+	 * not_done. */
 	{.method = "POST", .pattern = "/api/v1/plans/:id/close", .action = ACT_PLAN_WRITE,
-	 .stmt = &db_plan_close, .args = {A_SUB, A_ROLE, A_ID},
+	 .body = close_fields, .body_optional = true, .stmt = &db_plan_close, .args = {A_SUB, A_ROLE, A_ID, A_BODY},
+	 .answer = ANSWER_ONE, .missing = R_plan_not_found},
+	/* draft or approved → withdrawn {reason}: hidden from all but staff. */
+	{.method = "POST", .pattern = "/api/v1/plans/:id/withdraw", .action = ACT_PLAN_WRITE,
+	 .body = withdraw_fields, .stmt = &db_plan_withdraw,
+	 .args = {A_SUB, A_ROLE, A_ID, A_BODY},
 	 .answer = ANSWER_ONE, .missing = R_plan_not_found},
 	/* The whole plan in the import format, or as a PDF. */
 	{.method = "GET", .pattern = "/api/v1/plans/:id/document", .action = ACT_READ,
-	 .handler = document_get, .stmt = &db_plan_document, .args = {A_ID, A_STAFF},
+	 .query = document_query,
+	 .handler = document_get, .stmt = &db_plan_document, .args = {A_ID, A_STAFF, A_Q0},
 	 .answer = ANSWER_ONE, .missing = R_plan_not_found},
+	/* Staff: each version (1: the approval; then every amendment) with its reason and
+	 * its changes. */
+	{.method = "GET", .pattern = "/api/v1/plans/:id/versions", .action = ACT_AUDIT_READ,
+	 .paged = true, .stmt = &db_plan_versions, .args = {A_ID, A_AFTER, A_LIMIT},
+	 .answer = ANSWER_LIST, .missing = R_plan_not_found},
 	ROUTES_END,
 };

@@ -76,6 +76,8 @@ route_answer(struct call *c, struct db_reply *res)
 static bool
 body_accepted(struct call *c, const struct route *r)
 {
+	if ((r->body || r->rule) && r->body_optional && c->body == NULL)
+		return true;
 	if (r->body || r->rule)
 		return body_checked(c, r->body, r->rule, r->rule_arg, r->patch);
 	return strcmp(c->method, "GET") == 0 || body_none(c);

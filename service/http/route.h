@@ -43,6 +43,7 @@ struct route {
 	body_rule rule;               /* a rule over the whole body (rule_arg its argument) */
 	const void *rule_arg;
 	bool patch;                   /* the body must change something */
+	bool body_optional;           /* no body at all is accepted (A_BODY is then NULL) */
 	struct db_stmt *stmt;
 	unsigned char args[ARGS_MAX]; /* enum arg, in the statement's order */
 	enum answer answer;

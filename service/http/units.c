@@ -8,6 +8,11 @@ static const struct field unit_fields[] = {
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
+static const struct field merge_fields[] = {
+	{"into_id", F_INT, F_REQUIRED, 1, ID_MAX, NULL},
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
+
 const struct route unit_routes[] = {
 	/* Every unit, by id. */
 	{.method = "GET", .pattern = "/api/v1/units", .action = ACT_READ, .paged = true,
@@ -23,6 +28,15 @@ const struct route unit_routes[] = {
 	{.method = "PATCH", .pattern = "/api/v1/units/:id", .action = ACT_UNIT_WRITE,
 	 .body = unit_fields, .stmt = &db_unit_update,
 	 .args = {A_SUB, A_ROLE, A_ID, A_BODY, A_IF_MATCH},
+	 .answer = ANSWER_ONE, .missing = R_unit_not_found},
+	/* Only a unit no activity or account uses (else 409 unit_in_use). */
+	{.method = "DELETE", .pattern = "/api/v1/units/:id", .action = ACT_UNIT_WRITE,
+	 .stmt = &db_unit_delete, .args = {A_SUB, A_ROLE, A_ID},
+	 .answer = ANSWER_EMPTY, .missing = R_unit_not_found},
+	/* {into_id}: every link moves to that unit and this one is deleted; answers the
+	 * unit merged into. */
+	{.method = "POST", .pattern = "/api/v1/units/:id/merge", .action = ACT_UNIT_WRITE,
+	 .body = merge_fields, .stmt = &db_unit_merge, .args = {A_SUB, A_ROLE, A_ID, A_BODY},
 	 .answer = ANSWER_ONE, .missing = R_unit_not_found},
 	ROUTES_END,
 };

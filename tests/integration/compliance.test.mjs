@@ -6,7 +6,7 @@ import { adminToday, api, assertProblem, tokenFor, seedDocument, sql, seedPlanId
 
 const admin = tokenFor('administradora', { sub: 'compliance-admin@example.org' });
 const HABITAT = 'Dirección Zonal de Hábitat y Obra Pública';
-const COUNT_KEYS = ['activities', 'done', 'in_progress', 'pending', 'cancelled', 'overdue',
+const COUNT_KEYS = ['activities', 'done', 'in_progress', 'pending', 'cancelled', 'not_done', 'overdue',
   'compliance_pct', 'avg_progress'];
 let copies = 0;
 
@@ -53,7 +53,7 @@ test('the seed plan on 2024-09-15: only the August activity is overdue', async (
   assert.equal(r.plan_id, id);
   assert.equal(r.as_of, '2024-09-15');
   assert.deepEqual(counts(r.totals), {
-    activities: 16, done: 0, in_progress: 0, pending: 16, cancelled: 0, overdue: 1,
+    activities: 16, done: 0, in_progress: 0, pending: 16, cancelled: 0, not_done: 0, overdue: 1,
     compliance_pct: 0, avg_progress: 0,
   });
   assert.deepEqual(r.by_axis.map((a) => [a.number, a.overdue]), [[1, 1], [2, 0], [3, 0], [4, 0]]);
@@ -115,11 +115,11 @@ test('one done activity of 16 gives compliance_pct 6.3', async () => {
   await report(plan, 1, 4, { progress: 100, note: 'Responsable designado' });
   const r = await compliance(plan, '2024-09-15');
   assert.deepEqual(counts(r.totals), {
-    activities: 16, done: 1, in_progress: 0, pending: 15, cancelled: 0, overdue: 0,
+    activities: 16, done: 1, in_progress: 0, pending: 15, cancelled: 0, not_done: 0, overdue: 0,
     compliance_pct: 6.3, avg_progress: 6.3,
   });
   assert.deepEqual(counts(r.by_axis[0]), {
-    activities: 4, done: 1, in_progress: 0, pending: 3, cancelled: 0, overdue: 0,
+    activities: 4, done: 1, in_progress: 0, pending: 3, cancelled: 0, not_done: 0, overdue: 0,
     compliance_pct: 25, avg_progress: 25,
   });
   assert.equal(unit(r, 'Administradora Zonal').compliance_pct, 100);
@@ -132,12 +132,12 @@ test('a cancelled activity leaves the denominator: 1 done of 15', async () => {
   await report(plan, 3, 1, { progress: 50, note: 'A medias' });
   const r = await compliance(plan, '2024-09-15');
   assert.deepEqual(counts(r.totals), {
-    activities: 16, done: 1, in_progress: 1, pending: 13, cancelled: 1, overdue: 0,
+    activities: 16, done: 1, in_progress: 1, pending: 13, cancelled: 1, not_done: 0, overdue: 0,
     compliance_pct: 6.7, avg_progress: 10, // (100 + 50) / 15
   });
   const eco = r.by_axis.find((a) => a.number === 2);
   assert.deepEqual(counts(eco), {
-    activities: 2, done: 0, in_progress: 0, pending: 1, cancelled: 1, overdue: 0,
+    activities: 2, done: 0, in_progress: 0, pending: 1, cancelled: 1, not_done: 0, overdue: 0,
     compliance_pct: 0, avg_progress: 0,
   });
   const social = r.by_axis.find((a) => a.number === 3);
@@ -151,7 +151,7 @@ test('a group whose activities are all cancelled has 0 percent and 0 average', a
   const r = await compliance(plan, '2025-01-15');
   const eco = r.by_axis.find((a) => a.number === 2);
   assert.deepEqual(counts(eco), {
-    activities: 2, done: 0, in_progress: 0, pending: 0, cancelled: 2, overdue: 0,
+    activities: 2, done: 0, in_progress: 0, pending: 0, cancelled: 2, not_done: 0, overdue: 0,
     compliance_pct: 0, avg_progress: 0,
   });
   assert.equal(r.totals.overdue, 14);
@@ -212,7 +212,7 @@ test('a plan without activities has zero totals and its axes listed', async () =
   const plan = await importCopy((d) => ({ ...d, axes: d.axes.map((a) => ({ ...a, activities: [] })) }));
   const r = await compliance(plan, '2024-09-15');
   assert.deepEqual(counts(r.totals), {
-    activities: 0, done: 0, in_progress: 0, pending: 0, cancelled: 0, overdue: 0,
+    activities: 0, done: 0, in_progress: 0, pending: 0, cancelled: 0, not_done: 0, overdue: 0,
     compliance_pct: 0, avg_progress: 0,
   });
   assert.equal(r.by_axis.length, 4);

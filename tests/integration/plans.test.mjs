@@ -14,7 +14,11 @@ const draftBody = {
   elaborated_by: { name: 'Ana Pérez', position: 'Directora Zonal' },
 };
 
+// Each draft its own entity: a second plan of the same entity, year and title is a
+// duplicate (409 duplicate_plan).
+let drafts = 0;
 async function createDraft(body = draftBody) {
+  body = { ...body, entity: `${body.entity} ${process.pid}-${++drafts}` };
   const r = await api('POST', '/api/v1/plans', { token: admin, body });
   assert.equal(r.status, 201);
   return r;
@@ -218,9 +222,12 @@ test('import then export gives an equal document', async () => {
   assert.equal(r.headers.get('location'), `/api/v1/plans/${r.json.id}`);
   const exported = await api('GET', `/api/v1/plans/${r.json.id}/document`, { token: admin });
   assert.deepEqual(exported.json, doc);
-  const again = await api('POST', '/api/v1/plans/import', { token: admin, body: exported.json });
+  // The same document again is a duplicate (409 duplicate_plan); under another title it
+  // comes back equal.
+  const copy = { ...exported.json, title: 'Plan ida y vuelta (copia)' };
+  const again = await api('POST', '/api/v1/plans/import', { token: admin, body: copy });
   const reexported = await api('GET', `/api/v1/plans/${again.json.id}/document`, { token: admin });
-  assert.deepEqual(reexported.json, exported.json);
+  assert.deepEqual(reexported.json, copy);
 });
 
 test('import answers 422 listing every bad element with its pointer', async () => {

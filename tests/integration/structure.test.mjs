@@ -174,7 +174,7 @@ test('the administradora builds a draft: axis, agreement and activity, each 201 
     description: 'Hacer algo', due_month: 8,
     units: [{ id: unitB.id, name: unitB.name }, { id: unitA.id, name: unitA.name }],
     agreement_id: agreement.json.id, observation_ids: [], status: 'pending', progress: 0,
-    overdue: false,
+    overdue: false, amendment: null,
   });
   assert.match(updatedAt, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
   assert.equal(activity.headers.get('location'), `/api/v1/activities/${activity.json.id}`);
@@ -492,7 +492,9 @@ async function structureWrites(planId) {
   ];
 }
 
-test('after approval every structure write gives 409 plan_not_draft', async () => {
+// An approved plan is amended only with a reason (plan_life.test.mjs): without one a
+// creation or edit is 422 reason_required; a deletion stays draft-only (409).
+test('after approval a structure write without a reason is refused', async () => {
   const plan = await importPlan('draft');
   const writes = await structureWrites(plan.id);
   const approved = await api('POST', `/api/v1/plans/${plan.id}/approve`, {
@@ -501,7 +503,8 @@ test('after approval every structure write gives 409 plan_not_draft', async () =
   assert.equal(approved.status, 200, approved.text);
   for (const [method, path, body] of writes) {
     const r = await api(method, path, { token: admin, body });
-    assertProblem(r, 409, 'plan_not_draft');
+    if (method === 'DELETE') assertProblem(r, 409, 'plan_not_draft');
+    else assert.ok(assertProblem(r, 422, 'reason_required').errors.some((e) => e.pointer === '/reason'));
   }
 });
 

@@ -95,13 +95,13 @@ all_done_gives_100(void **state)
 static void
 counts_render_with_one_decimal(void **state)
 {
-	struct compliance_counts n = {3, 1, 1, 1, 0, 2, 150};
+	struct compliance_counts n = {3, 1, 1, 1, 0, 0, 2, 150};
 	struct buf b = BUF_INIT;
 
 	compliance_counts_json(&b, &n);
 	assert_string_equal(buf_str(&b),
 	                    "\"activities\":3,\"done\":1,\"in_progress\":1,\"pending\":1,"
-	                    "\"cancelled\":0,\"overdue\":2,\"compliance_pct\":33.3,"
+	                    "\"cancelled\":0,\"not_done\":0,\"overdue\":2,\"compliance_pct\":33.3,"
 	                    "\"avg_progress\":50.0");
 	buf_free(&b);
 }
@@ -123,15 +123,15 @@ report_renders_totals_axes_and_units_in_order(void **state)
 	assert_non_null(json);
 	assert_string_equal(json,
 		"{\"plan_id\":9,\"as_of\":\"2024-09-15\",\"totals\":{\"activities\":2,\"done\":1,"
-		"\"in_progress\":0,\"pending\":0,\"cancelled\":0,\"overdue\":0,\"compliance_pct\":50.0,"
+		"\"in_progress\":0,\"pending\":0,\"cancelled\":0,\"not_done\":0,\"overdue\":0,\"compliance_pct\":50.0,"
 		"\"avg_progress\":75.0},\"by_axis\":[{\"axis_id\":4,\"number\":1,"
 		"\"name\":\"Eje \\\"uno\\\"\",\"activities\":2,\"done\":1,\"in_progress\":0,"
-		"\"pending\":0,\"cancelled\":0,\"overdue\":0,\"compliance_pct\":50.0,"
+		"\"pending\":0,\"cancelled\":0,\"not_done\":0,\"overdue\":0,\"compliance_pct\":50.0,"
 		"\"avg_progress\":75.0},{\"axis_id\":5,\"number\":2,\"name\":\"Eje dos\","
 		"\"activities\":1,\"done\":0,\"in_progress\":0,\"pending\":0,\"cancelled\":1,"
-		"\"overdue\":0,\"compliance_pct\":0.0,\"avg_progress\":0.0}],\"by_unit\":[{"
+		"\"not_done\":0,\"overdue\":0,\"compliance_pct\":0.0,\"avg_progress\":0.0}],\"by_unit\":[{"
 		"\"unit_id\":7,\"name\":\"Dirección\",\"activities\":1,\"done\":0,\"in_progress\":0,"
-		"\"pending\":0,\"cancelled\":1,\"overdue\":0,\"compliance_pct\":0.0,"
+		"\"pending\":0,\"cancelled\":1,\"not_done\":0,\"overdue\":0,\"compliance_pct\":0.0,"
 		"\"avg_progress\":0.0}]}");
 	free(json);
 	compliance_report_free(&r);
