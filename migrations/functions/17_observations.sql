@@ -271,8 +271,10 @@ LANGUAGE sql STABLE AS $$
 	               WHERE from_status = p_from AND to_status = p_to AND actor = p_actor);
 $$;
 
--- PATCH /observations/{id} {status, response?} by staff: one step of the review. A given
--- response (null included) replaces the current one; rejecting needs a non-blank one.
+-- PATCH /observations/{id} {status, response?} by staff: one step of the review (received
+-- may be answered at once), or, with the status it has, a correction of an answered one's
+-- response. A given response (null included) replaces the current one; rejecting needs a
+-- non-blank one.
 CREATE FUNCTION api_observation_review(p_sub text, p_role text, p_id bigint, p_body jsonb,
                                        p_if_match text) RETURNS json
 LANGUAGE plpgsql AS $$
@@ -321,5 +323,71 @@ BEGIN
 	END IF;
 	UPDATE observations SET status = 'withdrawn' WHERE id = p_id RETURNING * INTO v_obs;
 	RETURN observation_json(v_obs, true, observation_outcome(v_obs.id));
+END;
+$$;
+
+-- The inbox's order (API.md, "Staff work"): a key per sort, ties broken by id. created_at
+-- as exact epoch microseconds (numeric), negated for -created_at; number as is.
+CREATE FUNCTION observation_sort_key(o observations, p_sort text) RETURNS numeric
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE p_sort
+		WHEN 'number' THEN o.number::numeric
+		WHEN '-created_at' THEN -extract(epoch FROM o.created_at)
+		ELSE extract(epoch FROM o.created_at)
+	END;
+$$;
+
+-- GET /plans/{id}/observations: keyset page of the plan's observations the caller may see
+-- (the rules of observation_view; items NULL, i.e. 404, when the plan is not visible),
+-- filtered and sorted (created_at by default). The cursor holds the id of the page's last
+-- row; its sort key is read back from that row (created_at and number never change, and
+-- observations are never deleted), so the page after it stays exact under every sort while
+-- new observations arrive.
+CREATE FUNCTION api_plan_observation_list(p_sub text, p_role text, p_staff boolean,
+                                          p_plan bigint, p_axis bigint, p_kind text,
+                                          p_status text, p_source text, p_incorporated text,
+                                          p_sort text, p_after bigint, p_limit int,
+                                          OUT items json, OUT next_after bigint)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_sort text := coalesce(p_sort, 'created_at');
+	v_key numeric;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM plans p
+	               WHERE p.id = p_plan AND (p_staff OR p.status <> 'draft')) THEN
+		RETURN;
+	END IF;
+	IF p_after > 0 THEN
+		SELECT observation_sort_key(o, v_sort) INTO v_key FROM observations o WHERE o.id = p_after;
+	END IF;
+	WITH page AS (
+		SELECT o FROM observations o
+		JOIN axes a ON a.id = o.axis_id
+		WHERE a.plan_id = p_plan
+		  AND (p_after = 0 OR (observation_sort_key(o, v_sort), o.id) > (v_key, p_after))
+		  AND (p_axis IS NULL OR o.axis_id = p_axis)
+		  AND (p_kind IS NULL OR o.kind = p_kind)
+		  AND (p_status IS NULL OR o.status = p_status)
+		  AND (p_source IS NULL OR o.source = p_source)
+		  AND (p_incorporated IS NULL OR p_incorporated::boolean =
+		       (o.status = 'accepted' AND EXISTS (
+		           SELECT 1 FROM activity_observations l WHERE l.observation_id = o.id
+		           UNION ALL
+		           SELECT 1 FROM agreement_observations ao
+		           JOIN activities t ON t.agreement_id = ao.agreement_id
+		           WHERE ao.observation_id = o.id)))
+		  AND (p_staff OR o.status IN ('accepted', 'rejected')
+		       OR observation_is_own(o, p_sub, p_role))
+		ORDER BY observation_sort_key(o, v_sort), o.id
+		LIMIT p_limit + 1),
+	numbered AS (SELECT o, row_number() OVER (ORDER BY observation_sort_key(o, v_sort), (o).id)
+	                       AS n FROM page),
+	outcomes AS (SELECT * FROM observation_outcomes(ARRAY(SELECT (o).id FROM page)))
+	SELECT coalesce(json_agg(observation_json(o, p_staff OR observation_is_own(o, p_sub, p_role),
+	                                          x.outcome)
+	                         ORDER BY n) FILTER (WHERE n <= p_limit), '[]'),
+	       max((o).id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
+	INTO items, next_after
+	FROM numbered LEFT JOIN outcomes x ON x.observation_id = (o).id;
 END;
 $$;

@@ -20,7 +20,7 @@ enum arg {
 	A_EXTRA0, A_EXTRA1,              /* what the route's check computed (c->extra) */
 	A_FALSE,                         /* the boolean false */
 };
-#define ARGS_MAX 10
+#define ARGS_MAX 12
 
 /* What a row answers with. */
 enum answer {
