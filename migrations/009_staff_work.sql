@@ -10,3 +10,13 @@ INSERT INTO observation_transitions (from_status, to_status, actor) VALUES
 
 -- GET /plans/{id}/observations reads a plan's observations through its axes.
 CREATE INDEX observations_axis_id ON observations (axis_id, id);
+
+-- The CPCCS rule that citizens' observations "deberán ser atendidas": an online one is due
+-- ANSWER_DAYS after its submission, fixed when it is submitted (the trigger
+-- observation_number, functions/17_observations.sql). Existing online ones get the
+-- default of 15 days; the backfill is no one's change (triggers off, ETags kept but for
+-- the new members).
+ALTER TABLE observations ADD COLUMN answer_due timestamptz;
+ALTER TABLE observations DISABLE TRIGGER USER;
+UPDATE observations SET answer_due = created_at + interval '15 days' WHERE source = 'online';
+ALTER TABLE observations ENABLE TRIGGER USER;

@@ -5,10 +5,17 @@
 
 -- New observations are numbered within their axis and kind, in the order recorded (a
 -- number given by the insert, as an import does, is kept). One lock per axis and kind
--- makes concurrent submissions take distinct numbers.
+-- makes concurrent submissions take distinct numbers. An online one is due
+-- rendicion.answer_days (ANSWER_DAYS, set on the service's sessions by db/pool.c; 15
+-- elsewhere) after it is recorded.
 CREATE FUNCTION observation_number() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+	IF NEW.source = 'online' AND NEW.answer_due IS NULL THEN
+		NEW.answer_due := coalesce(NEW.created_at, now())
+		                  + make_interval(days => coalesce(nullif(
+		                        current_setting('rendicion.answer_days', true), '')::int, 15));
+	END IF;
 	IF NEW.number IS NULL THEN
 		PERFORM pg_advisory_xact_lock(hashtextextended('observation-number:' || NEW.axis_id
 		                                               || ':' || NEW.kind, 0));
@@ -71,6 +78,14 @@ LANGUAGE sql STABLE AS $$
 	SELECT outcome FROM observation_outcomes(ARRAY[p_id]);
 $$;
 
+-- True if o is past its answer_due without an answer (accepted or rejected; a withdrawn
+-- one needs none).
+CREATE FUNCTION observation_overdue(o observations) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT o.answer_due IS NOT NULL AND o.status IN ('received', 'in_review')
+	       AND now() > o.answer_due;
+$$;
+
 -- The representation, with its outcome; author_sub only for staff and for the author.
 CREATE FUNCTION observation_json(o observations, p_with_author boolean, p_outcome json)
 RETURNS json LANGUAGE sql STABLE AS $$
@@ -78,12 +93,16 @@ RETURNS json LANGUAGE sql STABLE AS $$
 		json_build_object('id', o.id, 'axis_id', o.axis_id, 'kind', o.kind, 'number', o.number,
 		                  'body', o.body, 'source', o.source, 'status', o.status,
 		                  'response', o.response, 'outcome', p_outcome,
+		                  'answer_due', rfc3339(o.answer_due),
+		                  'answer_overdue', observation_overdue(o),
 		                  'author_sub', o.author_sub, 'created_at', rfc3339(o.created_at),
 		                  'updated_at', rfc3339(o.updated_at))
 	ELSE
 		json_build_object('id', o.id, 'axis_id', o.axis_id, 'kind', o.kind, 'number', o.number,
 		                  'body', o.body, 'source', o.source, 'status', o.status,
 		                  'response', o.response, 'outcome', p_outcome,
+		                  'answer_due', rfc3339(o.answer_due),
+		                  'answer_overdue', observation_overdue(o),
 		                  'created_at', rfc3339(o.created_at), 'updated_at', rfc3339(o.updated_at))
 	END;
 $$;
@@ -339,14 +358,15 @@ $$;
 
 -- GET /plans/{id}/observations: keyset page of the plan's observations the caller may see
 -- (the rules of observation_view; items NULL, i.e. 404, when the plan is not visible),
--- filtered and sorted (created_at by default). The cursor holds the id of the page's last
+-- filtered (answer_overdue: observation_overdue) and sorted (created_at by default). The cursor holds the id of the page's last
 -- row; its sort key is read back from that row (created_at and number never change, and
 -- observations are never deleted), so the page after it stays exact under every sort while
 -- new observations arrive.
 CREATE FUNCTION api_plan_observation_list(p_sub text, p_role text, p_staff boolean,
                                           p_plan bigint, p_axis bigint, p_kind text,
                                           p_status text, p_source text, p_incorporated text,
-                                          p_sort text, p_after bigint, p_limit int,
+                                          p_sort text, p_overdue text, p_after bigint,
+                                          p_limit int,
                                           OUT items json, OUT next_after bigint)
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
@@ -369,6 +389,7 @@ BEGIN
 		  AND (p_kind IS NULL OR o.kind = p_kind)
 		  AND (p_status IS NULL OR o.status = p_status)
 		  AND (p_source IS NULL OR o.source = p_source)
+		  AND (p_overdue IS NULL OR p_overdue::boolean = observation_overdue(o))
 		  AND (p_incorporated IS NULL OR p_incorporated::boolean =
 		       (o.status = 'accepted' AND EXISTS (
 		           SELECT 1 FROM activity_observations l WHERE l.observation_id = o.id

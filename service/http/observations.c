@@ -28,6 +28,7 @@ static const struct field inbox_query[] = {
 	{"source", F_STRING, 0, 0, 0, obs_sources},
 	{"incorporated", F_STRING, 0, 0, 0, booleans},
 	{"sort", F_STRING, 0, 0, 0, inbox_sorts},
+	{"answer_overdue", F_STRING, 0, 0, 0, booleans},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field obs_create_fields[] = {
@@ -110,8 +111,8 @@ const struct route observation_routes[] = {
 	/* The plan's inbox: what the caller may see, filtered, in the sort's order. */
 	{.method = "GET", .pattern = "/api/v1/plans/:id/observations", .action = ACT_READ,
 	 .query = inbox_query, .paged = true, .stmt = &db_plan_obs_list,
-	 .args = {A_SUB, A_ROLE, A_STAFF, A_ID, A_Q0, A_Q1, A_Q2, A_Q3, A_Q4, A_Q5, A_AFTER,
-	          A_LIMIT},
+	 .args = {A_SUB, A_ROLE, A_STAFF, A_ID, A_Q0, A_Q1, A_Q2, A_Q3, A_Q4, A_Q5, A_Q6,
+	          A_AFTER, A_LIMIT},
 	 .answer = ANSWER_LIST, .missing = R_plan_not_found},
 	/* {kind, body, source?}: a submission, at most once per Idempotency-Key. */
 	{.method = "POST", .pattern = "/api/v1/axes/:id/observations", .action = ACT_OBS_SUBMIT,

@@ -135,3 +135,22 @@ test('staff answer in one step and correct a response; the audit log keeps each 
   assert.equal((await answer(r.id, 'rejected', 'Fuera de competencia.')).status, 200);
   assertProblem(await answer(r.id, 'rejected', '  '), 422, 'response_required');
 });
+
+test('an online observation is due ANSWER_DAYS after submission, and overdue until answered', async () => {
+  const p = await importPlan();
+  const o = await submit(p.axes[0], citizen().token, 'Con plazo de respuesta');
+  const due = Date.parse(o.answer_due) - Date.parse(o.created_at);
+  assert.equal(due, 15 * 86400 * 1000, `answer_due 15 days after: ${o.answer_due}`);
+  assert.equal(o.answer_overdue, false);
+  const late = await submit(p.axes[0], citizen().token, 'Vencida sin respuesta');
+  const answered = await submit(p.axes[0], citizen().token, 'Vencida pero respondida');
+  sql(`UPDATE observations SET answer_due = now() - interval '1 day' WHERE id IN (${late.id}, ${answered.id})`);
+  assert.equal((await answer(answered.id, 'accepted', 'Atendida.')).status, 200);
+  const staffRecorded = await api('POST', `/api/v1/axes/${p.axes[0]}/observations`, { token: DIRECTOR, body: { kind: 'observation', body: 'De la deliberación' } });
+  assert.equal(staffRecorded.json.answer_due, null);
+  assert.equal(staffRecorded.json.answer_overdue, false);
+  const overdue = await api('GET', `/api/v1/plans/${p.id}/observations?answer_overdue=true`, { token: DIRECTOR });
+  assert.deepEqual(overdue.json.items.map((x) => [x.id, x.answer_overdue]), [[late.id, true]]);
+  const notOverdue = await api('GET', `/api/v1/plans/${p.id}/observations?answer_overdue=false&source=online`, { token: DIRECTOR });
+  assert.deepEqual(notOverdue.json.items.map((x) => x.id), [o.id, answered.id]);
+});
