@@ -20,3 +20,8 @@ ALTER TABLE observations ADD COLUMN answer_due timestamptz;
 ALTER TABLE observations DISABLE TRIGGER USER;
 UPDATE observations SET answer_due = created_at + interval '15 days' WHERE source = 'online';
 ALTER TABLE observations ENABLE TRIGGER USER;
+
+-- PATCH /observations/{id} {unit_id}: the unit that must act on it (its director's queue,
+-- GET /plans/{id}/observations?unit_id=). A deleted unit leaves it unassigned.
+ALTER TABLE observations ADD COLUMN unit_id bigint REFERENCES units ON DELETE SET NULL;
+CREATE INDEX observations_unit ON observations (unit_id, id) WHERE unit_id IS NOT NULL;

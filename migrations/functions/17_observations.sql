@@ -94,7 +94,7 @@ RETURNS json LANGUAGE sql STABLE AS $$
 		                  'body', o.body, 'source', o.source, 'status', o.status,
 		                  'response', o.response, 'outcome', p_outcome,
 		                  'answer_due', rfc3339(o.answer_due),
-		                  'answer_overdue', observation_overdue(o),
+		                  'answer_overdue', observation_overdue(o), 'unit_id', o.unit_id,
 		                  'author_sub', o.author_sub, 'created_at', rfc3339(o.created_at),
 		                  'updated_at', rfc3339(o.updated_at))
 	ELSE
@@ -102,7 +102,7 @@ RETURNS json LANGUAGE sql STABLE AS $$
 		                  'body', o.body, 'source', o.source, 'status', o.status,
 		                  'response', o.response, 'outcome', p_outcome,
 		                  'answer_due', rfc3339(o.answer_due),
-		                  'answer_overdue', observation_overdue(o),
+		                  'answer_overdue', observation_overdue(o), 'unit_id', o.unit_id,
 		                  'created_at', rfc3339(o.created_at), 'updated_at', rfc3339(o.updated_at))
 	END;
 $$;
@@ -290,10 +290,11 @@ LANGUAGE sql STABLE AS $$
 	               WHERE from_status = p_from AND to_status = p_to AND actor = p_actor);
 $$;
 
--- PATCH /observations/{id} {status, response?} by staff: one step of the review (received
--- may be answered at once), or, with the status it has, a correction of an answered one's
--- response. A given response (null included) replaces the current one; rejecting needs a
--- non-blank one.
+-- PATCH /observations/{id} {status?, response?, unit_id?} by staff: one step of the
+-- review (received may be answered at once), or, with the status it has, a correction of
+-- an answered one's response (the service requires status with response); unit_id
+-- (null included) assigns it to a unit (422 unknown_unit). A given response (null
+-- included) replaces the current one; rejecting needs a non-blank one.
 CREATE FUNCTION api_observation_review(p_sub text, p_role text, p_id bigint, p_body jsonb,
                                        p_if_match text) RETURNS json
 LANGUAGE plpgsql AS $$
@@ -307,14 +308,22 @@ BEGIN
 	PERFORM observation_require_open(v_obs);
 	PERFORM check_if_match(p_if_match,
 	                       observation_json(v_obs, true, observation_outcome(v_obs.id)));
-	IF NOT observation_may_move(v_obs.status, v_to, 'reviewer') THEN
+	IF p_body ? 'unit_id' AND p_body->>'unit_id' IS NOT NULL
+	   AND NOT EXISTS (SELECT 1 FROM units WHERE id = (p_body->>'unit_id')::bigint) THEN
+		PERFORM api_raise(422, 'unknown_unit', '/unit_id');
+	END IF;
+	IF v_to IS NULL THEN
+		v_to := v_obs.status;   -- an assignment alone
+	ELSIF NOT observation_may_move(v_obs.status, v_to, 'reviewer') THEN
 		PERFORM api_raise(409, 'illegal_transition');
 	END IF;
 	v_response := CASE WHEN p_body ? 'response' THEN trim_blanks(p_body->>'response') ELSE v_obs.response END;
 	IF v_to = 'rejected' AND coalesce(v_response, '') ~ '^[[:space:]]*$' THEN
 		PERFORM api_raise(422, 'response_required', '/response');
 	END IF;
-	UPDATE observations SET status = v_to, response = v_response
+	UPDATE observations SET status = v_to, response = v_response,
+	       unit_id = CASE WHEN p_body ? 'unit_id' THEN (p_body->>'unit_id')::bigint
+	                      ELSE unit_id END
 	WHERE id = p_id
 	RETURNING * INTO v_obs;
 	RETURN observation_json(v_obs, true, observation_outcome(v_obs.id));
@@ -365,7 +374,8 @@ $$;
 CREATE FUNCTION api_plan_observation_list(p_sub text, p_role text, p_staff boolean,
                                           p_plan bigint, p_axis bigint, p_kind text,
                                           p_status text, p_source text, p_incorporated text,
-                                          p_sort text, p_overdue text, p_after bigint,
+                                          p_sort text, p_overdue text, p_unit bigint,
+                                          p_after bigint,
                                           p_limit int,
                                           OUT items json, OUT next_after bigint)
 LANGUAGE plpgsql STABLE AS $$
@@ -389,6 +399,7 @@ BEGIN
 		  AND (p_kind IS NULL OR o.kind = p_kind)
 		  AND (p_status IS NULL OR o.status = p_status)
 		  AND (p_source IS NULL OR o.source = p_source)
+		  AND (p_unit IS NULL OR o.unit_id = p_unit)
 		  AND (p_overdue IS NULL OR p_overdue::boolean = observation_overdue(o))
 		  AND (p_incorporated IS NULL OR p_incorporated::boolean =
 		       (o.status = 'accepted' AND EXISTS (

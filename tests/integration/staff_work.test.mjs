@@ -154,3 +154,26 @@ test('an online observation is due ANSWER_DAYS after submission, and overdue unt
   const notOverdue = await api('GET', `/api/v1/plans/${p.id}/observations?answer_overdue=false&source=online`, { token: DIRECTOR });
   assert.deepEqual(notOverdue.json.items.map((x) => x.id), [o.id, answered.id]);
 });
+
+test('staff assign an observation to a unit; the unit_id filter is its queue', async () => {
+  const p = await importPlan();
+  const o = await submit(p.axes[0], citizen().token, 'Para la unidad de ambiente');
+  const other = await submit(p.axes[0], citizen().token, 'Sin asignar');
+  const made = await api('POST', '/api/v1/units', { token: ADMIN, body: { name: `Unidad bandeja ${randomUUID()}` } });
+  assert.equal(made.status, 201, made.text);
+  const unit = made.json.id;
+  const res = await answer(o.id, undefined, undefined);
+  assertProblem(res, 422, 'validation_failed'); // an empty body changes nothing
+  const set = await api('PATCH', `/api/v1/observations/${o.id}`, { token: DIRECTOR, body: { unit_id: unit } });
+  assert.equal(set.status, 200, set.text);
+  assert.equal(set.json.unit_id, unit);
+  assert.equal(set.json.status, 'received');
+  const queue = await api('GET', `/api/v1/plans/${p.id}/observations?unit_id=${unit}`, { token: DIRECTOR });
+  assert.deepEqual(queue.json.items.map((x) => x.id), [o.id]);
+  assertProblem(await api('PATCH', `/api/v1/observations/${o.id}`, { token: DIRECTOR, body: { unit_id: 999999999 } }), 422, 'unknown_unit');
+  const bad = await api('PATCH', `/api/v1/observations/${o.id}`, { token: DIRECTOR, body: { response: 'Sin estado' } });
+  assert.deepEqual(assertProblem(bad, 422, 'validation_failed').errors.map((e) => e.pointer), ['/status']);
+  assertProblem(await api('PATCH', `/api/v1/observations/${other.id}`, { token: citizen().token, body: { unit_id: unit } }), 403, 'role_forbidden');
+  const cleared = await api('PATCH', `/api/v1/observations/${o.id}`, { token: DIRECTOR, body: { unit_id: null } });
+  assert.equal(cleared.json.unit_id, null);
+});
