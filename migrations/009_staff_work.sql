@@ -25,3 +25,15 @@ ALTER TABLE observations ENABLE TRIGGER USER;
 -- GET /plans/{id}/observations?unit_id=). A deleted unit leaves it unassigned.
 ALTER TABLE observations ADD COLUMN unit_id bigint REFERENCES units ON DELETE SET NULL;
 CREATE INDEX observations_unit ON observations (unit_id, id) WHERE unit_id IS NOT NULL;
+
+-- Spanish full-text search (q): case- and accent-insensitive, with Spanish stemming
+-- ("vacunacion" finds "Vacunación", "alarma" finds "alarmas"). unaccent is a trusted
+-- contrib extension in PostgreSQL 15. The index is on the expression that
+-- api_plan_observation_list matches (functions/17_observations.sql), built from
+-- built-ins only, since the functions are dropped and recreated on every migrate.
+CREATE EXTENSION IF NOT EXISTS unaccent;
+CREATE TEXT SEARCH CONFIGURATION es_unaccent (COPY = pg_catalog.spanish);
+ALTER TEXT SEARCH CONFIGURATION es_unaccent
+	ALTER MAPPING FOR hword, hword_part, word WITH unaccent, spanish_stem;
+CREATE INDEX observations_search ON observations
+	USING gin (to_tsvector('es_unaccent'::regconfig, body || ' ' || coalesce(response, '')));

@@ -367,7 +367,8 @@ $$;
 
 -- GET /plans/{id}/observations: keyset page of the plan's observations the caller may see
 -- (the rules of observation_view; items NULL, i.e. 404, when the plan is not visible),
--- filtered (answer_overdue: observation_overdue) and sorted (created_at by default). The cursor holds the id of the page's last
+-- filtered (answer_overdue: observation_overdue; q: Spanish full-text search on body and
+-- response, the expression indexed by 009_staff_work.sql) and sorted (created_at by default). The cursor holds the id of the page's last
 -- row; its sort key is read back from that row (created_at and number never change, and
 -- observations are never deleted), so the page after it stays exact under every sort while
 -- new observations arrive.
@@ -375,7 +376,7 @@ CREATE FUNCTION api_plan_observation_list(p_sub text, p_role text, p_staff boole
                                           p_plan bigint, p_axis bigint, p_kind text,
                                           p_status text, p_source text, p_incorporated text,
                                           p_sort text, p_overdue text, p_unit bigint,
-                                          p_after bigint,
+                                          p_q text, p_after bigint,
                                           p_limit int,
                                           OUT items json, OUT next_after bigint)
 LANGUAGE plpgsql STABLE AS $$
@@ -400,6 +401,9 @@ BEGIN
 		  AND (p_status IS NULL OR o.status = p_status)
 		  AND (p_source IS NULL OR o.source = p_source)
 		  AND (p_unit IS NULL OR o.unit_id = p_unit)
+		  AND (p_q IS NULL OR to_tsvector('es_unaccent'::regconfig,
+		                                  o.body || ' ' || coalesce(o.response, ''))
+		                      @@ websearch_to_tsquery('es_unaccent'::regconfig, p_q))
 		  AND (p_overdue IS NULL OR p_overdue::boolean = observation_overdue(o))
 		  AND (p_incorporated IS NULL OR p_incorporated::boolean =
 		       (o.status = 'accepted' AND EXISTS (

@@ -30,6 +30,7 @@ static const struct field inbox_query[] = {
 	{"sort", F_STRING, 0, 0, 0, inbox_sorts},
 	{"answer_overdue", F_STRING, 0, 0, 0, booleans},
 	{"unit_id", F_INT, 0, 1, ID_MAX, NULL},
+	{"q", F_ANY, 0, 0, 0, NULL},     /* any text: websearch_to_tsquery reads it */
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field obs_create_fields[] = {
@@ -129,7 +130,7 @@ const struct route observation_routes[] = {
 	{.method = "GET", .pattern = "/api/v1/plans/:id/observations", .action = ACT_READ,
 	 .query = inbox_query, .paged = true, .stmt = &db_plan_obs_list,
 	 .args = {A_SUB, A_ROLE, A_STAFF, A_ID, A_Q0, A_Q1, A_Q2, A_Q3, A_Q4, A_Q5, A_Q6,
-	          A_Q7, A_AFTER, A_LIMIT},
+	          A_Q7, A_Q8, A_AFTER, A_LIMIT},
 	 .answer = ANSWER_LIST, .missing = R_plan_not_found},
 	/* {kind, body, source?}: a submission, at most once per Idempotency-Key. */
 	{.method = "POST", .pattern = "/api/v1/axes/:id/observations", .action = ACT_OBS_SUBMIT,

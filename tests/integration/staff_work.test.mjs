@@ -177,3 +177,23 @@ test('staff assign an observation to a unit; the unit_id filter is its queue', a
   const cleared = await api('PATCH', `/api/v1/observations/${o.id}`, { token: DIRECTOR, body: { unit_id: null } });
   assert.equal(cleared.json.unit_id, null);
 });
+
+test('q is Spanish full-text search: accents, case and stemming aside', async () => {
+  const p = await importPlan();
+  const vac = await submit(p.axes[0], citizen().token, 'Vacunación para animales de la calle');
+  const alarm = await submit(p.axes[0], citizen().token, 'Instalar alarmas comunitarias en los barrios');
+  const ord = await submit(p.axes[0], citizen().token, 'Socializar la Ordenanza No. 038');
+  const hidden = await submit(p.axes[0], citizen().token, 'Vacunación en las escuelas');
+  assert.equal((await answer(ord.id, 'accepted', 'Se socializará.')).status, 200);
+  const found = async (q, token = DIRECTOR) => (await api('GET',
+    `/api/v1/plans/${p.id}/observations?source=online&q=${encodeURIComponent(q)}`, token ? { token } : {})).json.items.map((o) => o.id);
+  assert.deepEqual(await found('vacunacion'), [vac.id, hidden.id]);
+  assert.deepEqual(await found('VACUNACIÓN calle'), [vac.id]);
+  assert.deepEqual(await found('alarma'), [alarm.id]);
+  assert.deepEqual(await found('ordenanzas'), [ord.id]);
+  assert.deepEqual(await found('socializará'), [ord.id]); // the response too
+  // The public finds only what it may read: answered ones.
+  assert.deepEqual(await found('vacunacion', null), []);
+  assert.deepEqual(await found('ordenanza', null), [ord.id]);
+  assert.equal(sql(`SELECT count(*) FROM pg_indexes WHERE indexname = 'observations_search'`), '1');
+});
