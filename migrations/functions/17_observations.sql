@@ -5,10 +5,17 @@
 
 -- New observations are numbered within their axis and kind, in the order recorded (a
 -- number given by the insert, as an import does, is kept). One lock per axis and kind
--- makes concurrent submissions take distinct numbers.
+-- makes concurrent submissions take distinct numbers. An online one is due
+-- rendicion.answer_days (ANSWER_DAYS, set on the service's sessions by db/pool.c; 15
+-- elsewhere) after it is recorded.
 CREATE FUNCTION observation_number() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
+	IF NEW.source = 'online' AND NEW.answer_due IS NULL THEN
+		NEW.answer_due := coalesce(NEW.created_at, now())
+		                  + make_interval(days => coalesce(nullif(
+		                        current_setting('rendicion.answer_days', true), '')::int, 15));
+	END IF;
 	IF NEW.number IS NULL THEN
 		PERFORM pg_advisory_xact_lock(hashtextextended('observation-number:' || NEW.axis_id
 		                                               || ':' || NEW.kind, 0));
@@ -71,6 +78,14 @@ LANGUAGE sql STABLE AS $$
 	SELECT outcome FROM observation_outcomes(ARRAY[p_id]);
 $$;
 
+-- True if o is past its answer_due without an answer (accepted or rejected; a withdrawn
+-- one needs none).
+CREATE FUNCTION observation_overdue(o observations) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT o.answer_due IS NOT NULL AND o.status IN ('received', 'in_review')
+	       AND now() > o.answer_due;
+$$;
+
 -- The representation, with its outcome; author_sub only for staff and for the author.
 CREATE FUNCTION observation_json(o observations, p_with_author boolean, p_outcome json)
 RETURNS json LANGUAGE sql STABLE AS $$
@@ -78,12 +93,16 @@ RETURNS json LANGUAGE sql STABLE AS $$
 		json_build_object('id', o.id, 'axis_id', o.axis_id, 'kind', o.kind, 'number', o.number,
 		                  'body', o.body, 'source', o.source, 'status', o.status,
 		                  'response', o.response, 'outcome', p_outcome,
+		                  'answer_due', rfc3339(o.answer_due),
+		                  'answer_overdue', observation_overdue(o), 'unit_id', o.unit_id,
 		                  'author_sub', o.author_sub, 'created_at', rfc3339(o.created_at),
 		                  'updated_at', rfc3339(o.updated_at))
 	ELSE
 		json_build_object('id', o.id, 'axis_id', o.axis_id, 'kind', o.kind, 'number', o.number,
 		                  'body', o.body, 'source', o.source, 'status', o.status,
 		                  'response', o.response, 'outcome', p_outcome,
+		                  'answer_due', rfc3339(o.answer_due),
+		                  'answer_overdue', observation_overdue(o), 'unit_id', o.unit_id,
 		                  'created_at', rfc3339(o.created_at), 'updated_at', rfc3339(o.updated_at))
 	END;
 $$;
@@ -271,8 +290,11 @@ LANGUAGE sql STABLE AS $$
 	               WHERE from_status = p_from AND to_status = p_to AND actor = p_actor);
 $$;
 
--- PATCH /observations/{id} {status, response?} by staff: one step of the review. A given
--- response (null included) replaces the current one; rejecting needs a non-blank one.
+-- PATCH /observations/{id} {status?, response?, unit_id?} by staff: one step of the
+-- review (received may be answered at once), or, with the status it has, a correction of
+-- an answered one's response (the service requires status with response); unit_id
+-- (null included) assigns it to a unit (422 unknown_unit). A given response (null
+-- included) replaces the current one; rejecting needs a non-blank one.
 CREATE FUNCTION api_observation_review(p_sub text, p_role text, p_id bigint, p_body jsonb,
                                        p_if_match text) RETURNS json
 LANGUAGE plpgsql AS $$
@@ -286,14 +308,22 @@ BEGIN
 	PERFORM observation_require_open(v_obs);
 	PERFORM check_if_match(p_if_match,
 	                       observation_json(v_obs, true, observation_outcome(v_obs.id)));
-	IF NOT observation_may_move(v_obs.status, v_to, 'reviewer') THEN
+	IF p_body ? 'unit_id' AND p_body->>'unit_id' IS NOT NULL
+	   AND NOT EXISTS (SELECT 1 FROM units WHERE id = (p_body->>'unit_id')::bigint) THEN
+		PERFORM api_raise(422, 'unknown_unit', '/unit_id');
+	END IF;
+	IF v_to IS NULL THEN
+		v_to := v_obs.status;   -- an assignment alone
+	ELSIF NOT observation_may_move(v_obs.status, v_to, 'reviewer') THEN
 		PERFORM api_raise(409, 'illegal_transition');
 	END IF;
 	v_response := CASE WHEN p_body ? 'response' THEN trim_blanks(p_body->>'response') ELSE v_obs.response END;
 	IF v_to = 'rejected' AND coalesce(v_response, '') ~ '^[[:space:]]*$' THEN
 		PERFORM api_raise(422, 'response_required', '/response');
 	END IF;
-	UPDATE observations SET status = v_to, response = v_response
+	UPDATE observations SET status = v_to, response = v_response,
+	       unit_id = CASE WHEN p_body ? 'unit_id' THEN (p_body->>'unit_id')::bigint
+	                      ELSE unit_id END
 	WHERE id = p_id
 	RETURNING * INTO v_obs;
 	RETURN observation_json(v_obs, true, observation_outcome(v_obs.id));
@@ -321,5 +351,79 @@ BEGIN
 	END IF;
 	UPDATE observations SET status = 'withdrawn' WHERE id = p_id RETURNING * INTO v_obs;
 	RETURN observation_json(v_obs, true, observation_outcome(v_obs.id));
+END;
+$$;
+
+-- The inbox's order (API.md, "Staff work"): a key per sort, ties broken by id. created_at
+-- as exact epoch microseconds (numeric), negated for -created_at; number as is.
+CREATE FUNCTION observation_sort_key(o observations, p_sort text) RETURNS numeric
+LANGUAGE sql IMMUTABLE AS $$
+	SELECT CASE p_sort
+		WHEN 'number' THEN o.number::numeric
+		WHEN '-created_at' THEN -extract(epoch FROM o.created_at)
+		ELSE extract(epoch FROM o.created_at)
+	END;
+$$;
+
+-- GET /plans/{id}/observations: keyset page of the plan's observations the caller may see
+-- (the rules of observation_view; items NULL, i.e. 404, when the plan is not visible),
+-- filtered (answer_overdue: observation_overdue; q: Spanish full-text search on body and
+-- response, the expression indexed by 009_staff_work.sql) and sorted (created_at by default). The cursor holds the id of the page's last
+-- row; its sort key is read back from that row (created_at and number never change, and
+-- observations are never deleted), so the page after it stays exact under every sort while
+-- new observations arrive.
+CREATE FUNCTION api_plan_observation_list(p_sub text, p_role text, p_staff boolean,
+                                          p_plan bigint, p_axis bigint, p_kind text,
+                                          p_status text, p_source text, p_incorporated text,
+                                          p_sort text, p_overdue text, p_unit bigint,
+                                          p_q text, p_after bigint,
+                                          p_limit int,
+                                          OUT items json, OUT next_after bigint)
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_sort text := coalesce(p_sort, 'created_at');
+	v_key numeric;
+BEGIN
+	IF NOT EXISTS (SELECT 1 FROM plans p
+	               WHERE p.id = p_plan AND (p_staff OR p.status <> 'draft')) THEN
+		RETURN;
+	END IF;
+	IF p_after > 0 THEN
+		SELECT observation_sort_key(o, v_sort) INTO v_key FROM observations o WHERE o.id = p_after;
+	END IF;
+	WITH page AS (
+		SELECT o FROM observations o
+		JOIN axes a ON a.id = o.axis_id
+		WHERE a.plan_id = p_plan
+		  AND (p_after = 0 OR (observation_sort_key(o, v_sort), o.id) > (v_key, p_after))
+		  AND (p_axis IS NULL OR o.axis_id = p_axis)
+		  AND (p_kind IS NULL OR o.kind = p_kind)
+		  AND (p_status IS NULL OR o.status = p_status)
+		  AND (p_source IS NULL OR o.source = p_source)
+		  AND (p_unit IS NULL OR o.unit_id = p_unit)
+		  AND (p_q IS NULL OR to_tsvector('es_unaccent'::regconfig,
+		                                  o.body || ' ' || coalesce(o.response, ''))
+		                      @@ websearch_to_tsquery('es_unaccent'::regconfig, p_q))
+		  AND (p_overdue IS NULL OR p_overdue::boolean = observation_overdue(o))
+		  AND (p_incorporated IS NULL OR p_incorporated::boolean =
+		       (o.status = 'accepted' AND EXISTS (
+		           SELECT 1 FROM activity_observations l WHERE l.observation_id = o.id
+		           UNION ALL
+		           SELECT 1 FROM agreement_observations ao
+		           JOIN activities t ON t.agreement_id = ao.agreement_id
+		           WHERE ao.observation_id = o.id)))
+		  AND (p_staff OR o.status IN ('accepted', 'rejected')
+		       OR observation_is_own(o, p_sub, p_role))
+		ORDER BY observation_sort_key(o, v_sort), o.id
+		LIMIT p_limit + 1),
+	numbered AS (SELECT o, row_number() OVER (ORDER BY observation_sort_key(o, v_sort), (o).id)
+	                       AS n FROM page),
+	outcomes AS (SELECT * FROM observation_outcomes(ARRAY(SELECT (o).id FROM page)))
+	SELECT coalesce(json_agg(observation_json(o, p_staff OR observation_is_own(o, p_sub, p_role),
+	                                          x.outcome)
+	                         ORDER BY n) FILTER (WHERE n <= p_limit), '[]'),
+	       max((o).id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
+	INTO items, next_after
+	FROM numbered LEFT JOIN outcomes x ON x.observation_id = (o).id;
 END;
 $$;

@@ -219,6 +219,9 @@ config_load(int needs)
 	if (!env_long("OBSERVATIONS_PER_HOUR", 20, 1, 100000, &n))
 		return false;
 	cfg.obs_per_hour = (int)n;
+	if (!env_long("ANSWER_DAYS", 15, 1, 3650, &n))
+		return false;
+	cfg.answer_days = (int)n;
 	cfg.cors_origins = env_or("CORS_ORIGINS", "");
 	/* The administration's day decides overdue flags and compliance's default as_of, in
 	 * the database sessions (db/pool.c) and in the response cache's day (http/cache.c). */

@@ -30,6 +30,7 @@ struct config {
 	int conn_timeout;              /* seconds an idle connection is kept */
 	int conn_limit;
 	int obs_per_hour;              /* a citizen's submissions per hour */
+	int answer_days;               /* days to answer an online observation (answer_due) */
 	const char *cors_origins;      /* comma-separated allow-list, "" for none */
 	const char *time_zone;         /* the administration's IANA zone: what "today" is */
 };

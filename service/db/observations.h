@@ -7,6 +7,9 @@
 /* (sub, role, staff, axis, kind, status, after, limit): a page of what the caller may
  * see of an axis's observations, by id. */
 extern struct db_stmt db_obs_list;
+/* (sub, role, staff, plan, axis_id, kind, status, source, incorporated, sort,
+ * answer_overdue, unit_id, q, after, limit): a page of what the caller may see of a plan's observations, in the sort's order. */
+extern struct db_stmt db_plan_obs_list;
 /* (sub, after, limit): a page of the citizen's own, every status. */
 extern struct db_stmt db_obs_mine;
 /* (id, sub, role, staff): one observation the caller may see. */

@@ -45,15 +45,17 @@ static const char *conn_vals[] = {
  * written by rfc3339() or audit_image() in UTC whatever the session's zone. */
 #define CONN_OPTIONS \
 	"-c statement_timeout=5000 -c idle_in_transaction_session_timeout=10000 " \
-	"-c lock_timeout=2000 -c client_min_messages=warning -c jit=off -c TimeZone=%s"
+	"-c lock_timeout=2000 -c client_min_messages=warning -c jit=off -c TimeZone=%s " \
+	"-c rendicion.answer_days=%d"
 static char conn_options[sizeof CONN_OPTIONS + 64];
 
 bool
-db_pool_init(const char *url, int size, const char *time_zone)
+db_pool_init(const char *url, int size, const char *time_zone, int answer_days)
 {
 	char *err = NULL;
 	PQconninfoOption *opts = PQconninfoParse(url, &err);
-	int n = snprintf(conn_options, sizeof conn_options, CONN_OPTIONS, time_zone);
+	int n = snprintf(conn_options, sizeof conn_options, CONN_OPTIONS, time_zone,
+	                 answer_days);
 
 	/* config.c allows zone names of letters, digits and "_+-/" only: no blank to escape. */
 	if (n < 0 || (size_t)n >= sizeof conn_options) {

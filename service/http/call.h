@@ -18,7 +18,7 @@
 #include "db/pool.h"
 #include "http/reasons.h"
 
-#define QUERY_MAX 8   /* query parameters a route may declare, limit and cursor aside */
+#define QUERY_MAX 10  /* query parameters a route may declare, limit and cursor aside */
 
 struct route;
 struct cache_entry;

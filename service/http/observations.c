@@ -19,6 +19,20 @@ static const struct field obs_query[] = {
 	{"status", F_STRING, 0, 0, 0, obs_statuses},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
+static const char *const booleans[] = {"true", "false", NULL};
+static const char *const inbox_sorts[] = {"created_at", "-created_at", "number", NULL};
+static const struct field inbox_query[] = {
+	{"axis_id", F_INT, 0, 1, ID_MAX, NULL},
+	{"kind", F_STRING, 0, 0, 0, obs_kinds},
+	{"status", F_STRING, 0, 0, 0, obs_statuses},
+	{"source", F_STRING, 0, 0, 0, obs_sources},
+	{"incorporated", F_STRING, 0, 0, 0, booleans},
+	{"sort", F_STRING, 0, 0, 0, inbox_sorts},
+	{"answer_overdue", F_STRING, 0, 0, 0, booleans},
+	{"unit_id", F_INT, 0, 1, ID_MAX, NULL},
+	{"q", F_ANY, 0, 0, 0, NULL},     /* any text: websearch_to_tsquery reads it */
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
 static const struct field obs_create_fields[] = {
 	{"kind", F_STRING, F_REQUIRED, 0, 0, obs_kinds},
 	{"body", F_STRING, F_REQUIRED, 3, 5000, NULL},
@@ -26,8 +40,9 @@ static const struct field obs_create_fields[] = {
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field obs_review_fields[] = {
-	{"status", F_STRING, F_REQUIRED, 0, 0, obs_statuses},
+	{"status", F_STRING, 0, 0, 0, obs_statuses},
 	{"response", F_STRING, F_NULLABLE, 0, 5000, NULL},
+	{"unit_id", F_INT, F_NULLABLE, 1, ID_MAX, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
@@ -59,6 +74,21 @@ raw_length_ok(const json_t *body, const void *arg, struct verr *v)
 	verr_add(v, ptr, "es demasiado largo (con los espacios de los extremos)",
 	         "is too long (counting surrounding white space)");
 	return false;
+}
+
+/* A review: the response's raw length, and a response only with the status it goes with
+ * (a status alone, or unit_id alone, is fine). */
+static bool
+review_rule(const json_t *body, const void *arg, struct verr *v)
+{
+	bool ok = raw_length_ok(body, arg, v);
+
+	if (json_object_get(body, "response") && !json_object_get(body, "status")) {
+		verr_add(v, "/status", "es obligatorio junto con response",
+		         "is required with response");
+		ok = false;
+	}
+	return ok;
 }
 
 /* Before the body: the Idempotency-Key (400 when malformed) and a citizen's claim to speak
@@ -96,6 +126,12 @@ const struct route observation_routes[] = {
 	 .query = obs_query, .paged = true, .stmt = &db_obs_list,
 	 .args = {A_SUB, A_ROLE, A_STAFF, A_ID, A_Q0, A_Q1, A_AFTER, A_LIMIT},
 	 .answer = ANSWER_LIST, .missing = R_axis_not_found},
+	/* The plan's inbox: what the caller may see, filtered, in the sort's order. */
+	{.method = "GET", .pattern = "/api/v1/plans/:id/observations", .action = ACT_READ,
+	 .query = inbox_query, .paged = true, .stmt = &db_plan_obs_list,
+	 .args = {A_SUB, A_ROLE, A_STAFF, A_ID, A_Q0, A_Q1, A_Q2, A_Q3, A_Q4, A_Q5, A_Q6,
+	          A_Q7, A_Q8, A_AFTER, A_LIMIT},
+	 .answer = ANSWER_LIST, .missing = R_plan_not_found},
 	/* {kind, body, source?}: a submission, at most once per Idempotency-Key. */
 	{.method = "POST", .pattern = "/api/v1/axes/:id/observations", .action = ACT_OBS_SUBMIT,
 	 .check = submission_check, .body = obs_create_fields,
@@ -106,9 +142,11 @@ const struct route observation_routes[] = {
 	{.method = "GET", .pattern = "/api/v1/observations/:id", .action = ACT_READ,
 	 .stmt = &db_obs_get, .args = {A_ID, A_SUB, A_ROLE, A_STAFF},
 	 .answer = ANSWER_ONE, .missing = R_observation_not_found},
-	/* {status, response?}: one step of the review. */
+	/* {status?, response?, unit_id?}: one step of the review, or a correction of the
+	 * response; unit_id assigns it to a unit. */
 	{.method = "PATCH", .pattern = "/api/v1/observations/:id", .action = ACT_OBS_REVIEW,
-	 .body = obs_review_fields, .rule = raw_length_ok, .rule_arg = &response_raw,
+	 .body = obs_review_fields, .rule = review_rule, .rule_arg = &response_raw,
+	 .patch = true,
 	 .stmt = &db_obs_review, .args = {A_SUB, A_ROLE, A_ID, A_BODY, A_IF_MATCH},
 	 .answer = ANSWER_ONE, .missing = R_observation_not_found},
 	/* The author takes back a received one. */

@@ -117,6 +117,27 @@ reply_reason_about(struct call *c, enum reason_id r, const char *subject)
 		return;
 	}
 	snprintf(detail, sizeof detail, "%.*s%.64s%s", (int)(at - fmt), fmt, subject, at + 2);
+	if (r == R_invalid_parameter) {
+		/* The parameter named in errors too: pointer "/query/<name>" (RFC 6901 escapes). */
+		struct buf ptr = BUF_INIT;
+		json_t *errors;
+
+		buf_puts(&ptr, "/query/");
+		for (const char *s = subject; *s; s++) {
+			if (*s == '~')
+				buf_puts(&ptr, "~0");
+			else if (*s == '/')
+				buf_puts(&ptr, "~1");
+			else
+				buf_putc(&ptr, *s);
+		}
+		errors = ptr.oom ? NULL : json_pack("[{s:s,s:s}]", "pointer", ptr.data,
+		                                    "message", detail);
+		buf_free(&ptr);
+		problem(c, &reasons[r], detail, errors);
+		json_decref(errors);
+		return;
+	}
 	problem(c, &reasons[r], detail, NULL);
 }
 

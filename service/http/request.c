@@ -2,6 +2,7 @@
  * its fields, and the role's permission. Each check that fails has already answered. */
 #include "http/call.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,12 +61,94 @@ param_ok(const struct field *f, const char *v)
 	}
 }
 
+/* Decodes the key of one "key=value" piece of a query string (percent escapes and '+',
+ * as Ulfius does for map_url) into out; false if it does not fit. */
+static bool
+key_decode(const char *p, size_t n, char *out, size_t cap)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		char ch = p[i];
+
+		if (ch == '+') {
+			ch = ' ';
+		} else if (ch == '%' && i + 2 < n && isxdigit((unsigned char)p[i + 1]) &&
+		           isxdigit((unsigned char)p[i + 2])) {
+			char hex[3] = {p[i + 1], p[i + 2], '\0'};
+
+			ch = (char)strtol(hex, NULL, 16);
+			i += 2;
+		}
+		if (o + 1 >= cap)
+			return false;
+		out[o++] = ch;
+	}
+	out[o] = '\0';
+	return true;
+}
+
+/* The strict rule (API.md, "Query parameters are checked like bodies"): every parameter
+ * of the raw query string (req->http_url: map_url keeps one value per key, so repeats
+ * are only visible there) must be one the route declares, or limit and cursor on a
+ * list, and each at most once. Answers 400 invalid_parameter naming the first offender. */
+static bool
+query_strict(struct call *c)
+{
+	const struct route *r = c->route;
+	bool list = r->paged || r->answer == ANSWER_LIST;
+	const char *url = c->req->http_url, *p;
+	int seen[QUERY_MAX + 2] = {0};
+	char key[128];
+
+	p = url ? strchr(url, '?') : NULL;
+	if (p == NULL)
+		return true;
+	for (p++; *p; ) {
+		size_t n = strcspn(p, "&"), kn = strcspn(p, "=&");
+		int at = -1, i = 0;
+
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		if (!key_decode(p, kn, key, sizeof key)) {
+			memcpy(key, p, sizeof key - 1);   /* too long to be known: name its start */
+			key[sizeof key - 1] = '\0';
+		} else {
+			for (const struct field *f = r->query; f && f->name; f++, i++)
+				if (strcmp(f->name, key) == 0)
+					at = i;
+			if (at < 0 && list && strcmp(key, "limit") == 0)
+				at = QUERY_MAX;
+			if (at < 0 && list && strcmp(key, "cursor") == 0)
+				at = QUERY_MAX + 1;
+		}
+		if (at < 0 || seen[at]++) {
+			json_t *valid = json_string(key);   /* NULL: not UTF-8, name it in ASCII */
+
+			for (char *k = key; valid == NULL && *k; k++)
+				if ((unsigned char)*k < 0x20 || (unsigned char)*k > 0x7e)
+					*k = '?';
+			json_decref(valid);
+			reply_reason_about(c, R_invalid_parameter, key);
+			return false;
+		}
+		p += n;
+		if (*p)
+			p++;
+	}
+	return true;
+}
+
 bool
 query_read(struct call *c)
 {
 	const struct route *r = c->route;
 	int i = 0;
 
+	if (!query_strict(c))
+		return false;
 	for (const struct field *f = r->query; f && f->name; f++, i++) {
 		c->q[i] = query(c, f->name);
 		if (c->q[i] && !param_ok(f, c->q[i])) {

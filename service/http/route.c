@@ -20,7 +20,9 @@ arg_value(const struct call *c, enum arg a, char num[INT_TEXT_MAX], char etag[ET
 	case A_IF_MATCH: return if_match(c, etag);
 	case A_AFTER: return db_int(num, c->after);
 	case A_LIMIT: return db_int(num, c->limit);
-	case A_Q0: case A_Q1: case A_Q2: case A_Q3: case A_Q4: case A_Q5: return c->q[a - A_Q0];
+	case A_Q0: case A_Q1: case A_Q2: case A_Q3: case A_Q4: case A_Q5: case A_Q6: case A_Q7:
+	case A_Q8:
+		return c->q[a - A_Q0];
 	case A_EXTRA0: case A_EXTRA1: return c->extra[a - A_EXTRA0];
 	case A_FALSE: return db_bool(false);
 	case A_END: break;

@@ -16,11 +16,11 @@ enum arg {
 	A_BODY,                          /* the body as sent (validated) */
 	A_IF_MATCH,                      /* the If-Match ETag without quotes, or NULL */
 	A_AFTER, A_LIMIT,                /* the page asked for */
-	A_Q0, A_Q1, A_Q2, A_Q3, A_Q4, A_Q5,  /* the declared query parameters, NULL when absent */
+	A_Q0, A_Q1, A_Q2, A_Q3, A_Q4, A_Q5, A_Q6, A_Q7, A_Q8,  /* the declared query parameters, NULL when absent */
 	A_EXTRA0, A_EXTRA1,              /* what the route's check computed (c->extra) */
 	A_FALSE,                         /* the boolean false */
 };
-#define ARGS_MAX 10
+#define ARGS_MAX 15
 
 /* What a row answers with. */
 enum answer {

@@ -61,7 +61,7 @@ test('a citizen submits on an approved plan: 201, Location, received, online, ow
   assert.equal(res.status, 201, res.text);
   const o = res.json;
   assert.deepEqual(Object.keys(o), ['id', 'axis_id', 'kind', 'number', 'body', 'source', 'status',
-    'response', 'outcome', 'author_sub', 'created_at', 'updated_at']);
+    'response', 'outcome', 'answer_due', 'answer_overdue', 'unit_id', 'author_sub', 'created_at', 'updated_at']);
   assert.equal(o.axis_id, plan.axis);
   assert.equal(o.kind, 'contribution');
   assert.equal(o.body, 'Mesas de trabajo en Conocoto');
@@ -544,7 +544,7 @@ test('every transition outside the state machine gets 409 illegal_transition', a
   const plan = await importPlan();
   const who = citizen();
   const received = await submitOk(plan.axis, who.token);
-  for (const to of ['received', 'accepted', 'rejected', 'withdrawn']) {
+  for (const to of ['received', 'withdrawn']) {
     assertProblem(await review(received.id, to, 'respuesta'), 409, 'illegal_transition');
   }
   assert.equal((await review(received.id, 'in_review')).status, 200);
@@ -555,8 +555,9 @@ test('every transition outside the state machine gets 409 illegal_transition', a
   await reviewTo(accepted.id, 'accepted');
   const rejected = await submitOk(plan.axis, who.token);
   await reviewTo(rejected.id, 'rejected');
-  for (const id of [accepted.id, rejected.id]) {
+  for (const [id, answered] of [[accepted.id, 'accepted'], [rejected.id, 'rejected']]) {
     for (const to of ['received', 'in_review', 'accepted', 'rejected', 'withdrawn']) {
+      if (to === answered) continue; // a correction of the response (staff_work.test.mjs)
       assertProblem(await review(id, to, 'respuesta'), 409, 'illegal_transition');
     }
   }
@@ -572,7 +573,7 @@ test('every transition outside the state machine gets 409 illegal_transition', a
 
 test('the state machine is the one table observation_transitions', async () => {
   const rows = sql("SELECT string_agg(from_status || '>' || to_status || ':' || actor, ',' ORDER BY from_status, to_status) FROM observation_transitions");
-  assert.equal(rows, 'in_review>accepted:reviewer,in_review>rejected:reviewer,received>in_review:reviewer,received>withdrawn:author');
+  assert.equal(rows, 'accepted>accepted:reviewer,in_review>accepted:reviewer,in_review>rejected:reviewer,received>accepted:reviewer,received>in_review:reviewer,received>rejected:reviewer,received>withdrawn:author,rejected>rejected:reviewer');
 });
 
 test('a review with an unknown status gets 422 at /status', async () => {
