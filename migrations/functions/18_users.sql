@@ -146,7 +146,8 @@ BEGIN
 	END IF;
 	SELECT * INTO v_user FROM users WHERE email = v_email;
 	RETURN json_build_object('id', v_user.id, 'role', v_user.role, 'unit_id', v_user.unit_id,
-	                         'disabled', v_user.disabled, 'hash', v_user.password_hash);
+	                         'disabled', v_user.disabled, 'hash', v_user.password_hash,
+	                         'token_gen', v_user.token_gen);
 END;
 $$;
 
@@ -156,6 +157,81 @@ CREATE FUNCTION api_login_succeeded(p_email text) RETURNS json
 LANGUAGE plpgsql AS $$
 BEGIN
 	DELETE FROM login_failures WHERE email = lower(btrim(p_email));
+	RETURN '{}'::json;
+END;
+$$;
+
+-- Revocation (migrations/011_security.sql): a change of role, unit, disabled flag or
+-- password moves the account to a new token generation; its earlier tokens stop working.
+CREATE FUNCTION users_token_gen() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF NEW.role IS DISTINCT FROM OLD.role OR NEW.unit_id IS DISTINCT FROM OLD.unit_id OR
+	   NEW.disabled IS DISTINCT FROM OLD.disabled OR
+	   NEW.password_hash IS DISTINCT FROM OLD.password_hash THEN
+		NEW.token_gen := OLD.token_gen + 1;
+	END IF;
+	RETURN NEW;
+END;
+$$;
+
+CREATE TRIGGER users_token_gen BEFORE UPDATE ON users
+	FOR EACH ROW EXECUTE FUNCTION users_token_gen();
+
+CREATE FUNCTION users_deleted() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	INSERT INTO deleted_users (id) VALUES (OLD.id) ON CONFLICT DO NOTHING;
+	RETURN OLD;
+END;
+$$;
+
+CREATE TRIGGER users_deleted AFTER DELETE ON users
+	FOR EACH ROW EXECUTE FUNCTION users_deleted();
+
+-- Tells every process that its copy of the revocation state is out of date.
+CREATE FUNCTION security_bump() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	UPDATE security_version SET n = n + 1;
+	RETURN NULL;
+END;
+$$;
+
+CREATE TRIGGER users_security_bump AFTER UPDATE OR DELETE ON users
+	FOR EACH STATEMENT EXECUTE FUNCTION security_bump();
+CREATE TRIGGER revoked_tokens_security_bump AFTER INSERT ON revoked_tokens
+	FOR EACH STATEMENT EXECUTE FUNCTION security_bump();
+
+-- The revocation state a process keeps in memory: {"n"} alone when p_known is current,
+-- else {"n", "gens": [[id, gen], …] (accounts past generation 0; a deleted one has -1),
+-- "revoked": [sha256 hex, …]}.
+CREATE FUNCTION security_snapshot(p_known bigint) RETURNS json
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_n bigint := (SELECT n FROM security_version);
+BEGIN
+	IF v_n = p_known THEN
+		RETURN json_build_object('n', v_n);
+	END IF;
+	RETURN json_build_object(
+		'n', v_n,
+		'gens', (SELECT coalesce(json_agg(json_build_array(id, gen)), '[]')
+		         FROM (SELECT id, token_gen AS gen FROM users WHERE token_gen > 0
+		               UNION ALL SELECT id, -1 FROM deleted_users) g),
+		'revoked', (SELECT coalesce(json_agg(token_hash), '[]') FROM revoked_tokens
+		            WHERE expires_at > now()));
+END;
+$$;
+
+-- POST /auth/logout: the presented token (by its SHA-256) stops working until it expires.
+CREATE FUNCTION api_logout(p_token_hash text, p_expires bigint) RETURNS json
+LANGUAGE plpgsql AS $$
+BEGIN
+	DELETE FROM revoked_tokens WHERE expires_at < now() - interval '1 minute';
+	INSERT INTO revoked_tokens (token_hash, expires_at)
+	VALUES (p_token_hash, to_timestamp(p_expires))
+	ON CONFLICT (token_hash) DO NOTHING;
 	RETURN '{}'::json;
 END;
 $$;

@@ -116,6 +116,11 @@ check_claims(json_t *c, time_t now, struct claims *out, time_t *from, time_t *un
 	if (!numeric_date(json_object_get(c, "exp"), &exp) || exp + cfg.jwt_leeway <= now)
 		return false;
 	*until = (time_t)(exp + cfg.jwt_leeway);
+	out->exp = exp;
+	v = json_object_get(c, "gen");
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 0))
+		return false;
+	out->gen = v ? json_integer_value(v) : 0;
 	v = json_object_get(c, "nbf");
 	if (v && (!numeric_date(v, &t) || t - cfg.jwt_leeway > now))
 		return false;
@@ -315,6 +320,13 @@ claims_free(struct claims *c)
 char *
 token_issue(const char *sub, const char *role, int64_t unit_id, long ttl, time_t now)
 {
+	return token_issue_gen(sub, role, unit_id, 0, ttl, now);
+}
+
+char *
+token_issue_gen(const char *sub, const char *role, int64_t unit_id, int64_t gen, long ttl,
+                time_t now)
+{
 	jwt_t *jwt = NULL;
 	unsigned char rnd[16];
 	char jti[33];
@@ -330,6 +342,8 @@ token_issue(const char *sub, const char *role, int64_t unit_id, long ttl, time_t
 	    jwt_add_grant_int(jwt, "exp", (long)(now + ttl)))
 		goto out;
 	if (unit_id > 0 && jwt_add_grant_int(jwt, "unit_id", (long)unit_id))
+		goto out;
+	if (gen > 0 && jwt_add_grant_int(jwt, "gen", (long)gen))
 		goto out;
 	if (jwt_set_alg(jwt, lib_alg(), cfg.jwt_sign_key, (int)cfg.jwt_sign_key_len))
 		goto out;

@@ -19,5 +19,6 @@ extern struct db_stmt db_user_update;
 extern struct db_stmt db_login_begin;
 /* (email): clears the email's failed attempts. */
 extern struct db_stmt db_login_succeeded;
+extern struct db_stmt db_logout;
 
 #endif

@@ -9,6 +9,7 @@
 
 #include "auth/account.h"
 #include "auth/password.h"
+#include "auth/revoke.h"
 #include "core/buf.h"
 #include "core/config.h"
 #include "db/users.h"
@@ -28,13 +29,14 @@ static const struct field register_fields[] = {
 
 /* Answers {access_token, token_type, expires_in} for an account. */
 static void
-reply_token(struct call *c, json_int_t id, const char *role, json_int_t unit_id)
+reply_token(struct call *c, json_int_t id, const char *role, json_int_t unit_id,
+            json_int_t gen)
 {
 	char sub[32], *tok;
 	struct buf b = BUF_INIT;
 
 	snprintf(sub, sizeof sub, "user:%lld", (long long)id);
-	tok = token_issue(sub, role, unit_id, cfg.token_ttl, time(NULL));
+	tok = token_issue_gen(sub, role, unit_id, gen, cfg.token_ttl, time(NULL));
 	if (tok == NULL) {
 		reply_reason(c, R_internal_error);
 		return;
@@ -94,7 +96,8 @@ auth_token(struct call *c)
 			reply_db_error(c, &end, R_not_found);
 		} else {
 			db_reply_free(&end);
-			reply_token(c, id, role, unit_id);
+			reply_token(c, id, role, unit_id,
+			            json_integer_value(json_object_get(acct, "token_gen")));
 		}
 	}
 	json_decref(acct);
@@ -122,11 +125,33 @@ auth_register(struct call *c)
 	route_answer(c, &r);
 }
 
+/* POST /api/v1/auth/logout: the presented token stops working (auth/revoke.h) until it
+ * expires, on every instance within REVOKE_REFRESH_SECONDS, on this one at once. */
+static void
+auth_logout(struct call *c)
+{
+	const char *h = header(c, "Authorization");
+	char hex[65], exp[24];
+	struct db_reply r;
+
+	if (c->who.role == ROLE_PUBLIC || h == NULL) {
+		deny(c);
+		return;
+	}
+	revoke_token_hash(h + 7, hex);
+	snprintf(exp, sizeof exp, "%lld", (long long)c->who.exp);
+	db_call(&db_logout, 2, (const char *[]){hex, exp}, &r);
+	revoke_invalidate();
+	route_answer(c, &r);
+}
+
 /* Open to anyone (ACT_READ): logging in and registering need no role. */
 const struct route auth_routes[] = {
 	{.method = "POST", .pattern = "/api/v1/auth/token", .action = ACT_READ,
 	 .handler = auth_token},
 	{.method = "POST", .pattern = "/api/v1/auth/register", .action = ACT_READ,
 	 .handler = auth_register, .answer = ANSWER_CREATED, .location = "/api/v1/users"},
+	{.method = "POST", .pattern = "/api/v1/auth/logout", .action = ACT_ME,
+	 .handler = auth_logout, .answer = ANSWER_EMPTY},
 	ROUTES_END,
 };

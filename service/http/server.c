@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "auth/policy.h"
+#include "auth/revoke.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/pdf.h"
@@ -75,6 +76,21 @@ authenticate(struct call *c)
 		return true;
 	if (strncasecmp(h, "Bearer ", 7) == 0 &&
 	    token_verify(h + 7, time(NULL), &c->who) == TOKEN_OK) {
+		/* Disabled, deleted or changed accounts and logged-out tokens (auth/revoke.h). */
+		switch (revoke_check(h + 7, &c->who)) {
+		case REVOKE_OK:
+			break;
+		case REVOKE_UNKNOWN:
+			claims_free(&c->who);
+			memset(&c->who, 0, sizeof c->who);
+			reply_reason(c, R_service_unavailable);
+			return false;
+		case REVOKE_REVOKED:
+			claims_free(&c->who);
+			memset(&c->who, 0, sizeof c->who);
+			reply_reason(c, R_invalid_token);
+			return false;
+		}
 		c->actor.sub = c->who.sub;
 		c->actor.role = c->who.role_name;
 		c->actor.unit_id = c->who.unit_id;
