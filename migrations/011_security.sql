@@ -22,3 +22,21 @@ CREATE TABLE security_version (
 	n bigint NOT NULL
 );
 INSERT INTO security_version VALUES (true, 1);
+
+-- The login throttle counts failures per (email, client address), so that failing
+-- logins for an email from one address does not lock its owner out from another, and per
+-- client address over all emails (password spraying). login_failures (per email alone)
+-- is no longer used.
+CREATE TABLE login_failures_by_address (
+	email        text NOT NULL,
+	address      text NOT NULL,
+	failures     integer NOT NULL DEFAULT 0,
+	window_start timestamptz NOT NULL DEFAULT now(),
+	PRIMARY KEY (email, address)
+);
+
+CREATE TABLE login_failures_of_address (
+	address      text PRIMARY KEY,
+	failures     integer NOT NULL DEFAULT 0,
+	window_start timestamptz NOT NULL DEFAULT now()
+);

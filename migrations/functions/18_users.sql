@@ -109,40 +109,62 @@ LANGUAGE sql STABLE AS $$
 	FROM numbered;
 $$;
 
--- The login throttle: LOGIN_MAX_FAILURES failed logins of one email (an account's or
--- not) within LOGIN_WINDOW of the first → 429 until the window ends.
+-- The login throttle (README "Security"): failures are counted per (email, client
+-- address) and per client address over all emails. login_max_failures() failed logins of
+-- one email from one address within login_window() of the first → 429 from that address
+-- until the window ends; other addresses, the owner's among them, are not affected.
+-- login_max_failures_per_address() failures from one address over all emails (password
+-- spraying) → 429 for every email from that address.
 CREATE FUNCTION login_max_failures() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 5';
+
+CREATE FUNCTION login_max_failures_per_address() RETURNS int LANGUAGE sql IMMUTABLE AS 'SELECT 300';
 
 CREATE FUNCTION login_window() RETURNS interval LANGUAGE sql IMMUTABLE AS $$SELECT interval '15 minutes'$$;
 
--- POST /auth/token, first step: counts the attempt as a failure before the password is
--- checked, so that parallel guesses cannot slip past the limit (the row lock orders
--- them); 429 (detail: seconds to wait, the count left unchanged) once the email is over
--- the limit. Else returns what the service needs to check the password; every member
--- is null when there is no such account, so the caller runs the same Argon2id check
--- anyway. The hash stays inside the service: no endpoint returns this object.
-CREATE FUNCTION api_login_begin(p_email text) RETURNS json
+-- POST /auth/token, first step: counts the attempt as a failure (of the email from the
+-- address, and of the address) before the password is checked, so that parallel guesses
+-- cannot slip past the limit (the row locks order them); 429 (detail: seconds to wait,
+-- the counts left unchanged) once either is over its limit. Else returns what the service
+-- needs to check the password; every member is null when there is no such account, so
+-- the caller runs the same Argon2id check anyway. The hash stays inside the service: no
+-- endpoint returns this object.
+CREATE FUNCTION api_login_begin(p_email text, p_address text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_email text := lower(btrim(p_email));
-	v_fail login_failures;
+	v_pair login_failures_by_address;
+	v_addr login_failures_of_address;
 	v_user users;
 BEGIN
-	INSERT INTO login_failures AS f (email, failures, window_start)
-	VALUES (v_email, 1, now())
-	ON CONFLICT (email) DO UPDATE SET
+	INSERT INTO login_failures_of_address AS f (address, failures, window_start)
+	VALUES (p_address, 1, now())
+	ON CONFLICT (address) DO UPDATE SET
 		failures = CASE WHEN f.window_start + login_window() > now() THEN f.failures + 1
 		                ELSE 1 END,
 		window_start = CASE WHEN f.window_start + login_window() > now() THEN f.window_start
 		                    ELSE now() END
-	RETURNING * INTO v_fail;
-	IF v_fail.failures > login_max_failures() THEN
+	RETURNING * INTO v_addr;
+	INSERT INTO login_failures_by_address AS f (email, address, failures, window_start)
+	VALUES (v_email, p_address, 1, now())
+	ON CONFLICT (email, address) DO UPDATE SET
+		failures = CASE WHEN f.window_start + login_window() > now() THEN f.failures + 1
+		                ELSE 1 END,
+		window_start = CASE WHEN f.window_start + login_window() > now() THEN f.window_start
+		                    ELSE now() END
+	RETURNING * INTO v_pair;
+	IF v_pair.failures > login_max_failures() THEN
 		PERFORM api_raise(429, 'too_many_logins',
-		                  greatest(1, ceil(extract(epoch FROM v_fail.window_start
+		                  greatest(1, ceil(extract(epoch FROM v_pair.window_start
+		                                            + login_window() - now())))::text);
+	END IF;
+	IF v_addr.failures > login_max_failures_per_address() THEN
+		PERFORM api_raise(429, 'too_many_logins',
+		                  greatest(1, ceil(extract(epoch FROM v_addr.window_start
 		                                            + login_window() - now())))::text);
 	END IF;
 	IF random() < 0.01 THEN
-		DELETE FROM login_failures WHERE window_start + login_window() < now();
+		DELETE FROM login_failures_by_address WHERE window_start + login_window() < now();
+		DELETE FROM login_failures_of_address WHERE window_start + login_window() < now();
 	END IF;
 	SELECT * INTO v_user FROM users WHERE email = v_email;
 	RETURN json_build_object('id', v_user.id, 'role', v_user.role, 'unit_id', v_user.unit_id,
@@ -151,12 +173,16 @@ BEGIN
 END;
 $$;
 
--- POST /auth/token, after the right password: clears the email's count (every attempt
--- was counted by api_login_begin).
-CREATE FUNCTION api_login_succeeded(p_email text) RETURNS json
+-- POST /auth/token, after the right password: clears the count of the email from this
+-- address and takes this attempt back from the address's count (api_login_begin counted
+-- every attempt as a failure).
+CREATE FUNCTION api_login_succeeded(p_email text, p_address text) RETURNS json
 LANGUAGE plpgsql AS $$
 BEGIN
-	DELETE FROM login_failures WHERE email = lower(btrim(p_email));
+	DELETE FROM login_failures_by_address
+	WHERE email = lower(btrim(p_email)) AND address = p_address;
+	UPDATE login_failures_of_address SET failures = greatest(failures - 1, 0)
+	WHERE address = p_address;
 	RETURN '{}'::json;
 END;
 $$;

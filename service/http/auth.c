@@ -1,6 +1,8 @@
 /* /api/v1/auth…: local accounts obtain tokens, citizens register. Tokens name the account
  * as sub "user:<id>" (ids never change, emails may), with its role and a director's
  * unit_id. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +28,21 @@ static const struct field register_fields[] = {
 	{"name", F_STRING, F_REQUIRED, 1, 200, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
+
+/* The client's address as text ("?" when unknown): what the login throttle counts by. */
+static void
+client_address(const struct call *c, char out[INET6_ADDRSTRLEN])
+{
+	const struct sockaddr *sa = c->req->client_address;
+
+	snprintf(out, INET6_ADDRSTRLEN, "?");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+		          INET6_ADDRSTRLEN);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+		          INET6_ADDRSTRLEN);
+}
 
 /* Answers {access_token, token_type, expires_in} for an account. */
 static void
@@ -55,7 +72,8 @@ reply_token(struct call *c, json_int_t id, const char *role, json_int_t unit_id,
 
 /* POST /api/v1/auth/token {email, password}: a token for a local account. Unknown email,
  * wrong password and disabled account get the same 401 after the same Argon2id work.
- * Every attempt counts towards the email's throttle (429 with Retry-After) until one
+ * Every attempt counts towards the throttle of the email from this client address, and
+ * of the address (429 with Retry-After; migrations/functions/18_users.sql), until one
  * succeeds. */
 static void
 auth_token(struct call *c)
@@ -63,7 +81,8 @@ auth_token(struct call *c)
 	char email[ACCOUNT_EMAIL_MAX + 1];
 	struct account_rules rules = {email, false, false};
 	struct db_reply r, end;
-	const char *v[1] = {email};
+	char addr[INET6_ADDRSTRLEN];
+	const char *v[2] = {email, addr};
 	json_t *acct = NULL;
 	json_int_t id = 0, unit_id = 0;
 	const char *hash = NULL, *role = NULL;
@@ -75,7 +94,8 @@ auth_token(struct call *c)
 	}
 	if (!body_checked(c, login_fields, account_rules, &rules, false))
 		return;
-	db_call(&db_login_begin, 1, v, &r);
+	client_address(c, addr);
+	db_call(&db_login_begin, 2, v, &r);
 	if (r.err != DB_OK) {
 		reply_db_error(c, &r, R_not_found);
 		return;
@@ -91,7 +111,7 @@ auth_token(struct call *c)
 	if (!ok) {
 		reply_reason(c, R_bad_credentials);
 	} else {
-		db_call(&db_login_succeeded, 1, v, &end);
+		db_call(&db_login_succeeded, 2, v, &end);
 		if (end.err != DB_OK) {
 			reply_db_error(c, &end, R_not_found);
 		} else {
