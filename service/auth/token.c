@@ -148,6 +148,51 @@ check_claims(json_t *c, time_t now, struct claims *out, time_t *from, time_t *un
 	return true;
 }
 
+/* A base64url part of the token (n bytes) decoded and parsed as a JSON object that
+ * repeats no member name; NULL otherwise. libjwt's parser keeps the last of repeated
+ * members ("role" twice: the second wins), so the text is checked before it. */
+static json_t *
+strict_part(const char *part, size_t n)
+{
+	unsigned char *bin;
+	size_t len = 0;
+	json_t *j = NULL;
+
+	if (n == 0 || n > 8192)
+		return NULL;
+	bin = malloc(n);
+	if (bin == NULL)
+		return NULL;
+	if (sodium_base642bin(bin, n, part, n, NULL, &len, NULL,
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0)
+		j = json_loadb((const char *)bin, len, JSON_REJECT_DUPLICATES, NULL);
+	free(bin);
+	if (j != NULL && !json_is_object(j)) {
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
+}
+
+/* The header and the claims repeat no member name, and the header has no "crit" (no
+ * extension is understood here, so RFC 7515 4.1.11 says refuse). */
+static bool
+token_text_strict(const char *token)
+{
+	const char *dot1 = strchr(token, '.'), *dot2;
+	json_t *h, *c;
+	bool ok;
+
+	if (dot1 == NULL || (dot2 = strchr(dot1 + 1, '.')) == NULL)
+		return false;
+	h = strict_part(token, (size_t)(dot1 - token));
+	c = strict_part(dot1 + 1, (size_t)(dot2 - dot1 - 1));
+	ok = h != NULL && c != NULL && json_object_get(h, "crit") == NULL;
+	json_decref(h);
+	json_decref(c);
+	return ok;
+}
+
 static void
 cache_init(void)
 {
@@ -283,6 +328,8 @@ token_verify(const char *token, time_t now, struct claims *out)
 		return TOKEN_OK;
 	}
 	atomic_fetch_add(&cache.misses, 1);
+	if (!token_text_strict(token))
+		goto out;
 	if (jwt_decode(&jwt, token, cfg.jwt_key, (int)cfg.jwt_key_len) != 0 || jwt == NULL)
 		goto out;
 	/* libjwt takes the algorithm from the token: pin it to the configured one. libjwt
