@@ -248,6 +248,22 @@ cors(struct call *c)
 	return false;
 }
 
+/* Request smuggling (issue 17): a body whose length two headers could each decide. Ulfius
+ * joins repeated headers with "," (so two Content-Length show as one with a comma);
+ * libmicrohttpd uses the first and would read the rest as another request, so the
+ * answer also closes the connection. */
+static bool
+framing_ok(struct call *c)
+{
+	const char *len = header(c, "Content-Length");
+
+	if (len == NULL || (strchr(len, ',') == NULL && header(c, "Transfer-Encoding") == NULL))
+		return true;
+	reply_header(c, "Connection", "close");
+	reply_reason(c, R_bad_framing);
+	return false;
+}
+
 static int
 on_request(const struct _u_request *req, struct _u_response *res, void *unused)
 {
@@ -262,6 +278,8 @@ on_request(const struct _u_request *req, struct _u_response *res, void *unused)
 	atomic_fetch_add(&in_flight, 1);
 	begin(&c, req, res);
 	cors_ok = cors(&c);
+	if (!framing_ok(&c))
+		goto out;
 	switch (router_match(c.method, req->url_path ? req->url_path : "/", &r, ids, allow)) {
 	case MATCH_OK:
 		c.id = ids[0];
