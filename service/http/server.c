@@ -74,6 +74,9 @@ authenticate(struct call *c)
 	c->actor.role = "";
 	if (h == NULL)
 		return true;
+	/* GET /metrics takes METRICS_TOKEN, not a JWT, when one is set (http/system.c). */
+	if (cfg.metrics_token[0] != '\0' && strcmp(c->route->pattern, "/metrics") == 0)
+		return true;
 	if (strncasecmp(h, "Bearer ", 7) == 0 &&
 	    token_verify(h + 7, time(NULL), &c->who) == TOKEN_OK) {
 		/* Disabled, deleted or changed accounts and logged-out tokens (auth/revoke.h). */
@@ -367,6 +370,9 @@ server_run(void)
 		{MHD_OPTION_SOCK_ADDR, 0, &addr},
 		{MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg.conn_timeout, NULL},
 		{MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg.conn_limit, NULL},
+		/* One client cannot take every connection (issue 17: 100 trickling sockets
+		 * from one address held a MAX_CONNECTIONS of 100). */
+		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)cfg.conn_per_address, NULL},
 		{MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL},
 		{cfg.listener == LISTENER_POOL ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
 		 (intptr_t)cfg.workers, NULL},
