@@ -40,3 +40,10 @@ CREATE TABLE login_failures_of_address (
 	failures     integer NOT NULL DEFAULT 0,
 	window_start timestamptz NOT NULL DEFAULT now()
 );
+
+-- Registrations per client address in the current hour (REGISTRATIONS_PER_HOUR).
+CREATE TABLE registrations_by_address (
+	address      text PRIMARY KEY,
+	count        integer NOT NULL DEFAULT 0,
+	window_start timestamptz NOT NULL DEFAULT now()
+);

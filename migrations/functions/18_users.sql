@@ -261,3 +261,31 @@ BEGIN
 	RETURN '{}'::json;
 END;
 $$;
+
+-- POST /auth/register, before the password is hashed: counts a registration of the
+-- client address; over p_limit within an hour of the first → 429 too_many_registrations
+-- (detail: seconds to wait). Extra accounts bypassed the hourly limit of observations per
+-- citizen (issue 17).
+CREATE FUNCTION api_registration_allowed(p_address text, p_limit int) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v registrations_by_address;
+BEGIN
+	INSERT INTO registrations_by_address AS r (address, count, window_start)
+	VALUES (p_address, 1, now())
+	ON CONFLICT (address) DO UPDATE SET
+		count = CASE WHEN r.window_start + interval '1 hour' > now() THEN r.count + 1 ELSE 1 END,
+		window_start = CASE WHEN r.window_start + interval '1 hour' > now() THEN r.window_start
+		                    ELSE now() END
+	RETURNING * INTO v;
+	IF v.count > p_limit THEN
+		PERFORM api_raise(429, 'too_many_registrations',
+		                  greatest(1, ceil(extract(epoch FROM v.window_start + interval '1 hour'
+		                                            - now())))::text);
+	END IF;
+	IF random() < 0.01 THEN
+		DELETE FROM registrations_by_address WHERE window_start + interval '1 hour' < now();
+	END IF;
+	RETURN '{}'::json;
+END;
+$$;

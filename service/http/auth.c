@@ -133,9 +133,19 @@ auth_register(struct call *c)
 	char email[ACCOUNT_EMAIL_MAX + 1], hash[PASSWORD_HASH_MAX];
 	struct account_rules rules = {email, true, false};
 	struct db_reply r;
+	char addr[INET6_ADDRSTRLEN], limit[16];
 
 	if (!body_checked(c, register_fields, account_rules, &rules, false))
 		return;
+	/* Per client address, before the Argon2id work (REGISTRATIONS_PER_HOUR). */
+	client_address(c, addr);
+	snprintf(limit, sizeof limit, "%d", cfg.regs_per_hour);
+	db_call(&db_registration_allowed, 2, (const char *[]){addr, limit}, &r);
+	if (r.err != DB_OK) {
+		reply_db_error(c, &r, R_not_found);
+		return;
+	}
+	db_reply_free(&r);
 	if (!password_hash(json_string_value(json_object_get(c->body, "password")), hash)) {
 		reply_reason(c, R_service_unavailable);
 		return;

@@ -1,10 +1,13 @@
 // Issue 17, findings 4 and 12 (API.md "Security, tightened"), on an instance of its own:
-// METRICS_TOKEN guards GET /metrics, and MAX_CONNECTIONS_PER_ADDRESS bounds what one
-// client address holds (a client from another address is still served).
+// METRICS_TOKEN guards GET /metrics, MAX_CONNECTIONS_PER_ADDRESS bounds what one client
+// address holds (a client from another address is still served), and
+// REGISTRATIONS_PER_HOUR bounds registrations per client address (finding 3).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import net from 'node:net';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
 import { freePort } from './lib.mjs';
 
 const BINARY = process.env.BINARY;
@@ -13,7 +16,7 @@ let inst;
 
 before(async () => {
   const port = await freePort();
-  const env = { ...process.env, HOST: '127.0.0.1', PORT: String(port), DB_POOL_SIZE: '2', METRICS_TOKEN, MAX_CONNECTIONS_PER_ADDRESS: '4' };
+  const env = { ...process.env, HOST: '127.0.0.1', PORT: String(port), DB_POOL_SIZE: '2', METRICS_TOKEN, MAX_CONNECTIONS_PER_ADDRESS: '4', REGISTRATIONS_PER_HOUR: '3' };
   const child = spawn(BINARY, ['serve'], { env, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   child.stderr.on('data', (d) => { log += d; });
@@ -68,4 +71,31 @@ test('MAX_CONNECTIONS_PER_ADDRESS=4: a fifth connection from one address is refu
   const other = await connectFrom('127.0.0.9');
   assert.equal(await healthOn(other), 200);
   for (const s of [...held, fifth, other]) s.destroy();
+});
+
+/** POST /api/v1/auth/register from a given local address. */
+function registerFrom(localAddress) {
+  const body = JSON.stringify({ email: `reg.${randomBytes(5).toString('hex')}@example.org`, password: 'a registration password', name: 'Registro' });
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1', port: inst.port, path: '/api/v1/auth/register', method: 'POST', localAddress,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+    }, (res) => {
+      let text = '';
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, json: JSON.parse(text || 'null') }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('REGISTRATIONS_PER_HOUR=3: the fourth registration from one address → 429 with Retry-After; another address registers', async () => {
+  for (let i = 0; i < 3; i++) assert.equal((await registerFrom('127.0.0.10')).status, 201);
+  const res = await registerFrom('127.0.0.10');
+  assert.equal(res.status, 429);
+  assert.equal(res.json.reason, 'too_many_registrations');
+  const wait = Number(res.headers['retry-after']);
+  assert.ok(wait > 0 && wait <= 3600, `Retry-After: ${res.headers['retry-after']}`);
+  assert.equal((await registerFrom('127.0.0.11')).status, 201);
 });
