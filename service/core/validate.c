@@ -165,8 +165,8 @@ v4_internal(const unsigned char a[4])
 	       (a[0] == 192 && a[1] == 168) || a[0] >= 224;
 }
 
-/* The host of an evidence URL (issue 17): a name of letters, digits, '-' and non-ASCII
- * (IDN) in non-empty labels, or an address literal outside internal ranges. A name whose
+/* The host of an evidence URL (issue 17): a name of ASCII letters, digits and '-' in
+ * non-empty labels (an IDN in its xn-- form, as RFC 3986 and the contract's "uri" want), or an address literal outside internal ranges. A name whose
  * last label is numeric must be a whole dotted quad ("2130706433", "127.1" and
  * "0x7f.0.0.1" are refused: resolvers read them as addresses). */
 static bool
@@ -217,7 +217,7 @@ url_host_ok(const char *h, size_t n)
 			continue;
 		}
 		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      ch == '-' || ch >= 0x80))
+		      ch == '-'))
 			return false;
 		label++;
 	}

@@ -42,6 +42,7 @@ for (const url of [
   'http://a..b/',
   'http://example.org:99999/',
   'http://exa_mple.org/',
+  'https://añasco.example/informe',
 ]) {
   test(`evidence_url ${url} → 422 at /evidence_url`, async () => {
     const p = assertProblem(await report(url), 422, 'validation_failed');
@@ -54,7 +55,7 @@ for (const url of [
   'http://93.184.216.34/doc',
   'https://[2001:db8::1]:8443/x',
   'https://municipio.example:443/a@b',
-  'https://añasco.example/informe',
+  'https://xn--aasco-rta.example/informe',
 ]) {
   test(`evidence_url ${url} is accepted`, async () => {
     const res = await report(url);
