@@ -1,7 +1,9 @@
 /* Account input: one rule for the API and the CLI. */
 #include "auth/account.h"
 
+#include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "auth/password.h"
 
@@ -50,7 +52,12 @@ account_email(const json_t *val, char *out, struct verr *v)
 	return ok;
 }
 
-enum pw_problem { PW_OK, PW_TOO_LONG, PW_BAD_CHARS, PW_TOO_SHORT };
+enum pw_problem { PW_OK, PW_TOO_LONG, PW_BAD_CHARS, PW_TOO_SHORT, PW_WEAK };
+
+/* The bundled list of common passwords (issue 17), compared without regard to ASCII case. */
+static const char *const common_passwords[] = {
+#include "auth/common_passwords.inc"
+};
 
 static const struct {
 	const char *es, *en;
@@ -60,7 +67,51 @@ static const struct {
 	[PW_BAD_CHARS] = {"contiene caracteres no permitidos",
 	                  "contains characters that are not allowed"},
 	[PW_TOO_SHORT] = {"debe tener al menos 10 caracteres", "must have at least 10 characters"},
+	[PW_WEAK] = {"es demasiado común o fácil de adivinar",
+	             "is too common or too easy to guess"},
 };
+
+/* Blank: ASCII white space, U+00A0, U+2000–U+200B, U+202F, U+205F, U+3000, U+FEFF. */
+static size_t
+blank_len(const unsigned char *p, size_t n)
+{
+	if (n >= 1 && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
+		return 1;
+	if (n >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
+		return 2;
+	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] <= 0x8B || p[2] == 0xAF))
+		return 3;
+	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F)
+		return 3;
+	if (n >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
+		return 3;
+	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
+		return 3;
+	return 0;
+}
+
+/* Blanks only, one character repeated, or on the list. */
+static bool
+pw_weak(const char *pw, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)pw;
+	size_t i = 0, b, first;
+
+	while (i < n && (b = blank_len(p + i, n - i)) > 0)
+		i += b;
+	if (i == n)
+		return true;
+	for (first = 1; first < n && (p[first] & 0xC0) == 0x80; first++)
+		;
+	for (i = first; i + first <= n && memcmp(p + i, p, first) == 0; i += first)
+		;
+	if (i == n)
+		return true;
+	for (i = 0; i < sizeof common_passwords / sizeof *common_passwords; i++)
+		if (strlen(common_passwords[i]) == n && strncasecmp(common_passwords[i], pw, n) == 0)
+			return true;
+	return false;
+}
 
 static enum pw_problem
 pw_check(const char *pw, size_t n)
@@ -74,7 +125,9 @@ pw_check(const char *pw, size_t n)
 	for (size_t i = 0; i < n; i++)
 		if (((unsigned char)pw[i] & 0xC0) != 0x80)
 			chars++;
-	return chars < PASSWORD_MIN_CHARS ? PW_TOO_SHORT : PW_OK;
+	if (chars < PASSWORD_MIN_CHARS)
+		return PW_TOO_SHORT;
+	return pw_weak(pw, n) ? PW_WEAK : PW_OK;
 }
 
 const char *

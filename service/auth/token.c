@@ -116,6 +116,11 @@ check_claims(json_t *c, time_t now, struct claims *out, time_t *from, time_t *un
 	if (!numeric_date(json_object_get(c, "exp"), &exp) || exp + cfg.jwt_leeway <= now)
 		return false;
 	*until = (time_t)(exp + cfg.jwt_leeway);
+	out->exp = exp;
+	v = json_object_get(c, "gen");
+	if (v && (!json_is_integer(v) || json_integer_value(v) < 0))
+		return false;
+	out->gen = v ? json_integer_value(v) : 0;
 	v = json_object_get(c, "nbf");
 	if (v && (!numeric_date(v, &t) || t - cfg.jwt_leeway > now))
 		return false;
@@ -141,6 +146,51 @@ check_claims(json_t *c, time_t now, struct claims *out, time_t *from, time_t *un
 	snprintf(out->role_name, sizeof out->role_name, "%s",
 	         out->role == ROLE_OTHER ? "other" : role_names[out->role]);
 	return true;
+}
+
+/* A base64url part of the token (n bytes) decoded and parsed as a JSON object that
+ * repeats no member name; NULL otherwise. libjwt's parser keeps the last of repeated
+ * members ("role" twice: the second wins), so the text is checked before it. */
+static json_t *
+strict_part(const char *part, size_t n)
+{
+	unsigned char *bin;
+	size_t len = 0;
+	json_t *j = NULL;
+
+	if (n == 0 || n > 8192)
+		return NULL;
+	bin = malloc(n);
+	if (bin == NULL)
+		return NULL;
+	if (sodium_base642bin(bin, n, part, n, NULL, &len, NULL,
+	                      sodium_base64_VARIANT_URLSAFE_NO_PADDING) == 0)
+		j = json_loadb((const char *)bin, len, JSON_REJECT_DUPLICATES, NULL);
+	free(bin);
+	if (j != NULL && !json_is_object(j)) {
+		json_decref(j);
+		j = NULL;
+	}
+	return j;
+}
+
+/* The header and the claims repeat no member name, and the header has no "crit" (no
+ * extension is understood here, so RFC 7515 4.1.11 says refuse). */
+static bool
+token_text_strict(const char *token)
+{
+	const char *dot1 = strchr(token, '.'), *dot2;
+	json_t *h, *c;
+	bool ok;
+
+	if (dot1 == NULL || (dot2 = strchr(dot1 + 1, '.')) == NULL)
+		return false;
+	h = strict_part(token, (size_t)(dot1 - token));
+	c = strict_part(dot1 + 1, (size_t)(dot2 - dot1 - 1));
+	ok = h != NULL && c != NULL && json_object_get(h, "crit") == NULL;
+	json_decref(h);
+	json_decref(c);
+	return ok;
 }
 
 static void
@@ -278,6 +328,8 @@ token_verify(const char *token, time_t now, struct claims *out)
 		return TOKEN_OK;
 	}
 	atomic_fetch_add(&cache.misses, 1);
+	if (!token_text_strict(token))
+		goto out;
 	if (jwt_decode(&jwt, token, cfg.jwt_key, (int)cfg.jwt_key_len) != 0 || jwt == NULL)
 		goto out;
 	/* libjwt takes the algorithm from the token: pin it to the configured one. libjwt
@@ -315,6 +367,13 @@ claims_free(struct claims *c)
 char *
 token_issue(const char *sub, const char *role, int64_t unit_id, long ttl, time_t now)
 {
+	return token_issue_gen(sub, role, unit_id, 0, ttl, now);
+}
+
+char *
+token_issue_gen(const char *sub, const char *role, int64_t unit_id, int64_t gen, long ttl,
+                time_t now)
+{
 	jwt_t *jwt = NULL;
 	unsigned char rnd[16];
 	char jti[33];
@@ -330,6 +389,8 @@ token_issue(const char *sub, const char *role, int64_t unit_id, long ttl, time_t
 	    jwt_add_grant_int(jwt, "exp", (long)(now + ttl)))
 		goto out;
 	if (unit_id > 0 && jwt_add_grant_int(jwt, "unit_id", (long)unit_id))
+		goto out;
+	if (gen > 0 && jwt_add_grant_int(jwt, "gen", (long)gen))
 		goto out;
 	if (jwt_set_alg(jwt, lib_alg(), cfg.jwt_sign_key, (int)cfg.jwt_sign_key_len))
 		goto out;

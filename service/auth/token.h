@@ -13,6 +13,8 @@ struct claims {
 	char sub[256];
 	char role_name[32];
 	int64_t unit_id;      /* directors only, else 0 */
+	int64_t gen;          /* the account's token generation ("gen", 0 when absent) */
+	int64_t exp;          /* the exp claim */
 	char *json;           /* the verified claims as JSON text, owned (NULL when public) */
 };
 
@@ -35,5 +37,8 @@ void token_cache_stats(unsigned long long *hits, unsigned long long *misses);
 void claims_free(struct claims *c);
 /* Returns a new signed token (caller frees) for sub/role, or NULL on failure. */
 char *token_issue(const char *sub, const char *role, int64_t unit_id, long ttl, time_t now);
+/* The same for a local account at token generation gen (auth/revoke.h). */
+char *token_issue_gen(const char *sub, const char *role, int64_t unit_id, int64_t gen,
+                      long ttl, time_t now);
 
 #endif

@@ -216,6 +216,13 @@ config_load(int needs)
 	if (!env_long("MAX_CONNECTIONS", 1000, 4, 100000, &n))
 		return false;
 	cfg.conn_limit = (int)n;
+	if (!env_long("REGISTRATIONS_PER_HOUR", 10, 1, 1000000, &n))
+		return false;
+	cfg.regs_per_hour = (int)n;
+	if (!env_long("MAX_CONNECTIONS_PER_ADDRESS", 64, 1, 100000, &n))
+		return false;
+	cfg.conn_per_address = (int)n;
+	cfg.metrics_token = env_or("METRICS_TOKEN", "");
 	if (!env_long("OBSERVATIONS_PER_HOUR", 20, 1, 100000, &n))
 		return false;
 	cfg.obs_per_hour = (int)n;

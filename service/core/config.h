@@ -29,6 +29,9 @@ struct config {
 	int workers;                   /* listener threads in pool mode */
 	int conn_timeout;              /* seconds an idle connection is kept */
 	int conn_limit;
+	int regs_per_hour;             /* registrations per client address and hour */
+	int conn_per_address;          /* connections one client address may hold */
+	const char *metrics_token;     /* GET /metrics needs it as a Bearer token; "" open */
 	int obs_per_hour;              /* a citizen's submissions per hour */
 	int answer_days;               /* days to answer an online observation (answer_due) */
 	const char *cors_origins;      /* comma-separated allow-list, "" for none */

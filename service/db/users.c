@@ -11,5 +11,7 @@ DB_STMT(db_user_create,
 DB_STMT(db_user_register, DB_WITH_ETAG("api_user_register($1, $2, $3)"));
 DB_STMT(db_user_update,
         DB_WITH_ETAG("api_user_update($1, $2, $3::bigint, $4::jsonb, $5, $6)"));
-DB_STMT(db_login_begin, "SELECT api_login_begin($1)::text");
-DB_STMT(db_login_succeeded, "SELECT api_login_succeeded($1)::text");
+DB_STMT(db_login_begin, "SELECT api_login_begin($1, $2)::text");
+DB_STMT(db_login_succeeded, "SELECT api_login_succeeded($1, $2)::text");
+DB_STMT(db_registration_allowed, "SELECT api_registration_allowed($1, $2::int)::text");
+DB_STMT(db_logout, "SELECT api_logout($1, $2::bigint)::text");

@@ -19,5 +19,7 @@ extern struct db_stmt db_user_update;
 extern struct db_stmt db_login_begin;
 /* (email): clears the email's failed attempts. */
 extern struct db_stmt db_login_succeeded;
+extern struct db_stmt db_logout;
+extern struct db_stmt db_registration_allowed;
 
 #endif

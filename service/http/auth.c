@@ -1,6 +1,8 @@
 /* /api/v1/auth…: local accounts obtain tokens, citizens register. Tokens name the account
  * as sub "user:<id>" (ids never change, emails may), with its role and a director's
  * unit_id. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 
 #include "auth/account.h"
 #include "auth/password.h"
+#include "auth/revoke.h"
 #include "core/buf.h"
 #include "core/config.h"
 #include "db/users.h"
@@ -26,15 +29,31 @@ static const struct field register_fields[] = {
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
+/* The client's address as text ("?" when unknown): what the login throttle counts by. */
+static void
+client_address(const struct call *c, char out[INET6_ADDRSTRLEN])
+{
+	const struct sockaddr *sa = c->req->client_address;
+
+	snprintf(out, INET6_ADDRSTRLEN, "?");
+	if (sa && sa->sa_family == AF_INET)
+		inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)sa)->sin_addr, out,
+		          INET6_ADDRSTRLEN);
+	else if (sa && sa->sa_family == AF_INET6)
+		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
+		          INET6_ADDRSTRLEN);
+}
+
 /* Answers {access_token, token_type, expires_in} for an account. */
 static void
-reply_token(struct call *c, json_int_t id, const char *role, json_int_t unit_id)
+reply_token(struct call *c, json_int_t id, const char *role, json_int_t unit_id,
+            json_int_t gen)
 {
 	char sub[32], *tok;
 	struct buf b = BUF_INIT;
 
 	snprintf(sub, sizeof sub, "user:%lld", (long long)id);
-	tok = token_issue(sub, role, unit_id, cfg.token_ttl, time(NULL));
+	tok = token_issue_gen(sub, role, unit_id, gen, cfg.token_ttl, time(NULL));
 	if (tok == NULL) {
 		reply_reason(c, R_internal_error);
 		return;
@@ -53,7 +72,8 @@ reply_token(struct call *c, json_int_t id, const char *role, json_int_t unit_id)
 
 /* POST /api/v1/auth/token {email, password}: a token for a local account. Unknown email,
  * wrong password and disabled account get the same 401 after the same Argon2id work.
- * Every attempt counts towards the email's throttle (429 with Retry-After) until one
+ * Every attempt counts towards the throttle of the email from this client address, and
+ * of the address (429 with Retry-After; migrations/functions/18_users.sql), until one
  * succeeds. */
 static void
 auth_token(struct call *c)
@@ -61,7 +81,8 @@ auth_token(struct call *c)
 	char email[ACCOUNT_EMAIL_MAX + 1];
 	struct account_rules rules = {email, false, false};
 	struct db_reply r, end;
-	const char *v[1] = {email};
+	char addr[INET6_ADDRSTRLEN];
+	const char *v[2] = {email, addr};
 	json_t *acct = NULL;
 	json_int_t id = 0, unit_id = 0;
 	const char *hash = NULL, *role = NULL;
@@ -73,7 +94,8 @@ auth_token(struct call *c)
 	}
 	if (!body_checked(c, login_fields, account_rules, &rules, false))
 		return;
-	db_call(&db_login_begin, 1, v, &r);
+	client_address(c, addr);
+	db_call(&db_login_begin, 2, v, &r);
 	if (r.err != DB_OK) {
 		reply_db_error(c, &r, R_not_found);
 		return;
@@ -89,12 +111,13 @@ auth_token(struct call *c)
 	if (!ok) {
 		reply_reason(c, R_bad_credentials);
 	} else {
-		db_call(&db_login_succeeded, 1, v, &end);
+		db_call(&db_login_succeeded, 2, v, &end);
 		if (end.err != DB_OK) {
 			reply_db_error(c, &end, R_not_found);
 		} else {
 			db_reply_free(&end);
-			reply_token(c, id, role, unit_id);
+			reply_token(c, id, role, unit_id,
+			            json_integer_value(json_object_get(acct, "token_gen")));
 		}
 	}
 	json_decref(acct);
@@ -110,9 +133,19 @@ auth_register(struct call *c)
 	char email[ACCOUNT_EMAIL_MAX + 1], hash[PASSWORD_HASH_MAX];
 	struct account_rules rules = {email, true, false};
 	struct db_reply r;
+	char addr[INET6_ADDRSTRLEN], limit[16];
 
 	if (!body_checked(c, register_fields, account_rules, &rules, false))
 		return;
+	/* Per client address, before the Argon2id work (REGISTRATIONS_PER_HOUR). */
+	client_address(c, addr);
+	snprintf(limit, sizeof limit, "%d", cfg.regs_per_hour);
+	db_call(&db_registration_allowed, 2, (const char *[]){addr, limit}, &r);
+	if (r.err != DB_OK) {
+		reply_db_error(c, &r, R_not_found);
+		return;
+	}
+	db_reply_free(&r);
 	if (!password_hash(json_string_value(json_object_get(c->body, "password")), hash)) {
 		reply_reason(c, R_service_unavailable);
 		return;
@@ -122,11 +155,33 @@ auth_register(struct call *c)
 	route_answer(c, &r);
 }
 
+/* POST /api/v1/auth/logout: the presented token stops working (auth/revoke.h) until it
+ * expires, on every instance within REVOKE_REFRESH_SECONDS, on this one at once. */
+static void
+auth_logout(struct call *c)
+{
+	const char *h = header(c, "Authorization");
+	char hex[65], exp[24];
+	struct db_reply r;
+
+	if (c->who.role == ROLE_PUBLIC || h == NULL) {
+		deny(c);
+		return;
+	}
+	revoke_token_hash(h + 7, hex);
+	snprintf(exp, sizeof exp, "%lld", (long long)c->who.exp);
+	db_call(&db_logout, 2, (const char *[]){hex, exp}, &r);
+	revoke_invalidate();
+	route_answer(c, &r);
+}
+
 /* Open to anyone (ACT_READ): logging in and registering need no role. */
 const struct route auth_routes[] = {
 	{.method = "POST", .pattern = "/api/v1/auth/token", .action = ACT_READ,
 	 .handler = auth_token},
 	{.method = "POST", .pattern = "/api/v1/auth/register", .action = ACT_READ,
 	 .handler = auth_register, .answer = ANSWER_CREATED, .location = "/api/v1/users"},
+	{.method = "POST", .pattern = "/api/v1/auth/logout", .action = ACT_ME,
+	 .handler = auth_logout, .answer = ANSWER_EMPTY},
 	ROUTES_END,
 };

@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "auth/policy.h"
+#include "auth/revoke.h"
 #include "core/config.h"
 #include "core/log.h"
 #include "core/pdf.h"
@@ -73,8 +74,26 @@ authenticate(struct call *c)
 	c->actor.role = "";
 	if (h == NULL)
 		return true;
+	/* GET /metrics takes METRICS_TOKEN, not a JWT, when one is set (http/system.c). */
+	if (cfg.metrics_token[0] != '\0' && strcmp(c->route->pattern, "/metrics") == 0)
+		return true;
 	if (strncasecmp(h, "Bearer ", 7) == 0 &&
 	    token_verify(h + 7, time(NULL), &c->who) == TOKEN_OK) {
+		/* Disabled, deleted or changed accounts and logged-out tokens (auth/revoke.h). */
+		switch (revoke_check(h + 7, &c->who)) {
+		case REVOKE_OK:
+			break;
+		case REVOKE_UNKNOWN:
+			claims_free(&c->who);
+			memset(&c->who, 0, sizeof c->who);
+			reply_reason(c, R_service_unavailable);
+			return false;
+		case REVOKE_REVOKED:
+			claims_free(&c->who);
+			memset(&c->who, 0, sizeof c->who);
+			reply_reason(c, R_invalid_token);
+			return false;
+		}
 		c->actor.sub = c->who.sub;
 		c->actor.role = c->who.role_name;
 		c->actor.unit_id = c->who.unit_id;
@@ -232,6 +251,22 @@ cors(struct call *c)
 	return false;
 }
 
+/* Request smuggling (issue 17): a body whose length two headers could each decide. Ulfius
+ * joins repeated headers with "," (so two Content-Length show as one with a comma);
+ * libmicrohttpd uses the first and would read the rest as another request, so the
+ * answer also closes the connection. */
+static bool
+framing_ok(struct call *c)
+{
+	const char *len = header(c, "Content-Length");
+
+	if (len == NULL || (strchr(len, ',') == NULL && header(c, "Transfer-Encoding") == NULL))
+		return true;
+	reply_header(c, "Connection", "close");
+	reply_reason(c, R_bad_framing);
+	return false;
+}
+
 static int
 on_request(const struct _u_request *req, struct _u_response *res, void *unused)
 {
@@ -246,6 +281,8 @@ on_request(const struct _u_request *req, struct _u_response *res, void *unused)
 	atomic_fetch_add(&in_flight, 1);
 	begin(&c, req, res);
 	cors_ok = cors(&c);
+	if (!framing_ok(&c))
+		goto out;
 	switch (router_match(c.method, req->url_path ? req->url_path : "/", &r, ids, allow)) {
 	case MATCH_OK:
 		c.id = ids[0];
@@ -333,6 +370,9 @@ server_run(void)
 		{MHD_OPTION_SOCK_ADDR, 0, &addr},
 		{MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg.conn_timeout, NULL},
 		{MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg.conn_limit, NULL},
+		/* One client cannot take every connection (issue 17: 100 trickling sockets
+		 * from one address held a MAX_CONNECTIONS of 100). */
+		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)cfg.conn_per_address, NULL},
 		{MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL},
 		{cfg.listener == LISTENER_POOL ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
 		 (intptr_t)cfg.workers, NULL},

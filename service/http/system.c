@@ -1,8 +1,11 @@
 /* Operational endpoints: /health, /ready, /metrics, /openapi.json, and /api/v1/me. */
+#include <sodium.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/assets.h"
 #include "core/buf.h"
+#include "core/config.h"
 #include "core/version.h"
 #include "db/migrate.h"
 #include "http/metrics.h"
@@ -57,6 +60,21 @@ static void
 metrics(struct call *c)
 {
 	struct buf b = BUF_INIT;
+	const char *h = header(c, "Authorization");
+	size_t n = strlen(cfg.metrics_token);
+
+	/* METRICS_TOKEN set: only a scraper that presents it (compared in constant time). */
+	if (n > 0) {
+		if (h == NULL) {
+			reply_reason(c, R_token_required);
+			return;
+		}
+		if (strncasecmp(h, "Bearer ", 7) != 0 || strlen(h + 7) != n ||
+		    sodium_memcmp(h + 7, cfg.metrics_token, n) != 0) {
+			reply_reason(c, R_invalid_token);
+			return;
+		}
+	}
 
 	metrics_render(&b);
 	if (b.oom) {

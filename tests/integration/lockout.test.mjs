@@ -1,0 +1,56 @@
+// Issue 17, finding 2 (API.md "Security, tightened"): an attacker cannot lock the owner
+// out by failing logins for the owner's email. Failures count per (email, client
+// address): the attacker here connects from 127.0.0.2, the owner from 127.0.0.1 (Linux
+// routes all of 127/8 to the loopback interface).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import { api, assertProblem, BASE } from './lib.mjs';
+
+const uniq = () => randomBytes(5).toString('hex');
+
+/** POST /api/v1/auth/token from a given local address. */
+function loginFrom(localAddress, email, password) {
+  const url = new URL('/api/v1/auth/token', BASE);
+  const body = JSON.stringify({ email, password });
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, json: JSON.parse(text || 'null'), text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('the issue: five wrong passwords from another address do not lock the owner out', async () => {
+  const email = `owner.${uniq()}@example.org`;
+  const reg = await api('POST', '/api/v1/auth/register', { body: { email, password: 'the owner password', name: 'Dueña' } });
+  assert.equal(reg.status, 201, reg.text);
+  for (let i = 0; i < 5; i++) {
+    const r = await loginFrom('127.0.0.2', email, 'wrongwrong');
+    assert.equal(r.status, 401, r.text);
+  }
+  // The attacker's address is throttled, even with the right password ...
+  const blocked = await loginFrom('127.0.0.2', email, 'the owner password');
+  assert.equal(blocked.status, 429, blocked.text);
+  assert.equal(blocked.json.reason, 'too_many_logins');
+  assert.ok(Number(blocked.headers['retry-after']) > 0);
+  // ... the owner's is not.
+  const owner = await loginFrom('127.0.0.1', email, 'the owner password');
+  assert.equal(owner.status, 200, owner.text);
+  assert.ok(owner.json.access_token);
+});
+
+test('guesses for one email stay throttled per address: a second attacker address gets its own five', async () => {
+  const email = `victim.${uniq()}@example.org`;
+  for (let i = 0; i < 5; i++) assert.equal((await loginFrom('127.0.0.3', email, 'guess guess')).status, 401);
+  assertProblem(await api('POST', '/api/v1/auth/token', { body: { email, password: 'guess guess' } }), 401, 'bad_credentials');
+  assert.equal((await loginFrom('127.0.0.3', email, 'guess guess')).status, 429);
+});
