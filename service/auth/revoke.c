@@ -98,8 +98,9 @@ refresh(void)
 		ng[i].id = json_integer_value(json_array_get(x, 0));
 		ng[i].gen = json_integer_value(json_array_get(x, 1));
 	}
-	json_array_foreach(rev, i, x)
+	json_array_foreach(rev, i, x) {
 		snprintf(nr[i], sizeof nr[i], "%s", json_string_value(x) ? json_string_value(x) : "");
+	}
 	qsort(ng, ngn, sizeof *ng, gen_cmp);
 	qsort(nr, nrn, sizeof *nr, hex_cmp);
 	pthread_rwlock_wrlock(&st.lock);

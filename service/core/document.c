@@ -6,6 +6,7 @@
 #include "core/document.h"
 
 #include <stdio.h>
+#include <ctype.h>
 #include <string.h>
 
 #define MAX_AXES 100
@@ -194,19 +195,32 @@ check_axis(const json_t *a, const char *ptr, struct verr *v)
 }
 
 /* YYYY-MM-DDTHH:MM:SSZ, as the API writes times (plan_json's approved_at). */
+static int
+digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++)
+		v = v * 10 + (s[i] - '0');
+	return v;
+}
+
 static bool
 rfc3339_utc(const char *s)
 {
-	int y, mo, d, h, mi, se;
-	char z;
-	int n = 0;
+	static const char shape[] = "dddd-dd-ddTdd:dd:ddZ";
+	int mo, d;
 
-	if (strlen(s) != 20 || sscanf(s, "%4d-%2d-%2dT%2d:%2d:%2d%c%n", &y, &mo, &d, &h, &mi,
-	                              &se, &z, &n) != 7 || n != 20 || z != 'Z')
+	if (strlen(s) != sizeof shape - 1)
 		return false;
-	return s[4] == '-' && s[7] == '-' && s[10] == 'T' && s[13] == ':' && s[16] == ':' &&
-	       y >= 2000 && y <= 2100 && mo >= 1 && mo <= 12 && d >= 1 && d <= 31 && h <= 23 &&
-	       mi <= 59 && se <= 59 && h >= 0 && mi >= 0 && se >= 0;
+	for (size_t i = 0; shape[i] != '\0'; i++)
+		if (shape[i] == 'd' ? !isdigit((unsigned char)s[i]) : s[i] != shape[i])
+			return false;
+	mo = digits(s + 5, 2);
+	d = digits(s + 8, 2);
+	return digits(s, 4) >= 2000 && digits(s, 4) <= 2100 && mo >= 1 && mo <= 12 && d >= 1 &&
+	       d <= 31 && digits(s + 11, 2) <= 23 && digits(s + 14, 2) <= 59 &&
+	       digits(s + 17, 2) <= 59;
 }
 
 bool

@@ -245,6 +245,31 @@ document_reports_each_bad_element_deep_in_the_tree(void **state)
 	verr_free(&v);
 }
 
+/* approved_at is exactly YYYY-MM-DDTHH:MM:SSZ: digits where digits go, in range. */
+static void
+document_reads_approved_at_strictly(void **state)
+{
+	static const char *const good[] = {"2024-05-31T23:59:59Z", "2000-01-01T00:00:00Z"};
+	static const char *const bad[] = {"2024-05-31T23:59:59+", "2024-13-01T00:00:00Z",
+	                                  "2024-05-31T24:00:00Z", "2024-05- 1T00:00:00Z",
+	                                  "2024-05-+1T00:00:00Z", "1999-05-31T00:00:00Z",
+	                                  "2024/05/31T00:00:00Z", "2024-05-31T00:00:60Z"};
+	char doc[1024];
+	struct verr v;
+
+	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
+		snprintf(doc, sizeof doc, "{\"approved_at\":\"%s\",%s", good[i], good_doc + 1);
+		assert_int_equal(doc_errors(doc, &v), 0);
+		verr_free(&v);
+	}
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		snprintf(doc, sizeof doc, "{\"approved_at\":\"%s\",%s", bad[i], good_doc + 1);
+		assert_int_equal(doc_errors(doc, &v), 1);
+		assert_string_equal(pointer_at(&v, 0), "/approved_at");
+		verr_free(&v);
+	}
+}
+
 static void
 document_keeps_the_approval_rules(void **state)
 {
@@ -377,6 +402,7 @@ main(void)
 		cmocka_unit_test(document_accepts_a_complete_plan),
 		cmocka_unit_test(document_reports_each_bad_element_deep_in_the_tree),
 		cmocka_unit_test(document_keeps_the_approval_rules),
+		cmocka_unit_test(document_reads_approved_at_strictly),
 		cmocka_unit_test(compacting_drops_space_outside_strings_only),
 		cmocka_unit_test(compacting_agrees_with_the_byte_by_byte_definition),
 		cmocka_unit_test(language_follows_the_clients_preference),
