@@ -281,3 +281,21 @@ pdf_signatures(struct pdf *p, const json_t *elaborated_by, const json_t *approve
 		pdf_row(p, cols, 4, rows[r], 8, h);
 	}
 }
+
+const char *
+pdf_str(const json_t *o, const char *key)
+{
+	const char *s = json_string_value(json_object_get(o, key));
+
+	return s ? s : "";
+}
+
+const char *
+pdf_month(long long m)
+{
+	static const char *const months[] = {"", "Enero", "Febrero", "Marzo", "Abril", "Mayo",
+	                                     "Junio", "Julio", "Agosto", "Septiembre", "Octubre",
+	                                     "Noviembre", "Diciembre"};
+
+	return m >= 1 && m <= 12 ? months[m] : "";
+}

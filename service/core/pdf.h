@@ -58,6 +58,11 @@ double pdf_row_height(struct pdf *p, const struct pdf_col *cols, int n, const ch
 /* Draws a row of height h at the current position (outlined cells) and moves below it. */
 void pdf_row(struct pdf *p, const struct pdf_col *cols, int n, const char *const *texts,
              double size, double h);
+/* A string member of o, or "" (absent or not a string): what a cell prints. */
+const char *pdf_str(const json_t *o, const char *key);
+/* A month's name in Spanish ("Enero" for 1), or "" outside 1–12. */
+const char *pdf_month(long long m);
+
 /* The signature block of a plan: "Elaborado por" and "Revisado y aprobado por", each
  * {name, position} or null, in a table with a column left for the signature. */
 void pdf_signatures(struct pdf *p, const json_t *elaborated_by, const json_t *approved_by);

@@ -17,17 +17,6 @@
 static const struct pdf_col schedule[] = {
 	{"Actividad", 265}, {"Mes", 70}, {"Responsable", 180},
 };
-static const char *const months[] = {"", "Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio",
-                                     "Julio", "Agosto", "Septiembre", "Octubre", "Noviembre",
-                                     "Diciembre"};
-
-static const char *
-str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
 
 /* A paragraph at the left margin, starting a new page when it does not fit. */
 static void
@@ -55,7 +44,7 @@ section(struct pdf *p, long long axis, int n, const char *title, const json_t *i
 	json_array_foreach(items, i, item) {
 		struct buf b = BUF_INIT;
 
-		buf_printf(&b, "-  %s", str(item, key));
+		buf_printf(&b, "-  %s", pdf_str(item, key));
 		para(p, 10, buf_str(&b), 8.5, false, 3);
 		buf_free(&b);
 	}
@@ -85,8 +74,8 @@ schedule_table(struct pdf *p, long long axis, const json_t *activities)
 		json_array_foreach(json_object_get(t, "units"), j, u) {
 			buf_printf(&units, "%s%s", j ? " / " : "", json_string_value(u));
 		}
-		cells[0] = str(t, "description");
-		cells[1] = m >= 1 && m <= 12 ? months[m] : "";
+		cells[0] = pdf_str(t, "description");
+		cells[1] = pdf_month(m);
 		cells[2] = buf_str(&units);
 		h = pdf_row_height(p, schedule, 3, cells, 8, 0);
 		if (pdf_need(p, h))
@@ -120,17 +109,17 @@ plan_pdf(const json_t *doc, size_t *len)
 	*len = 0;
 	if (!json_is_object(doc) || !json_is_array(axes))
 		return NULL;
-	p = pdf_begin(str(doc, "title"));
+	p = pdf_begin(pdf_str(doc, "title"));
 	if (p == NULL)
 		return NULL;
-	t = upper(str(doc, "title"));
+	t = upper(pdf_str(doc, "title"));
 	para(p, 0, t ? t : "", 16, true, 6);
 	free(t);
-	t = upper(str(doc, "entity"));
+	t = upper(pdf_str(doc, "entity"));
 	{
 		struct buf b = BUF_INIT;
 
-		buf_printf(&b, "Proceso de %s %s", str(doc, "process"), t ? t : "");
+		buf_printf(&b, "Proceso de %s %s", pdf_str(doc, "process"), t ? t : "");
 		para(p, 0, buf_str(&b), 10, false, 12);
 		buf_free(&b);
 	}
@@ -139,14 +128,14 @@ plan_pdf(const json_t *doc, size_t *len)
 		long long n = (long long)json_integer_value(json_object_get(a, "number"));
 		struct buf b = BUF_INIT;
 
-		t = upper(str(a, "name"));
+		t = upper(pdf_str(a, "name"));
 		buf_printf(&b, "%lld. %s", n, t ? t : "");
 		free(t);
 		pdf_need(p, 80);
 		para(p, 0, buf_str(&b), 11, true, 4);
 		buf_free(&b);
-		if (*str(a, "description"))
-			para(p, 0, str(a, "description"), 8.5, false, 8);
+		if (*pdf_str(a, "description"))
+			para(p, 0, pdf_str(a, "description"), 8.5, false, 8);
 		section(p, n, 1, "OBSERVACIONES CIUDADANAS", json_object_get(a, "observations"), "body");
 		section(p, n, 2, "APORTES CIUDADANOS", json_object_get(a, "contributions"), "body");
 		section(p, n, 3, "ACUERDOS GENERADOS", json_object_get(a, "agreements"), "text");

@@ -18,17 +18,6 @@ static const struct pdf_col cols[NCOLS] = {
 	{"N.º", 42}, {"Observación o aporte", 150}, {"¿Se incorporó?", 50},
 	{"Acuerdos y actividades", 150}, {"% de avance", 50}, {"Medio de verificación", 73},
 };
-static const char *const months[] = {"", "Enero", "Febrero", "Marzo", "Abril", "Mayo", "Junio",
-                                     "Julio", "Agosto", "Septiembre", "Octubre", "Noviembre",
-                                     "Diciembre"};
-
-static const char *
-str(const json_t *o, const char *key)
-{
-	const char *s = json_string_value(json_object_get(o, key));
-
-	return s ? s : "";
-}
 
 /* A status in Spanish (observations and activities share none of their values). */
 static const char *
@@ -56,13 +45,13 @@ row_cells(const json_t *row, struct buf cell[NCOLS])
 	size_t i;
 
 	buf_printf(&cell[0], "%s %lld",
-	           strcmp(str(row, "kind"), "observation") == 0 ? "Obs." : "Aporte",
+	           strcmp(pdf_str(row, "kind"), "observation") == 0 ? "Obs." : "Aporte",
 	           (long long)json_integer_value(json_object_get(row, "number")));
-	buf_puts(&cell[1], str(row, "text"));
-	if (strcmp(str(row, "status"), "accepted") != 0)
-		buf_printf(&cell[1], "\n(%s)", status_es(str(row, "status")));
+	buf_puts(&cell[1], pdf_str(row, "text"));
+	if (strcmp(pdf_str(row, "status"), "accepted") != 0)
+		buf_printf(&cell[1], "\n(%s)", status_es(pdf_str(row, "status")));
 	if (json_is_string(json_object_get(row, "response")))
-		buf_printf(&cell[1], "\nRespuesta: %s", str(row, "response"));
+		buf_printf(&cell[1], "\nRespuesta: %s", pdf_str(row, "response"));
 	buf_puts(&cell[2], json_is_true(json_object_get(row, "incorporated")) ? "Sí" : "No");
 	json_array_foreach(json_object_get(row, "agreements"), i, v) {
 		buf_printf(&cell[3], "%sAcuerdo: %s", cell[3].len ? "\n" : "", json_string_value(v));
@@ -71,8 +60,8 @@ row_cells(const json_t *row, struct buf cell[NCOLS])
 		json_int_t m = json_integer_value(json_object_get(v, "month"));
 
 		buf_printf(&cell[3], "%s• %s (%s; %s; %lld %%)", cell[3].len ? "\n" : "",
-		           str(v, "description"), m >= 1 && m <= 12 ? months[m] : "",
-		           status_es(str(v, "status")),
+		           pdf_str(v, "description"), pdf_month(m),
+		           status_es(pdf_str(v, "status")),
 		           (long long)json_integer_value(json_object_get(v, "progress")));
 	}
 	if (json_is_number(progress))
@@ -93,7 +82,7 @@ axis_head(struct pdf *p, const json_t *axis, bool continued)
 	char t[400];
 
 	snprintf(t, sizeof t, "%lld. %s%s", (long long)json_integer_value(json_object_get(axis, "number")),
-	         str(axis, "name"), continued ? " (continúa)" : "");
+	         pdf_str(axis, "name"), continued ? " (continúa)" : "");
 	pdf_move(p, 6);
 	pdf_move(p, pdf_text(p, PDF_MARGIN, pdf_y(p), PDF_WIDTH - 2 * PDF_MARGIN, t, 10, true) + 4);
 	pdf_table_head(p, cols, NCOLS);
@@ -147,8 +136,8 @@ report_pdf(const json_t *report, size_t *len)
 		return NULL;
 	pdf_move(p, pdf_text(p, PDF_MARGIN, pdf_y(p), width, "Incorporación de aportes ciudadanos",
 	                     16, true) + 4);
-	pdf_move(p, pdf_text(p, PDF_MARGIN, pdf_y(p), width, str(plan, "title"), 12, true) + 2);
-	snprintf(line, sizeof line, "%s · %lld", str(plan, "entity"),
+	pdf_move(p, pdf_text(p, PDF_MARGIN, pdf_y(p), width, pdf_str(plan, "title"), 12, true) + 2);
+	snprintf(line, sizeof line, "%s · %lld", pdf_str(plan, "entity"),
 	         (long long)json_integer_value(json_object_get(plan, "year")));
 	pdf_move(p, pdf_text(p, PDF_MARGIN, pdf_y(p), width, line, 9, false) + 2);
 	snprintf(line, sizeof line,

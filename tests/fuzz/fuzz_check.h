@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define CHECK(cond)                                                                   \
 	do {                                                                          \
@@ -14,5 +15,19 @@
 			abort();                                                      \
 		}                                                                     \
 	} while (0)
+
+/* A NUL-terminated copy of n bytes (which may hold NUL bytes themselves); NULL when out of
+ * memory. */
+static inline char *
+dup_bytes(const void *p, size_t n)
+{
+	char *s = malloc(n + 1);
+
+	if (s) {
+		memcpy(s, p, n);
+		s[n] = '\0';
+	}
+	return s;
+}
 
 #endif

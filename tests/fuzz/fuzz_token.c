@@ -19,20 +19,12 @@
 #include "auth/token.h"
 #include "core/config.h"
 #include "fuzz_check.h"
-
-#define SECRET "fuzz-hs256-secret-0123456789abcdefghijklmnop"
-#define NOW ((time_t)1700000000)
+#include "fuzz_jwt.h"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	if (sodium_init() < 0)
-		abort();
-	cfg.jwt_alg = ALG_HS256;
-	cfg.jwt_key = (unsigned char *)SECRET;
-	cfg.jwt_key_len = strlen(SECRET);
-	cfg.jwt_issuer = "rendicion";
-	cfg.jwt_audience = "rendicion-api";
+	fuzz_jwt_init(0);
 	return 0;
 }
 

@@ -32,40 +32,17 @@
 #include "auth/token.h"
 #include "core/config.h"
 #include "fuzz_check.h"
+#include "fuzz_jwt.h"
 
-#define SECRET "fuzz-hs256-secret-0123456789abcdefghijklmnop"
 #define OTHER_KEY "Fuzz-hs256-secret-0123456789abcdefghijklmnop" /* first byte changed */
-#define ISSUER "rendicion"
-#define AUDIENCE "rendicion-api"
-#define NOW ((time_t)1700000000)
 #define LEEWAY 60
 #define STD_HEADER "{\"alg\":\"HS256\",\"typ\":\"JWT\"}"
 
 int
 LLVMFuzzerInitialize(int *argc, char ***argv)
 {
-	if (sodium_init() < 0)
-		abort();
-	cfg.jwt_alg = ALG_HS256;
-	cfg.jwt_key = (unsigned char *)SECRET;
-	cfg.jwt_key_len = strlen(SECRET);
-	cfg.jwt_issuer = ISSUER;
-	cfg.jwt_audience = AUDIENCE;
-	cfg.jwt_leeway = LEEWAY; /* the largest JWT_LEEWAY_SECONDS takes */
+	fuzz_jwt_init(LEEWAY); /* the largest JWT_LEEWAY_SECONDS takes */
 	return 0;
-}
-
-/* A NUL-terminated copy of n bytes (which may hold NUL bytes themselves). */
-static char *
-dup_bytes(const void *p, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = '\0';
-	}
-	return s;
 }
 
 /* Appends the unpadded base64url form of n bytes to out at *o. */
@@ -77,21 +54,20 @@ b64url(char *out, size_t *o, const void *p, size_t n)
 	*o += strlen(out + *o);
 }
 
-/* A NumericDate as token.c's contract reads it: an integer, or a real in (0, 1e13). */
+/* A NumericDate as the contract reads it: a number of the years 1970–9999, whole seconds
+ * (a real is truncated). Written apart from token.c's numeric_date on purpose. */
 static bool
 date_of(const json_t *v, __int128 *out)
 {
-	/* The service takes NumericDates of the years 1970–9999 only. */
-	if (json_is_integer(v) && json_integer_value(v) >= 0 &&
-	    json_integer_value(v) <= 253402300799) {
-		*out = json_integer_value(v);
-		return true;
-	}
-	if (json_is_real(v) && json_real_value(v) >= 0 && json_real_value(v) <= 253402300799.0) {
-		*out = (__int128)(json_int_t)json_real_value(v);
-		return true;
-	}
-	return false;
+	double d;
+
+	if (!json_is_number(v))
+		return false;
+	d = json_number_value(v);
+	if (!(d >= 0 && d <= 253402300799.0))
+		return false;
+	*out = json_is_integer(v) ? (__int128)json_integer_value(v) : (__int128)(json_int_t)d;
+	return true;
 }
 
 /* The contract's verdict on verified claims (independent of token.c). */

@@ -242,19 +242,6 @@ check_utf8(const uint8_t *data, size_t size)
 	free(s);
 }
 
-/* A NUL-terminated copy of n bytes (which may hold NUL bytes themselves). */
-static char *
-dup_bytes(const void *p, size_t n)
-{
-	char *s = malloc(n + 1);
-
-	if (s) {
-		memcpy(s, p, n);
-		s[n] = '\0';
-	}
-	return s;
-}
-
 static void
 check_pointer_join(const uint8_t *data, size_t size)
 {
