@@ -26,27 +26,39 @@ BEGIN
 END;
 $$;
 
--- Replaces the observations an agreement answers: each must be an accepted observation
--- of the agreement's plan, named once (422 pointing at /observation_ids/N otherwise).
-CREATE FUNCTION agreement_link(p_id bigint, p_plan bigint, p_ids jsonb) RETURNS void
-LANGUAGE plpgsql AS $$
+-- Checks a list of observation ids to link (agreements and activities answer observations):
+-- each must be an accepted observation of the plan, of the axis p_axis unless it is NULL,
+-- named once (422 pointing at /observation_ids/N otherwise).
+CREATE FUNCTION observation_links_check(p_plan bigint, p_axis bigint, p_ids jsonb) RETURNS void
+LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	e record;
-	v_status text;
+	v_obs record;
 BEGIN
 	FOR e IN SELECT value::text::bigint AS id, ordinality - 1 AS i,
 	                count(*) OVER (PARTITION BY value ORDER BY ordinality) AS seen
 	         FROM jsonb_array_elements(p_ids) WITH ORDINALITY ORDER BY ordinality LOOP
-		SELECT o.status INTO v_status FROM observations o JOIN axes a ON a.id = o.axis_id
+		SELECT o.status, o.axis_id INTO v_obs FROM observations o JOIN axes a ON a.id = o.axis_id
 		WHERE o.id = e.id AND a.plan_id = p_plan;
 		IF e.seen > 1 THEN
 			PERFORM api_raise(422, 'duplicate_item', '/observation_ids/' || e.i);
 		ELSIF NOT FOUND THEN
 			PERFORM api_raise(422, 'unknown_observation', '/observation_ids/' || e.i);
-		ELSIF v_status <> 'accepted' THEN
+		ELSIF v_obs.axis_id <> coalesce(p_axis, v_obs.axis_id) THEN
+			PERFORM api_raise(422, 'observation_other_axis', '/observation_ids/' || e.i);
+		ELSIF v_obs.status <> 'accepted' THEN
 			PERFORM api_raise(422, 'observation_not_accepted', '/observation_ids/' || e.i);
 		END IF;
 	END LOOP;
+END;
+$$;
+
+-- Replaces the observations an agreement answers: accepted observations of the agreement's
+-- plan (observation_links_check).
+CREATE FUNCTION agreement_link(p_id bigint, p_plan bigint, p_ids jsonb) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM observation_links_check(p_plan, NULL, p_ids);
 	DELETE FROM agreement_observations l
 	WHERE l.agreement_id = p_id
 	  AND l.observation_id NOT IN (SELECT value::text::bigint FROM jsonb_array_elements(p_ids));

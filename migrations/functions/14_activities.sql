@@ -102,31 +102,13 @@ BEGIN
 END;
 $$;
 
--- Replaces the observations and contributions an activity answers directly: each must be
--- an accepted one of the activity's axis, named once (422 at /observation_ids/N: unknown
--- in the plan, of another axis, not accepted, or repeated).
+-- Replaces the observations and contributions an activity answers directly: accepted ones
+-- of the activity's axis (observation_links_check).
 CREATE FUNCTION activity_link(p_id bigint, p_plan bigint, p_ids jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
-DECLARE
-	e record;
-	v_axis bigint := (SELECT axis_id FROM activities WHERE id = p_id);
-	v_obs record;
 BEGIN
-	FOR e IN SELECT value::text::bigint AS id, ordinality - 1 AS i,
-	                count(*) OVER (PARTITION BY value ORDER BY ordinality) AS seen
-	         FROM jsonb_array_elements(p_ids) WITH ORDINALITY ORDER BY ordinality LOOP
-		SELECT o.status, o.axis_id INTO v_obs FROM observations o JOIN axes a ON a.id = o.axis_id
-		WHERE o.id = e.id AND a.plan_id = p_plan;
-		IF e.seen > 1 THEN
-			PERFORM api_raise(422, 'duplicate_item', '/observation_ids/' || e.i);
-		ELSIF NOT FOUND THEN
-			PERFORM api_raise(422, 'unknown_observation', '/observation_ids/' || e.i);
-		ELSIF v_obs.axis_id <> v_axis THEN
-			PERFORM api_raise(422, 'observation_other_axis', '/observation_ids/' || e.i);
-		ELSIF v_obs.status <> 'accepted' THEN
-			PERFORM api_raise(422, 'observation_not_accepted', '/observation_ids/' || e.i);
-		END IF;
-	END LOOP;
+	PERFORM observation_links_check(p_plan, (SELECT axis_id FROM activities WHERE id = p_id),
+	                                p_ids);
 	DELETE FROM activity_observations l
 	WHERE l.activity_id = p_id
 	  AND l.observation_id NOT IN (SELECT value::text::bigint FROM jsonb_array_elements(p_ids));

@@ -2,26 +2,14 @@
 // for plan creation, import and progress updates.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, assertProblem, tokenFor, seedDocument, sql } from './lib.mjs';
+import { api, assertProblem, tokenFor, seedDocument, sql, importSeedCopy, activityId } from './lib.mjs';
 
 const ADMIN_SUB = 'audit-admin@example.org';
 const admin = tokenFor('administradora', { sub: ADMIN_SUB });
 const HABITAT = 'Dirección Zonal de Hábitat y Obra Pública';
 const ENTRY_KEYS = ['id', 'at', 'actor_sub', 'actor_role', 'action', 'entity', 'entity_id', 'before', 'after'];
-let copies = 0;
 
-async function importCopy() {
-  copies += 1;
-  const doc = { ...seedDocument(), title: `Plan auditoría ${process.pid}-${copies}` };
-  const res = await api('POST', '/api/v1/plans/import', { token: admin, body: doc });
-  assert.equal(res.status, 201, res.text);
-  return res.json.id;
-}
-
-function activityId(planId, axis, number) {
-  return Number(sql(`SELECT t.id FROM activities t JOIN axes a ON a.id = t.axis_id
-                     WHERE a.plan_id = ${planId} AND a.number = ${axis} AND t.number = ${number}`));
-}
+const importCopy = (change) => importSeedCopy('Plan auditoría', change);
 
 async function audit(query, token = admin) {
   const res = await api('GET', `/api/v1/audit?${query}`, { token });

@@ -10,8 +10,7 @@ import { generateKeyPairSync, sign, randomBytes } from 'node:crypto';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import net from 'node:net';
-import { api, assertProblem, makeToken, tokenFor, sql, seedDocument, ISSUER, AUDIENCE } from './lib.mjs';
+import { api, assertProblem, makeToken, tokenFor, sql, seedDocument, ISSUER, AUDIENCE, freePort } from './lib.mjs';
 
 const BINARY = process.env.BINARY;
 const admin = tokenFor('administradora', { sub: 'admin-auth-tests' });
@@ -38,18 +37,6 @@ function assertInvalidToken(res) {
   const p = assertProblem(res, 401, 'invalid_token');
   assert.equal(res.headers.get('www-authenticate'), 'Bearer error="invalid_token"');
   assert.equal(p.code, 'invalid_token');
-}
-
-/** A free TCP port on the loopback interface. */
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
 }
 
 /**

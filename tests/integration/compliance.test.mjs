@@ -2,27 +2,15 @@
 // imported copy move the numbers (done, cancelled, averages, units counted per activity).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { adminToday, api, assertProblem, tokenFor, seedDocument, sql, seedPlanId } from './lib.mjs';
+import { adminToday, api, assertProblem, tokenFor, seedDocument, sql, seedPlanId, importSeedCopy, activityId } from './lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'compliance-admin@example.org' });
 const HABITAT = 'Dirección Zonal de Hábitat y Obra Pública';
 const COUNT_KEYS = ['activities', 'done', 'in_progress', 'pending', 'cancelled', 'not_done', 'overdue',
   'compliance_pct', 'avg_progress'];
-let copies = 0;
 
 
-async function importCopy(change = (d) => d) {
-  copies += 1;
-  const doc = change({ ...seedDocument(), title: `Plan cumplimiento ${process.pid}-${copies}` });
-  const res = await api('POST', '/api/v1/plans/import', { token: admin, body: doc });
-  assert.equal(res.status, 201, res.text);
-  return res.json.id;
-}
-
-function activityId(planId, axis, number) {
-  return Number(sql(`SELECT t.id FROM activities t JOIN axes a ON a.id = t.axis_id
-                     WHERE a.plan_id = ${planId} AND a.number = ${axis} AND t.number = ${number}`));
-}
+const importCopy = (change) => importSeedCopy('Plan cumplimiento', change);
 
 async function report(planId, axis, number, body) {
   const res = await api('POST', `/api/v1/activities/${activityId(planId, axis, number)}/updates`,

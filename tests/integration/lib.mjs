@@ -263,6 +263,28 @@ export function seedDocument() {
   return JSON.parse(readFileSync(SEED_PATH, 'utf8'));
 }
 
+let copies = 0;
+
+/**
+ * Imports the seed document, passed through `change`, under a title of its own (`title`
+ * with this process and a counter: no duplicate_plan); returns the new plan's id.
+ */
+export async function importSeedCopy(title, change = (d) => d) {
+  copies += 1;
+  const doc = change({ ...seedDocument(), title: `${title} ${process.pid}-${copies}` });
+  const res = await api('POST', '/api/v1/plans/import', { token: tokenFor('administradora'), body: doc });
+  assert.equal(res.status, 201, res.text.slice(0, 400));
+  return res.json.id;
+}
+
+/** The id of activity `number` of axis `axis` of a plan (read from the database). */
+export function activityId(planId, axis, number) {
+  const id = sql(`SELECT t.id FROM activities t JOIN axes a ON a.id = t.axis_id
+                  WHERE a.plan_id = ${planId} AND a.number = ${axis} AND t.number = ${number}`);
+  assert.match(id, /^\d+$/);
+  return Number(id);
+}
+
 /**
  * Projects `actual` onto the shape of `expected`: objects keep only the keys
  * that `expected` has, arrays are projected element by element (and keep

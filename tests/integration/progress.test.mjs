@@ -3,29 +3,14 @@
 // own imported copy of the seed plan.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { api, assertProblem, tokenFor, seedDocument, sql } from './lib.mjs';
+import { api, assertProblem, tokenFor, seedDocument, sql, importSeedCopy, activityId } from './lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'progress-admin@example.org' });
 const HABITAT = 'Dirección Zonal de Hábitat y Obra Pública';
 const COMUNICACION = 'Jefatura de Comunicación';
 const CULTURA = 'Unidad Zonal de Cultura';
-let copies = 0;
 
-/** Imports the seed plan under a new title (approved, as the document says); returns its id. */
-async function importCopy(change = (d) => d) {
-  copies += 1;
-  const doc = change({ ...seedDocument(), title: `Plan avance ${process.pid}-${copies}` });
-  const res = await api('POST', '/api/v1/plans/import', { token: admin, body: doc });
-  assert.equal(res.status, 201, res.text);
-  return res.json.id;
-}
-
-function activityId(planId, axis, number) {
-  const id = sql(`SELECT t.id FROM activities t JOIN axes a ON a.id = t.axis_id
-                  WHERE a.plan_id = ${planId} AND a.number = ${axis} AND t.number = ${number}`);
-  assert.match(id, /^\d+$/);
-  return Number(id);
-}
+const importCopy = (change) => importSeedCopy('Plan avance', change);
 
 function unitId(name) {
   return Number(sql(`SELECT id FROM units WHERE name = '${name.replace(/'/g, "''")}'`));

@@ -8,31 +8,20 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { BASE, api, assertProblem, tokenFor, seedDocument, seedPlanId, sql } from './lib.mjs';
+import { BASE, api, assertProblem, tokenFor, seedDocument, seedPlanId, sql, importSeedCopy, activityId } from './lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'trace-admin@example.org' });
 const citizen = tokenFor('ciudadanos', { sub: 'trace-citizen@example.org' });
-let copies = 0;
 
 /** Imports the seed under a new title, with the status given (approved by default). */
-async function importCopy(status = 'approved', change = (d) => d) {
-  copies += 1;
-  const doc = change({ ...seedDocument(), title: `Plan trazabilidad ${process.pid}-${copies}`, status });
-  const res = await api('POST', '/api/v1/plans/import', { token: admin, body: doc });
-  assert.equal(res.status, 201, res.text.slice(0, 400));
-  return res.json.id;
-}
+const importCopy = (status = 'approved', change = (d) => d) =>
+  importSeedCopy('Plan trazabilidad', (d) => change({ ...d, status }));
 
 /** The id of item `number` (1-based) of an axis's observations or contributions. */
 function obsId(planId, axis, kind, number) {
   return Number(sql(`SELECT o.id FROM observations o JOIN axes a ON a.id = o.axis_id
                      WHERE a.plan_id = ${planId} AND a.number = ${axis} AND o.kind = '${kind}'
                        AND o.number = ${number}`));
-}
-
-function activityId(planId, axis, number) {
-  return Number(sql(`SELECT t.id FROM activities t JOIN axes a ON a.id = t.axis_id
-                     WHERE a.plan_id = ${planId} AND a.number = ${axis} AND t.number = ${number}`));
 }
 
 function agreementId(planId, axis, number) {

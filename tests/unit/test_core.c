@@ -1,4 +1,5 @@
-/* Unit tests of the pure core: string building, cursors, body validation, documents. */
+/* Unit tests of the pure core: string building, cursors, body validation, content
+ * negotiation. Documents: test_document.c. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,7 +10,6 @@
 
 #include "core/buf.h"
 #include "core/cursor.h"
-#include "core/document.h"
 #include "core/jsontext.h"
 #include "core/validate.h"
 #include "core/accept.h"
@@ -191,107 +191,6 @@ validation_rejects_a_non_object(void **state)
 	verr_free(&v);
 }
 
-static const char good_doc[] =
-	"{\"title\":\"Plan\",\"process\":\"RC\",\"entity\":\"AZ\",\"year\":2024,\"status\":\"draft\","
-	"\"elaborated_by\":null,\"approved_by\":null,\"axes\":[{\"number\":1,\"name\":\"Eje\","
-	"\"description\":\"d\",\"observations\":[{\"body\":\"Una observación\",\"source\":"
-	"\"deliberation\",\"status\":\"accepted\",\"response\":null}],\"contributions\":[],"
-	"\"agreements\":[{\"number\":1,\"text\":\"Acuerdo\"}],\"activities\":[{\"number\":1,"
-	"\"description\":\"Actividad\",\"due_month\":8,\"units\":[\"Unidad A\"],\"status\":"
-	"\"pending\",\"progress\":0}]}]}";
-
-static size_t
-doc_errors(const char *text, struct verr *v)
-{
-	json_t *j = json_loads(text, 0, NULL);
-
-	assert_non_null(j);
-	verr_init(v);
-	document_validate(j, v);
-	json_decref(j);
-	return verr_count(v);
-}
-
-static void
-document_accepts_a_complete_plan(void **state)
-{
-	struct verr v;
-
-	assert_int_equal(doc_errors(good_doc, &v), 0);
-	verr_free(&v);
-}
-
-static void
-document_reports_each_bad_element_deep_in_the_tree(void **state)
-{
-	struct verr v;
-	const char *bad =
-		"{\"title\":\"Plan\",\"entity\":\"AZ\",\"year\":2024,\"status\":\"approved\","
-		"\"axes\":[{\"number\":1,\"name\":\"A\",\"activities\":[{\"number\":1,"
-		"\"description\":\"x\",\"due_month\":13,\"units\":[]},{\"number\":1,"
-		"\"description\":\"y\",\"due_month\":1,\"units\":[\"U\"],\"status\":\"done\","
-		"\"progress\":50}],\"observations\":[{\"body\":\"abc\",\"status\":\"rejected\"}]},"
-		"{\"number\":1,\"name\":\"B\"}]}";
-
-	assert_int_equal(doc_errors(bad, &v), 8);
-	assert_string_equal(pointer_at(&v, 0), "/axes/0/observations/0/response");
-	assert_string_equal(pointer_at(&v, 1), "/axes/0/activities/0/due_month");
-	assert_string_equal(pointer_at(&v, 2), "/axes/0/activities/0/units");
-	assert_string_equal(pointer_at(&v, 3), "/axes/0/activities/1/progress");
-	assert_string_equal(pointer_at(&v, 4), "/axes/0/activities/1/number");
-	assert_string_equal(pointer_at(&v, 5), "/axes/1/number");
-	assert_string_equal(pointer_at(&v, 6), "/approved_by");
-	assert_string_equal(pointer_at(&v, 7), "/elaborated_by");
-	verr_free(&v);
-}
-
-/* approved_at is exactly YYYY-MM-DDTHH:MM:SSZ: digits where digits go, in range. */
-static void
-document_reads_approved_at_strictly(void **state)
-{
-	static const char *const good[] = {"2024-05-31T23:59:59Z", "2000-01-01T00:00:00Z"};
-	static const char *const bad[] = {"2024-05-31T23:59:59+", "2024-13-01T00:00:00Z",
-	                                  "2024-05-31T24:00:00Z", "2024-05- 1T00:00:00Z",
-	                                  "2024-05-+1T00:00:00Z", "1999-05-31T00:00:00Z",
-	                                  "2024/05/31T00:00:00Z", "2024-05-31T00:00:60Z"};
-	char doc[1024];
-	struct verr v;
-
-	for (size_t i = 0; i < sizeof good / sizeof *good; i++) {
-		snprintf(doc, sizeof doc, "{\"approved_at\":\"%s\",%s", good[i], good_doc + 1);
-		assert_int_equal(doc_errors(doc, &v), 0);
-		verr_free(&v);
-	}
-	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-		snprintf(doc, sizeof doc, "{\"approved_at\":\"%s\",%s", bad[i], good_doc + 1);
-		assert_int_equal(doc_errors(doc, &v), 1);
-		assert_string_equal(pointer_at(&v, 0), "/approved_at");
-		verr_free(&v);
-	}
-}
-
-static void
-document_keeps_the_approval_rules(void **state)
-{
-	struct verr v;
-
-	/* approved without axes: what POST /plans/{id}/approve refuses */
-	assert_int_equal(doc_errors("{\"title\":\"P\",\"entity\":\"E\",\"year\":2024,"
-	                            "\"status\":\"approved\",\"elaborated_by\":{\"name\":\"a\","
-	                            "\"position\":\"b\"},\"approved_by\":{\"name\":\"c\","
-	                            "\"position\":\"d\"},\"axes\":[]}", &v), 1);
-	assert_string_equal(pointer_at(&v, 0), "/axes");
-	verr_free(&v);
-	/* an approver on a draft: kept, for the round trip of a document made a draft */
-	assert_int_equal(doc_errors("{\"title\":\"P\",\"entity\":\"E\",\"year\":2024,"
-	                            "\"approved_by\":{\"name\":\"c\",\"position\":\"d\"},"
-	                            "\"axes\":[]}", &v), 0);
-	verr_free(&v);
-	assert_int_equal(doc_errors("{\"title\":\"P\",\"entity\":\"E\",\"year\":2024,"
-	                            "\"status\":\"draft\",\"approved_by\":null,\"axes\":[]}", &v), 0);
-	verr_free(&v);
-}
-
 static void
 compacting_drops_space_outside_strings_only(void **state)
 {
@@ -399,10 +298,6 @@ main(void)
 		cmocka_unit_test(validation_reports_every_bad_field_with_its_pointer),
 		cmocka_unit_test(validation_reports_missing_required_fields_and_wrong_types),
 		cmocka_unit_test(validation_rejects_a_non_object),
-		cmocka_unit_test(document_accepts_a_complete_plan),
-		cmocka_unit_test(document_reports_each_bad_element_deep_in_the_tree),
-		cmocka_unit_test(document_keeps_the_approval_rules),
-		cmocka_unit_test(document_reads_approved_at_strictly),
 		cmocka_unit_test(compacting_drops_space_outside_strings_only),
 		cmocka_unit_test(compacting_agrees_with_the_byte_by_byte_definition),
 		cmocka_unit_test(language_follows_the_clients_preference),

@@ -311,32 +311,34 @@ rejects_a_token_issued_in_the_future(void **state)
 	expect_invalid(hs256(p));
 }
 
+/* Payloads that break one claim rule each (%ld: an exp ten minutes ahead). */
+static const char *const out_of_contract[] = {
+	/* another issuer, or none */
+	"{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"someone-else\",\"aud\":\"rendicion-api\",\"exp\":%ld}",
+	"{\"sub\":\"s\",\"role\":\"ciudadanos\",\"aud\":\"rendicion-api\",\"exp\":%ld}",
+	/* another audience, or none */
+	"{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\",\"aud\":\"other-api\",\"exp\":%ld}",
+	"{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\",\"exp\":%ld}",
+	"{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\",\"aud\":[\"other\"],\"exp\":%ld}",
+	/* no subject, or an empty one */
+	"{\"role\":\"ciudadanos\",\"iss\":\"rendicion\",\"aud\":\"rendicion-api\",\"exp\":%ld}",
+	"{\"sub\":\"\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\",\"aud\":\"rendicion-api\",\"exp\":%ld}",
+	/* no role, or not a string */
+	"{\"sub\":\"s\",\"iss\":\"rendicion\",\"aud\":\"rendicion-api\",\"exp\":%ld}",
+	"{\"sub\":\"s\",\"role\":7,\"iss\":\"rendicion\",\"aud\":\"rendicion-api\",\"exp\":%ld}",
+};
+
 static void
-rejects_another_issuer(void **state)
+rejects_each_claim_out_of_contract(void **state)
 {
 	char p[512];
 
 	use_hs256();
-	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"someone-else\","
-	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW + 600);
-	expect_invalid(hs256(p));
-	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\","
-	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW + 600);
-	expect_invalid(hs256(p));
-}
-
-static void
-rejects_another_audience(void **state)
-{
-	char p[512];
-
-	use_hs256();
-	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
-	                      "\"aud\":\"other-api\",\"exp\":%ld}", NOW + 600);
-	expect_invalid(hs256(p));
-	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
-	                      "\"exp\":%ld}", NOW + 600);
-	expect_invalid(hs256(p));
+	for (size_t i = 0; i < sizeof out_of_contract / sizeof *out_of_contract; i++) {
+		snprintf(p, sizeof p, out_of_contract[i], NOW + 600);
+		expect_invalid(hs256(p));
+	}
+	expect_invalid(hs256(claims("", "")));
 }
 
 static void
@@ -350,38 +352,6 @@ accepts_the_audience_within_an_array(void **state)
 	                      "\"aud\":[\"other\",\"rendicion-api\"],\"exp\":%ld}", NOW + 600);
 	assert_int_equal(verify(hs256(p), &c), TOKEN_OK);
 	claims_free(&c);
-	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
-	                      "\"aud\":[\"other\"],\"exp\":%ld}", NOW + 600);
-	expect_invalid(hs256(p));
-}
-
-static void
-rejects_a_token_without_sub(void **state)
-{
-	char p[512];
-
-	use_hs256();
-	snprintf(p, sizeof p, "{\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
-	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW + 600);
-	expect_invalid(hs256(p));
-	snprintf(p, sizeof p, "{\"sub\":\"\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
-	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW + 600);
-	expect_invalid(hs256(p));
-}
-
-static void
-rejects_a_token_without_role(void **state)
-{
-	char p[512];
-
-	use_hs256();
-	snprintf(p, sizeof p, "{\"sub\":\"s\",\"iss\":\"rendicion\","
-	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW + 600);
-	expect_invalid(hs256(p));
-	expect_invalid(hs256(claims("", "")));
-	snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":7,\"iss\":\"rendicion\","
-	                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW + 600);
-	expect_invalid(hs256(p));
 }
 
 static void
@@ -651,11 +621,8 @@ main(void)
 		cmocka_unit_test(rejects_a_token_without_exp),
 		cmocka_unit_test(not_before_has_the_configured_leeway),
 		cmocka_unit_test(rejects_a_token_issued_in_the_future),
-		cmocka_unit_test(rejects_another_issuer),
-		cmocka_unit_test(rejects_another_audience),
+		cmocka_unit_test(rejects_each_claim_out_of_contract),
 		cmocka_unit_test(accepts_the_audience_within_an_array),
-		cmocka_unit_test(rejects_a_token_without_sub),
-		cmocka_unit_test(rejects_a_token_without_role),
 		cmocka_unit_test(an_unknown_role_verifies_as_other),
 		cmocka_unit_test(a_director_needs_a_positive_integer_unit_id),
 		cmocka_unit_test(other_roles_carry_no_unit),
