@@ -70,15 +70,27 @@ BEGIN
 END;
 $$;
 
--- Structure (axes, agreements, activities and their texts) changes only in drafts.
-CREATE FUNCTION plan_require_draft(p_id bigint) RETURNS void
+-- Locks the plan for a change of what it holds: 409 when closed or withdrawn (they change
+-- no more); returns its status.
+CREATE FUNCTION plan_require_open(p_id bigint) RETURNS text
 LANGUAGE plpgsql AS $$
 DECLARE
 	v_status text := plan_lock(p_id);
 BEGIN
 	IF v_status = 'closed' THEN
 		PERFORM api_raise(409, 'plan_closed');
-	ELSIF v_status <> 'draft' THEN
+	ELSIF v_status = 'withdrawn' THEN
+		PERFORM api_raise(409, 'plan_withdrawn');
+	END IF;
+	RETURN v_status;
+END;
+$$;
+
+-- What only a draft allows (deleting it or its structure, editing its heading).
+CREATE FUNCTION plan_require_draft(p_id bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF plan_require_open(p_id) <> 'draft' THEN
 		PERFORM api_raise(409, 'plan_not_draft');
 	END IF;
 END;
@@ -102,14 +114,9 @@ $$;
 CREATE FUNCTION plan_require_amendable(p_id bigint, p_body jsonb) RETURNS void
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_status text := plan_lock(p_id);
 	v_version int;
 BEGIN
-	IF v_status = 'closed' THEN
-		PERFORM api_raise(409, 'plan_closed');
-	ELSIF v_status = 'withdrawn' THEN
-		PERFORM api_raise(409, 'plan_withdrawn');
-	ELSIF v_status = 'approved' THEN
+	IF plan_require_open(p_id) = 'approved' THEN
 		IF p_body IS NULL OR p_body->>'reason' IS NULL THEN
 			PERFORM api_raise(422, 'reason_required', '/reason');
 		END IF;

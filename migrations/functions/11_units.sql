@@ -31,15 +31,23 @@ BEGIN
 END;
 $$;
 
+-- Locks the unit p_id for a change; 404 when it does not exist.
+CREATE FUNCTION unit_lock(p_id bigint) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM 1 FROM units WHERE id = p_id FOR UPDATE;
+	IF NOT FOUND THEN
+		PERFORM api_raise(404, 'unit_not_found');
+	END IF;
+END;
+$$;
+
 CREATE FUNCTION api_unit_update(p_sub text, p_role text, p_id bigint, p_body jsonb,
                                 p_if_match text) RETURNS json
 LANGUAGE plpgsql AS $$
 BEGIN
 	PERFORM api_as(p_sub, p_role);
-	PERFORM 1 FROM units WHERE id = p_id FOR UPDATE;
-	IF NOT FOUND THEN
-		PERFORM api_raise(404, 'unit_not_found');
-	END IF;
+	PERFORM unit_lock(p_id);
 	PERFORM check_if_match(p_if_match, unit_json(p_id));
 	UPDATE units SET name = coalesce(trim_blanks(p_body->>'name'), name) WHERE id = p_id;
 	RETURN unit_json(p_id);
@@ -71,10 +79,7 @@ CREATE FUNCTION api_unit_delete(p_sub text, p_role text, p_id bigint) RETURNS js
 LANGUAGE plpgsql AS $$
 BEGIN
 	PERFORM api_as(p_sub, p_role);
-	PERFORM 1 FROM units WHERE id = p_id FOR UPDATE;
-	IF NOT FOUND THEN
-		PERFORM api_raise(404, 'unit_not_found');
-	END IF;
+	PERFORM unit_lock(p_id);
 	IF EXISTS (SELECT 1 FROM activity_units WHERE unit_id = p_id)
 	   OR EXISTS (SELECT 1 FROM users WHERE unit_id = p_id) THEN
 		PERFORM api_raise(409, 'unit_in_use');
