@@ -242,27 +242,32 @@ rejects_any_token_without_a_key(void **state)
 
 static const long leeways[] = {0, 5, 60}; /* JWT_LEEWAY_SECONDS: default 5, at most 60 */
 
+/* A time claim (fmt's one %ld) at ok verifies; at bad and far it does not. */
 static void
-expiry_has_the_configured_leeway(void **state)
+check_time_claim(const char *fmt, long ok, long bad, long far)
 {
 	char p[512];
 	struct claims c;
 
+	snprintf(p, sizeof p, fmt, ok);
+	assert_int_equal(verify(hs256(p), &c), TOKEN_OK);
+	claims_free(&c);
+	snprintf(p, sizeof p, fmt, bad);
+	expect_invalid(hs256(p));
+	snprintf(p, sizeof p, fmt, far);
+	expect_invalid(hs256(p));
+}
+
+#define TIME_CLAIMS "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\",\"aud\":\"rendicion-api\","
+
+static void
+expiry_has_the_configured_leeway(void **state)
+{
 	use_hs256();
 	for (size_t i = 0; i < sizeof leeways / sizeof leeways[0]; i++) {
-		long l = leeways[i];
-
-		cfg.jwt_leeway = l;
-		snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
-		                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW - l + 1);
-		assert_int_equal(verify(hs256(p), &c), TOKEN_OK);
-		claims_free(&c);
-		snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
-		                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW - l);
-		expect_invalid(hs256(p));
-		snprintf(p, sizeof p, "{\"sub\":\"s\",\"role\":\"ciudadanos\",\"iss\":\"rendicion\","
-		                      "\"aud\":\"rendicion-api\",\"exp\":%ld}", NOW - 3600);
-		expect_invalid(hs256(p));
+		cfg.jwt_leeway = leeways[i];
+		check_time_claim(TIME_CLAIMS "\"exp\":%ld}", NOW - leeways[i] + 1, NOW - leeways[i],
+		                 NOW - 3600);
 	}
 	cfg.jwt_leeway = 5;
 }
@@ -280,21 +285,12 @@ rejects_a_token_without_exp(void **state)
 static void
 not_before_has_the_configured_leeway(void **state)
 {
-	char extra[64];
-	struct claims c;
-
 	use_hs256();
 	for (size_t i = 0; i < sizeof leeways / sizeof leeways[0]; i++) {
-		long l = leeways[i];
-
-		cfg.jwt_leeway = l;
-		snprintf(extra, sizeof extra, ",\"nbf\":%ld", NOW + l);
-		assert_int_equal(verify(hs256(claims("ciudadanos", extra)), &c), TOKEN_OK);
-		claims_free(&c);
-		snprintf(extra, sizeof extra, ",\"nbf\":%ld", NOW + l + 1);
-		expect_invalid(hs256(claims("ciudadanos", extra)));
-		snprintf(extra, sizeof extra, ",\"nbf\":%ld", NOW + 3600);
-		expect_invalid(hs256(claims("ciudadanos", extra)));
+		cfg.jwt_leeway = leeways[i];
+		/* exp is NOW + 600 */
+		check_time_claim(TIME_CLAIMS "\"exp\":1700000600,\"nbf\":%ld}", NOW + leeways[i],
+		                 NOW + leeways[i] + 1, NOW + 3600);
 	}
 	cfg.jwt_leeway = 5;
 }
