@@ -9,7 +9,7 @@ const admin = tokenFor('administradora', { sub: ADMIN_SUB });
 const HABITAT = 'Dirección Zonal de Hábitat y Obra Pública';
 const ENTRY_KEYS = ['id', 'at', 'actor_sub', 'actor_role', 'action', 'entity', 'entity_id', 'before', 'after'];
 
-const importCopy = (change) => importSeedCopy('Plan auditoría', change);
+const importCopy = (change) => importSeedCopy('Plan auditoría', change, admin);
 
 async function audit(query, token = admin) {
   const res = await api('GET', `/api/v1/audit?${query}`, { token });

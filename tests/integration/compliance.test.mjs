@@ -10,7 +10,7 @@ const COUNT_KEYS = ['activities', 'done', 'in_progress', 'pending', 'cancelled',
   'compliance_pct', 'avg_progress'];
 
 
-const importCopy = (change) => importSeedCopy('Plan cumplimiento', change);
+const importCopy = (change) => importSeedCopy('Plan cumplimiento', change, admin);
 
 async function report(planId, axis, number, body) {
   const res = await api('POST', `/api/v1/activities/${activityId(planId, axis, number)}/updates`,

@@ -267,12 +267,12 @@ let copies = 0;
 
 /**
  * Imports the seed document, passed through `change`, under a title of its own (`title`
- * with this process and a counter: no duplicate_plan); returns the new plan's id.
+ * with this process and a counter: no duplicate_plan), as `token`; returns the new plan's id.
  */
-export async function importSeedCopy(title, change = (d) => d) {
+export async function importSeedCopy(title, change = (d) => d, token = tokenFor('administradora')) {
   copies += 1;
   const doc = change({ ...seedDocument(), title: `${title} ${process.pid}-${copies}` });
-  const res = await api('POST', '/api/v1/plans/import', { token: tokenFor('administradora'), body: doc });
+  const res = await api('POST', '/api/v1/plans/import', { token, body: doc });
   assert.equal(res.status, 201, res.text.slice(0, 400));
   return res.json.id;
 }

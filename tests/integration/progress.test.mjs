@@ -10,7 +10,7 @@ const HABITAT = 'Dirección Zonal de Hábitat y Obra Pública';
 const COMUNICACION = 'Jefatura de Comunicación';
 const CULTURA = 'Unidad Zonal de Cultura';
 
-const importCopy = (change) => importSeedCopy('Plan avance', change);
+const importCopy = (change) => importSeedCopy('Plan avance', change, admin);
 
 function unitId(name) {
   return Number(sql(`SELECT id FROM units WHERE name = '${name.replace(/'/g, "''")}'`));

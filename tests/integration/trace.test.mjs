@@ -15,7 +15,7 @@ const citizen = tokenFor('ciudadanos', { sub: 'trace-citizen@example.org' });
 
 /** Imports the seed under a new title, with the status given (approved by default). */
 const importCopy = (status = 'approved', change = (d) => d) =>
-  importSeedCopy('Plan trazabilidad', (d) => change({ ...d, status }));
+  importSeedCopy('Plan trazabilidad', (d) => change({ ...d, status }), admin);
 
 /** The id of item `number` (1-based) of an axis's observations or contributions. */
 function obsId(planId, axis, kind, number) {
