@@ -7,7 +7,9 @@ export async function startInstance(env = {}) {
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
   const proc = spawn(process.env.BINARY, ['serve'], {
-    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', ...env },
+    // Every client here is 127.0.0.1: the per-address cap (tested on its own in
+    // tests/integration/limits.test.mjs) would otherwise be the first limit these tests meet.
+    env: { ...process.env, PORT: String(port), LOG_LEVEL: 'warn', MAX_CONNECTIONS_PER_ADDRESS: '100000', ...env },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));

@@ -140,9 +140,10 @@ plans="$(psql "$DATABASE_URL" -XAtq -v ON_ERROR_STOP=1 -c 'SELECT count(*) FROM 
 svc_port="$("$ROOT/scripts/free-port.sh")"
 export BASE_URL="http://127.0.0.1:$svc_port"
 echo "integration: serve on $BASE_URL (log: $SVC_LOG)" >&2
-# Every suite registers from 127.0.0.1: the per-address limit is tested on an instance of
-# its own (limits.test.mjs).
-HOST=127.0.0.1 PORT="$svc_port" REGISTRATIONS_PER_HOUR=1000000 "$BINARY" serve >>"$SVC_LOG" 2>&1 &
+# Every suite registers and connects from 127.0.0.1 (the fault tests 80 at once): the
+# per-address limits are tested on instances of their own (limits.test.mjs).
+HOST=127.0.0.1 PORT="$svc_port" REGISTRATIONS_PER_HOUR=1000000 MAX_CONNECTIONS_PER_ADDRESS=100000 \
+  "$BINARY" serve >>"$SVC_LOG" 2>&1 &
 svc_pid=$!
 
 ready=0
