@@ -13,7 +13,7 @@ $$;
 
 -- The audit's image of a stored row, in the API's words: a plan's author and approver as
 -- {name, position}, times as RFC 3339 UTC ("…Z"; to the microsecond, so that two changes
--- within a second still differ), never a password hash.
+-- within a second still differ), never a password hash nor a search vector (014_search.sql).
 CREATE FUNCTION audit_image(p_row jsonb) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
 	SELECT jsonb_object_agg(k, CASE WHEN k LIKE '%\_at' AND jsonb_typeof(v) = 'string'
@@ -25,7 +25,7 @@ LANGUAGE sql STABLE AS $$
 		|| jsonb_build_object(
 			'elaborated_by', person_json(p_row ->> 'elaborated_name', p_row ->> 'elaborated_position'),
 			'approved_by', person_json(p_row ->> 'approved_name', p_row ->> 'approved_position'))
-		ELSE p_row END - 'password_hash') AS e(k, v);
+		ELSE p_row END - 'password_hash' - 'search_tsv') AS e(k, v);
 $$;
 
 -- What the response caches of the service instances must hear about a changed row

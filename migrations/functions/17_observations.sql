@@ -368,7 +368,7 @@ $$;
 -- GET /plans/{id}/observations: keyset page of the plan's observations the caller may see
 -- (the rules of observation_view; items NULL, i.e. 404, when the plan is not visible),
 -- filtered (answer_overdue: observation_overdue; q: Spanish full-text search on body and
--- response, the expression indexed by 009_staff_work.sql) and sorted (created_at by default). The cursor holds the id of the page's last
+-- response, the column search_tsv of 014_search.sql and its GIN index) and sorted (created_at by default). The cursor holds the id of the page's last
 -- row; its sort key is read back from that row (created_at and number never change, and
 -- observations are never deleted), so the page after it stays exact under every sort while
 -- new observations arrive.
@@ -401,9 +401,8 @@ BEGIN
 		  AND (p_status IS NULL OR o.status = p_status)
 		  AND (p_source IS NULL OR o.source = p_source)
 		  AND (p_unit IS NULL OR o.unit_id = p_unit)
-		  AND (p_q IS NULL OR to_tsvector('es_unaccent'::regconfig,
-		                                  o.body || ' ' || coalesce(o.response, ''))
-		                      @@ websearch_to_tsquery('es_unaccent'::regconfig, p_q))
+		  AND (p_q IS NULL
+		       OR o.search_tsv @@ websearch_to_tsquery('es_unaccent'::regconfig, p_q))
 		  AND (p_overdue IS NULL OR p_overdue::boolean = observation_overdue(o))
 		  AND (p_incorporated IS NULL OR p_incorporated::boolean =
 		       (o.status = 'accepted' AND EXISTS (
