@@ -35,7 +35,8 @@ $$;
 -- plan's activities), or 'all 0' when the plan cannot be found (a row deleted with its
 -- plan): when in doubt, everything. AUDIENCE is 'public' when an anonymous reader could
 -- see the row: the plan is not a draft and, for an observation, it has been answered
--- (accepted or rejected; 17_observations.sql); else 'staff'. Accounts are never public.
+-- (accepted or rejected; 17_observations.sql) or is past the day it was due (the public
+-- compliance figures count those, 16_compliance.sql); else 'staff'. Accounts are never public.
 CREATE FUNCTION audit_notify(p_entity text, p_id bigint, p_before jsonb, p_after jsonb)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -75,7 +76,8 @@ BEGIN
 			PERFORM pg_notify('rendicion_changes', format('plan %s %s', v_plan,
 				CASE WHEN v_status <> 'draft'
 				          AND (p_entity <> 'observation'
-				               OR v_row ->> 'status' IN ('accepted', 'rejected'))
+				               OR v_row ->> 'status' IN ('accepted', 'rejected')
+				               OR (v_row ->> 'answer_due')::timestamptz < today()::timestamptz)
 				     THEN 'public' ELSE 'staff' END));
 		END IF;
 		v_plan := NULL;
