@@ -14,7 +14,7 @@
 # (visible), to show what the response cache keeps under writes.
 #
 # Environment: BENCH_SECONDS (10), BENCH_CONCURRENCY ("16 64"), BENCH_ENDPOINTS
-# ("activities document compliance observations mixed"), BENCH_CONFIGS ("threads pool": each a
+# ("activities document compliance observations inbox search mixed"), BENCH_CONFIGS ("threads pool": each a
 # LISTENER, optionally with ,WORKERS=n and ,DB_POOL_SIZE=n), BENCH_WARMUP (1 s per wrk run),
 # OBSERVATIONS_PER_HOUR (20), BENCH_POOL_ROW (1: also pgbench on the exact SQL with as
 # many clients as the service has database connections, DB_POOL_SIZE's default),
@@ -31,7 +31,7 @@ cd "$ROOT"
 
 SECS="${BENCH_SECONDS:-10}"
 CONCS="${BENCH_CONCURRENCY:-16 64}"
-ENDPOINTS="${BENCH_ENDPOINTS:-activities document compliance observations mixed}"
+ENDPOINTS="${BENCH_ENDPOINTS:-activities document compliance observations inbox search mixed}"
 CONFIGS="${BENCH_CONFIGS:-threads pool}"
 WARMUP="${BENCH_WARMUP:-1}"
 PER_HOUR="${OBSERVATIONS_PER_HOUR:-20}"
@@ -263,8 +263,12 @@ same_result() {
   fi
 }
 for e in $ENDPOINTS; do
-  [[ "$e" == observations || "$e" == mixed ]] || same_result "$e"
+  [[ "$e" == observations || "$e" == mixed || ! -f "bench/$e.alt.sql" ]] || same_result "$e"
 done
+# The search endpoints read the GIN indexes (bench/explain.sh prints how, on this data).
+search_eps="$(tr ' ' '\n' <<<"$ENDPOINTS" | grep -Ex 'inbox|search' | tr '\n' ' ' || true)"
+[[ -z "$search_eps" ]] || bench/explain.sh "$TMP/statements.json" "$search_eps" plan="$PLAN" \
+  staff=false after=0 limit=50 >&2 || say "WARNING: a search does not use its GIN index"
 
 # ---- the measurements ---------------------------------------------------------------
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -336,6 +340,8 @@ for conc in $CONCS; do
       document) paths=("/api/v1/plans/$SEED_PLAN/document") ;;
       compliance) paths=("/api/v1/plans/$PLAN/compliance") ;;
       observations) paths=("${paths_observations[@]}") ;;
+      inbox) paths=("/api/v1/plans/$PLAN/observations?q=vacunacion&limit=50") ;;
+      search) paths=("/api/v1/search?q=vacunacion&plan_id=$PLAN&limit=50") ;;
     esac
     for ((i = 0; i < ${#SVC_PIDS[@]}; i++)); do
       if [[ "$e" == observations ]]; then
