@@ -63,9 +63,11 @@ JOIN units u ON u.name = 'Unidad de carga ' ||
 
 -- 100,000 observations and contributions by 5,000 citizens over the last 60 days (none in
 -- the last hour, so they leave the hourly limit alone); reviewed ones have a response.
-INSERT INTO observations (axis_id, kind, body, source, status, response, author_sub,
+INSERT INTO observations (axis_id, kind, number, body, source, status, response, author_sub,
                           author_role, created_at, updated_at)
 SELECT x.axis_id, CASE WHEN n % 3 = 0 THEN 'contribution' ELSE 'observation' END,
+       -- numbered within axis and kind in the order of n, as recorded
+       row_number() OVER (PARTITION BY n % 4, n % 3 = 0 ORDER BY n),
        'Observación de carga ' || n || ': ' ||
        left(repeat('la comunidad solicita atención y seguimiento del tema; ', 6),
             30 + (n * 53) % 250),
