@@ -13,7 +13,7 @@ $$;
 
 -- The audit's image of a stored row, in the API's words: a plan's author and approver as
 -- {name, position}, times as RFC 3339 UTC ("…Z"; to the microsecond, so that two changes
--- within a second still differ), never a password hash.
+-- within a second still differ), never a password hash nor a search vector (014_search.sql).
 CREATE FUNCTION audit_image(p_row jsonb) RETURNS jsonb
 LANGUAGE sql STABLE AS $$
 	SELECT jsonb_object_agg(k, CASE WHEN k LIKE '%\_at' AND jsonb_typeof(v) = 'string'
@@ -25,7 +25,7 @@ LANGUAGE sql STABLE AS $$
 		|| jsonb_build_object(
 			'elaborated_by', person_json(p_row ->> 'elaborated_name', p_row ->> 'elaborated_position'),
 			'approved_by', person_json(p_row ->> 'approved_name', p_row ->> 'approved_position'))
-		ELSE p_row END - 'password_hash') AS e(k, v);
+		ELSE p_row END - 'password_hash' - 'search_tsv') AS e(k, v);
 $$;
 
 -- What the response caches of the service instances must hear about a changed row
@@ -35,7 +35,8 @@ $$;
 -- plan's activities), or 'all 0' when the plan cannot be found (a row deleted with its
 -- plan): when in doubt, everything. AUDIENCE is 'public' when an anonymous reader could
 -- see the row: the plan is not a draft and, for an observation, it has been answered
--- (accepted or rejected; 17_observations.sql); else 'staff'. Accounts are never public.
+-- (accepted or rejected; 17_observations.sql) or is past the day it was due (the public
+-- compliance figures count those, 16_compliance.sql); else 'staff'. Accounts are never public.
 CREATE FUNCTION audit_notify(p_entity text, p_id bigint, p_before jsonb, p_after jsonb)
 RETURNS void LANGUAGE plpgsql AS $$
 DECLARE
@@ -75,7 +76,8 @@ BEGIN
 			PERFORM pg_notify('rendicion_changes', format('plan %s %s', v_plan,
 				CASE WHEN v_status <> 'draft'
 				          AND (p_entity <> 'observation'
-				               OR v_row ->> 'status' IN ('accepted', 'rejected'))
+				               OR v_row ->> 'status' IN ('accepted', 'rejected')
+				               OR (v_row ->> 'answer_due')::timestamptz < today()::timestamptz)
 				     THEN 'public' ELSE 'staff' END));
 		END IF;
 		v_plan := NULL;

@@ -95,7 +95,7 @@ RETURNS json LANGUAGE sql STABLE AS $$
 		                  'response', o.response, 'outcome', p_outcome,
 		                  'answer_due', rfc3339(o.answer_due),
 		                  'answer_overdue', observation_overdue(o), 'unit_id', o.unit_id,
-		                  'author_sub', o.author_sub, 'created_at', rfc3339(o.created_at),
+		                  'activity_id', o.activity_id, 'author_sub', o.author_sub, 'created_at', rfc3339(o.created_at),
 		                  'updated_at', rfc3339(o.updated_at))
 	ELSE
 		json_build_object('id', o.id, 'axis_id', o.axis_id, 'kind', o.kind, 'number', o.number,
@@ -103,7 +103,7 @@ RETURNS json LANGUAGE sql STABLE AS $$
 		                  'response', o.response, 'outcome', p_outcome,
 		                  'answer_due', rfc3339(o.answer_due),
 		                  'answer_overdue', observation_overdue(o), 'unit_id', o.unit_id,
-		                  'created_at', rfc3339(o.created_at), 'updated_at', rfc3339(o.updated_at))
+		                  'activity_id', o.activity_id, 'created_at', rfc3339(o.created_at), 'updated_at', rfc3339(o.updated_at))
 	END;
 $$;
 
@@ -179,8 +179,9 @@ LANGUAGE sql STABLE AS $$
 	FROM numbered LEFT JOIN outcomes x ON x.observation_id = (o).id;
 $$;
 
--- POST /axes/{id}/observations. p_body is validated by the service ({kind, body, source?};
--- a citizen's source is never 'deliberation'). With p_key (Idempotency-Key), the first
+-- POST /axes/{id}/observations. p_body is validated by the service ({kind, body, source?,
+-- activity_id?}; a citizen's source is never 'deliberation'); activity_id must be an
+-- activity of the axis (422 activity_other_axis). With p_key (Idempotency-Key), the first
 -- successful answer of (actor, key) is kept for 24 hours and returned again for the same
 -- request; another request under that key is refused (422). Citizens: plan approved
 -- (a draft is invisible: 404), at most p_per_hour submissions in the last hour (429, the
@@ -239,10 +240,16 @@ BEGIN
 		END IF;
 	END IF;
 
-	INSERT INTO observations (axis_id, kind, body, source, author_sub, author_role)
+	IF p_body->>'activity_id' IS NOT NULL
+	   AND NOT EXISTS (SELECT 1 FROM activities
+	                   WHERE id = (p_body->>'activity_id')::bigint AND axis_id = p_axis) THEN
+		PERFORM api_raise(422, 'activity_other_axis', '/activity_id');
+	END IF;
+
+	INSERT INTO observations (axis_id, kind, body, source, author_sub, author_role, activity_id)
 	VALUES (p_axis, p_body->>'kind', trim_blanks(p_body->>'body'),
 	        CASE WHEN p_staff THEN coalesce(p_body->>'source', 'deliberation') ELSE 'online' END,
-	        p_sub, p_role)
+	        p_sub, p_role, (p_body->>'activity_id')::bigint)
 	RETURNING * INTO v_obs;
 	v_json := observation_json(v_obs, true, observation_outcome(v_obs.id));
 	IF p_key IS NOT NULL THEN
@@ -322,6 +329,8 @@ BEGIN
 		PERFORM api_raise(422, 'response_required', '/response');
 	END IF;
 	UPDATE observations SET status = v_to, response = v_response,
+	       answered_at = CASE WHEN v_to IN ('accepted', 'rejected')
+	                          THEN coalesce(answered_at, now()) END,
 	       unit_id = CASE WHEN p_body ? 'unit_id' THEN (p_body->>'unit_id')::bigint
 	                      ELSE unit_id END
 	WHERE id = p_id
@@ -368,7 +377,7 @@ $$;
 -- GET /plans/{id}/observations: keyset page of the plan's observations the caller may see
 -- (the rules of observation_view; items NULL, i.e. 404, when the plan is not visible),
 -- filtered (answer_overdue: observation_overdue; q: Spanish full-text search on body and
--- response, the expression indexed by 009_staff_work.sql) and sorted (created_at by default). The cursor holds the id of the page's last
+-- response, the column search_tsv of 014_search.sql and its GIN index) and sorted (created_at by default). The cursor holds the id of the page's last
 -- row; its sort key is read back from that row (created_at and number never change, and
 -- observations are never deleted), so the page after it stays exact under every sort while
 -- new observations arrive.
@@ -401,9 +410,8 @@ BEGIN
 		  AND (p_status IS NULL OR o.status = p_status)
 		  AND (p_source IS NULL OR o.source = p_source)
 		  AND (p_unit IS NULL OR o.unit_id = p_unit)
-		  AND (p_q IS NULL OR to_tsvector('es_unaccent'::regconfig,
-		                                  o.body || ' ' || coalesce(o.response, ''))
-		                      @@ websearch_to_tsquery('es_unaccent'::regconfig, p_q))
+		  AND (p_q IS NULL
+		       OR o.search_tsv @@ websearch_to_tsquery('es_unaccent'::regconfig, p_q))
 		  AND (p_overdue IS NULL OR p_overdue::boolean = observation_overdue(o))
 		  AND (p_incorporated IS NULL OR p_incorporated::boolean =
 		       (o.status = 'accepted' AND EXISTS (

@@ -34,12 +34,14 @@ compliance_counts_json(struct buf *b, const struct compliance_counts *n)
 
 	buf_printf(b, "\"activities\":%lld,\"done\":%lld,\"in_progress\":%lld,\"pending\":%lld,"
 	           "\"cancelled\":%lld,\"not_done\":%lld,\"overdue\":%lld,\"compliance_pct\":%lld.%lld,"
-	           "\"avg_progress\":%lld.%lld",
+	           "\"avg_progress\":%lld.%lld,\"observations_answered_late\":%lld,"
+	           "\"observations_unanswered_overdue\":%lld",
 	           (long long)n->activities, (long long)n->done, (long long)n->in_progress,
 	           (long long)n->pending, (long long)n->cancelled, (long long)n->not_done,
 	           (long long)n->overdue,
 	           (long long)(pct / 10), (long long)(pct % 10), (long long)(avg / 10),
-	           (long long)(avg % 10));
+	           (long long)(avg % 10), (long long)n->answered_late,
+	           (long long)n->unanswered_overdue);
 }
 
 char *

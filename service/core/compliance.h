@@ -13,6 +13,8 @@
 struct compliance_counts {
 	int64_t activities, done, in_progress, pending, cancelled, not_done, overdue;
 	int64_t progress_sum;  /* sum of progress over the non-cancelled activities */
+	/* Online observations answered after their answer_due, and not answered though due. */
+	int64_t answered_late, unanswered_overdue;
 };
 
 /* One axis or unit and its counts. */
@@ -38,7 +40,8 @@ int64_t compliance_pct_tenths(const struct compliance_counts *n);
 /* Mean progress of the non-cancelled activities in tenths, rounded half up; 0 when none. */
 int64_t compliance_avg_tenths(const struct compliance_counts *n);
 /* Appends the counts as JSON object members without braces:
- * "activities":…,"done":…,…,"compliance_pct":33.3,"avg_progress":12.5 */
+ * "activities":…,"done":…,…,"compliance_pct":33.3,"avg_progress":12.5,
+ * "observations_answered_late":…,"observations_unanswered_overdue":… */
 void compliance_counts_json(struct buf *b, const struct compliance_counts *n);
 /* The report as a JSON text (caller frees), or NULL when out of memory. */
 char *compliance_render(const struct compliance_report *r);

@@ -8,12 +8,14 @@
 #include <string.h>
 
 /* Without as_of, the administration's today() (migrations/functions/00_common.sql): the
- * database's day, the one the activities' overdue flags use too. */
+ * database's day, the one the activities' overdue flags use too, and the activities as
+ * they are; with it, as they stood at the end of that day (their progress history). */
 DB_STMT(db_compliance_counts,
         "SELECT kind, id, number, name, activities, done, in_progress, pending, cancelled, "
-        "not_done, overdue, progress_sum, to_char(d.as_of, 'YYYY-MM-DD') "
+        "not_done, overdue, progress_sum, answered_late, unanswered_overdue, "
+        "to_char(d.as_of, 'YYYY-MM-DD') "
         "FROM (SELECT coalesce($3::date, today()) AS as_of) d, "
-        "plan_compliance_counts($1::bigint, $2::boolean, d.as_of)");
+        "plan_compliance_counts($1::bigint, $2::boolean, d.as_of, $3::date IS NOT NULL)");
 
 static int64_t
 col(const PGresult *res, int row, int c)
@@ -50,7 +52,7 @@ db_compliance(bool staff, int64_t plan_id, const char *as_of,
 		snprintf(r->reason, sizeof r->reason, "plan_not_found");
 	}
 	if (rows > 0)
-		snprintf(out->as_of, sizeof out->as_of, "%s", PQgetvalue(res, 0, 12));
+		snprintf(out->as_of, sizeof out->as_of, "%s", PQgetvalue(res, 0, 14));
 	for (int i = 0; i < rows && r->err == DB_OK; i++) {
 		const char *kind = PQgetvalue(res, i, 0);
 		struct compliance_counts n = {
@@ -58,6 +60,7 @@ db_compliance(bool staff, int64_t plan_id, const char *as_of,
 			.in_progress = col(res, i, 6), .pending = col(res, i, 7),
 			.cancelled = col(res, i, 8), .not_done = col(res, i, 9),
 			.overdue = col(res, i, 10), .progress_sum = col(res, i, 11),
+			.answered_late = col(res, i, 12), .unanswered_overdue = col(res, i, 13),
 		};
 
 		if (strcmp(kind, "total") == 0)

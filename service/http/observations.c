@@ -37,6 +37,7 @@ static const struct field obs_create_fields[] = {
 	{"kind", F_STRING, F_REQUIRED, 0, 0, obs_kinds},
 	{"body", F_STRING, F_REQUIRED, 3, 5000, NULL},
 	{"source", F_STRING, 0, 0, 0, obs_sources},
+	{"activity_id", F_INT, F_NULLABLE, 1, ID_MAX, NULL},   /* an activity of the axis */
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field obs_review_fields[] = {
@@ -132,7 +133,7 @@ const struct route observation_routes[] = {
 	 .args = {A_SUB, A_ROLE, A_STAFF, A_ID, A_Q0, A_Q1, A_Q2, A_Q3, A_Q4, A_Q5, A_Q6,
 	          A_Q7, A_Q8, A_AFTER, A_LIMIT},
 	 .answer = ANSWER_LIST, .missing = R_plan_not_found},
-	/* {kind, body, source?}: a submission, at most once per Idempotency-Key. */
+	/* {kind, body, source?, activity_id?}: a submission, at most once per Idempotency-Key. */
 	{.method = "POST", .pattern = "/api/v1/axes/:id/observations", .action = ACT_OBS_SUBMIT,
 	 .check = submission_check, .body = obs_create_fields,
 	 .rule = raw_length_ok, .rule_arg = &body_raw, .stmt = &db_obs_create,

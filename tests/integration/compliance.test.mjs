@@ -7,15 +7,20 @@ import { adminToday, api, assertProblem, tokenFor, seedDocument, sql, seedPlanId
 const admin = tokenFor('administradora', { sub: 'compliance-admin@example.org' });
 const HABITAT = 'Dirección Zonal de Hábitat y Obra Pública';
 const COUNT_KEYS = ['activities', 'done', 'in_progress', 'pending', 'cancelled', 'not_done', 'overdue',
-  'compliance_pct', 'avg_progress'];
+  'compliance_pct', 'avg_progress', 'observations_answered_late', 'observations_unanswered_overdue'];
+const ACTIVITY_KEYS = COUNT_KEYS.slice(0, 9);
 
 
 const importCopy = (change) => importSeedCopy('Plan cumplimiento', change, admin);
 
-async function report(planId, axis, number, body) {
+// A progress report, dated `at` (by default 2024-06-01, before every as_of these tests ask
+// for: compliance?as_of counts the activities as they stood at the end of that day, from
+// their progress history).
+async function report(planId, axis, number, body, at = '2024-06-01T12:00:00Z') {
   const res = await api('POST', `/api/v1/activities/${activityId(planId, axis, number)}/updates`,
     { token: admin, body });
   assert.equal(res.status, 201, res.text);
+  if (at) sql(`UPDATE progress_updates SET created_at = '${at}' WHERE id = ${res.json.id}`);
 }
 
 async function compliance(planId, asOf, token) {
@@ -26,7 +31,7 @@ async function compliance(planId, asOf, token) {
 }
 
 function counts(group) {
-  return Object.fromEntries(COUNT_KEYS.map((k) => [k, group[k]]));
+  return Object.fromEntries(ACTIVITY_KEYS.map((k) => [k, group[k]]));
 }
 
 function unit(report, name) {
@@ -215,4 +220,102 @@ test('compliance carries an ETag and answers 304 to If-None-Match', async () => 
   const again = await api('GET', `/api/v1/plans/${id}/compliance?as_of=2024-09-15`,
     { headers: { 'if-none-match': etag } });
   assert.equal(again.status, 304);
+});
+
+test('as_of counts each activity as it stood at the end of that day (TIME_ZONE), from its reports', async () => {
+  const plan = await importCopy();
+  await report(plan, 1, 4, { progress: 40, note: 'Empezado' }, '2024-07-01T15:00:00Z');
+  // 22:00 of 2024-09-10 in Guayaquil (UTC-5): still that day there.
+  await report(plan, 1, 4, { progress: 100, note: 'Responsable designado' }, '2024-09-11T03:00:00Z');
+  const at = async (day) => counts((await compliance(plan, day)).totals);
+  const base = { activities: 16, cancelled: 0, not_done: 0 };
+  assert.deepEqual(await at('2024-06-30'), {
+    ...base, done: 0, in_progress: 0, pending: 16, overdue: 0, compliance_pct: 0, avg_progress: 0,
+  });
+  assert.deepEqual(await at('2024-07-01'), {
+    ...base, done: 0, in_progress: 1, pending: 15, overdue: 0, compliance_pct: 0, avg_progress: 2.5,
+  });
+  // Due in August: overdue on 2024-09-09, done (so not overdue) by the end of 2024-09-10.
+  assert.deepEqual(await at('2024-09-09'), {
+    ...base, done: 0, in_progress: 1, pending: 15, overdue: 1, compliance_pct: 0, avg_progress: 2.5,
+  });
+  assert.deepEqual(await at('2024-09-10'), {
+    ...base, done: 1, in_progress: 0, pending: 15, overdue: 0, compliance_pct: 6.3, avg_progress: 6.3,
+  });
+  assert.deepEqual(counts((await compliance(plan)).totals), await at('2024-09-10').then((c) => ({ ...c, overdue: 15 })));
+  // By axis and unit too.
+  const before = await compliance(plan, '2024-09-09');
+  assert.equal(before.by_axis[0].in_progress, 1);
+  assert.equal(unit(before, 'Administradora Zonal').avg_progress, 40);
+});
+
+test('as_of before the plan or any report counts it as set out; after today, as today', async () => {
+  const plan = await importCopy();
+  await report(plan, 1, 4, { progress: 100, note: 'Hecho' }, null); // reported now
+  const long = await compliance(plan, '2020-01-01');
+  assert.deepEqual(counts(long.totals), {
+    activities: 16, done: 0, in_progress: 0, pending: 16, cancelled: 0, not_done: 0, overdue: 0,
+    compliance_pct: 0, avg_progress: 0,
+  });
+  assert.equal(long.as_of, '2020-01-01');
+  const future = await compliance(plan, '2099-01-01');
+  assert.deepEqual(counts(future.totals), {
+    activities: 16, done: 1, in_progress: 0, pending: 15, cancelled: 0, not_done: 0, overdue: 15,
+    compliance_pct: 6.3, avg_progress: 6.3,
+  });
+  // Closing now: not_done from today on, not on a day before it.
+  const closed = await api('POST', `/api/v1/plans/${plan}/close`, { token: admin, body: {} });
+  assert.equal(closed.status, 200, closed.text);
+  assert.equal((await compliance(plan)).totals.not_done, 15);
+  assert.equal((await compliance(plan, '2099-01-01')).totals.not_done, 15);
+  const yesterday = new Date(Date.now() - 2 * 86400e3).toISOString().slice(0, 10);
+  const y = counts((await compliance(plan, yesterday)).totals);
+  assert.equal(y.not_done, 0);
+  assert.equal(y.done + y.pending, 16);
+});
+
+test('answers to online observations: answered late and still unanswered past due, also as of a day', async () => {
+  const plan = await importCopy();
+  const axes = (await api('GET', `/api/v1/plans/${plan}`)).json.axes.map((a) => a.id);
+  const send = async (axis, n) => {
+    const res = await api('POST', `/api/v1/axes/${axis}/observations`, {
+      token: tokenFor('ciudadanos', { sub: `compliance-cit-${plan}-${n}` }),
+      headers: { 'idempotency-key': `c-${plan}-${n}` },
+      body: { kind: 'observation', body: `Observación en línea número ${n}` },
+    });
+    assert.equal(res.status, 201, res.text);
+    return res.json.id;
+  };
+  const [late, waiting, onTime] = [await send(axes[0], 1), await send(axes[1], 2),
+    await send(axes[1], 3)];
+  await send(axes[2], 4); // fresh: due in 15 days
+  // Submitted 20 days ago, due 5 days ago (fresh: due in 15 days, as submitted now).
+  sql(`UPDATE observations SET created_at = now() - interval '20 days',
+       answer_due = now() - interval '5 days' WHERE id IN (${late}, ${waiting}, ${onTime})`);
+  sql(`UPDATE observations SET answered_at = now() - interval '10 days', status = 'accepted'
+       WHERE id = ${onTime}`);
+  const director = tokenFor('directores', { sub: 'compliance-director@example.org', unit_id: 1 });
+  const unitId = Number(sql(`SELECT id FROM units ORDER BY id LIMIT 1`));
+  const patch = await api('PATCH', `/api/v1/observations/${waiting}`, { token: director, body: { unit_id: unitId } });
+  assert.equal(patch.status, 200, patch.text);
+  const answers = (g) => [g.observations_answered_late, g.observations_unanswered_overdue];
+  let r = await compliance(plan);
+  assert.deepEqual(answers(r.totals), [0, 2]);
+  assert.deepEqual(r.by_axis.map(answers), [[0, 1], [0, 1], [0, 0], [0, 0]]);
+  const res = await api('PATCH', `/api/v1/observations/${late}`, { token: director, body: { status: 'accepted', response: 'Tarde, pero se atiende.' } });
+  assert.equal(res.status, 200, res.text);
+  r = await compliance(plan);
+  assert.deepEqual(answers(r.totals), [1, 1]);
+  assert.deepEqual(r.by_axis.map(answers), [[1, 0], [0, 1], [0, 0], [0, 0]]);
+  const u = r.by_unit.find((x) => x.unit_id === unitId);
+  if (u) assert.deepEqual(answers(u), [0, 1]);
+  // Before its answer, the late one was still waiting; before both were due, nothing was.
+  const day = (ms) => new Date(Date.now() + ms).toISOString().slice(0, 10);
+  assert.deepEqual(answers((await compliance(plan, day(-2 * 86400e3))).totals), [0, 2]);
+  assert.deepEqual(answers((await compliance(plan, day(-8 * 86400e3))).totals), [0, 0]);
+  // In 20 days the fresh one is due too, if nobody answers it.
+  assert.deepEqual(answers((await compliance(plan, day(20 * 86400e3))).totals), [1, 2]);
+  // A withdrawn one needs no answer (and the public's cached figures hear of it).
+  sql(`UPDATE observations SET status = 'withdrawn' WHERE id = ${waiting}`);
+  assert.deepEqual(answers((await compliance(plan)).totals), [1, 0]);
 });

@@ -61,7 +61,7 @@ test('a citizen submits on an approved plan: 201, Location, received, online, ow
   assert.equal(res.status, 201, res.text);
   const o = res.json;
   assert.deepEqual(Object.keys(o), ['id', 'axis_id', 'kind', 'number', 'body', 'source', 'status',
-    'response', 'outcome', 'answer_due', 'answer_overdue', 'unit_id', 'author_sub', 'created_at', 'updated_at']);
+    'response', 'outcome', 'answer_due', 'answer_overdue', 'unit_id', 'activity_id', 'author_sub', 'created_at', 'updated_at']);
   assert.equal(o.axis_id, plan.axis);
   assert.equal(o.kind, 'contribution');
   assert.equal(o.body, 'Mesas de trabajo en Conocoto');

@@ -197,3 +197,30 @@ test('q is Spanish full-text search: accents, case and stemming aside', async ()
   assert.deepEqual(await found('ordenanza', null), [ord.id]);
   assert.equal(sql(`SELECT count(*) FROM pg_indexes WHERE indexname = 'observations_search'`), '1');
 });
+
+test('a citizen directs an observation at one activity of the axis (activity_id), else 422', async () => {
+  const p = await importPlan();
+  const [act0, act1] = [0, 1].map((i) => Number(sql(
+    `SELECT id FROM activities WHERE axis_id = ${p.axes[i]} ORDER BY number LIMIT 1`)));
+  const who = citizen();
+  const send = (axis, activity_id) => api('POST', `/api/v1/axes/${axis}/observations`, {
+    token: who.token, headers: { 'idempotency-key': randomUUID() },
+    body: { kind: 'observation', body: 'Sobre esta actividad en particular', activity_id },
+  });
+  const res = await send(p.axes[0], act0);
+  assert.equal(res.status, 201, res.text.slice(0, 300));
+  assert.equal(res.json.activity_id, act0);
+  assert.equal((await api('GET', `/api/v1/observations/${res.json.id}`, { token: who.token })).json.activity_id, act0);
+  assert.equal((await submit(p.axes[0], who.token)).activity_id, null);
+  const none = await send(p.axes[0], null);
+  assert.equal(none.status, 201);
+  assert.equal(none.json.activity_id, null);
+  for (const bad of [act1, 999999999]) {
+    const r = await send(p.axes[0], bad);
+    assert.deepEqual(assertProblem(r, 422, 'activity_other_axis').errors.map((e) => e.pointer), ['/activity_id']);
+  }
+  for (const bad of ['1', 0, -3, 1.5]) {
+    const r = await send(p.axes[0], bad);
+    assert.deepEqual(assertProblem(r, 422, 'validation_failed').errors.map((e) => e.pointer), ['/activity_id']);
+  }
+});

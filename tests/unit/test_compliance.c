@@ -95,14 +95,15 @@ all_done_gives_100(void **state)
 static void
 counts_render_with_one_decimal(void **state)
 {
-	struct compliance_counts n = {3, 1, 1, 1, 0, 0, 2, 150};
+	struct compliance_counts n = {3, 1, 1, 1, 0, 0, 2, 150, 0, 0};
 	struct buf b = BUF_INIT;
 
 	compliance_counts_json(&b, &n);
 	assert_string_equal(buf_str(&b),
 	                    "\"activities\":3,\"done\":1,\"in_progress\":1,\"pending\":1,"
 	                    "\"cancelled\":0,\"not_done\":0,\"overdue\":2,\"compliance_pct\":33.3,"
-	                    "\"avg_progress\":50.0");
+	                    "\"avg_progress\":50.0,\"observations_answered_late\":0,"
+	                    "\"observations_unanswered_overdue\":0");
 	buf_free(&b);
 }
 
@@ -111,32 +112,60 @@ report_renders_totals_axes_and_units_in_order(void **state)
 {
 	struct compliance_report r = {0};
 	struct compliance_counts a = counts(2, 1, 0, 150), u = counts(1, 0, 1, 0);
+	struct compliance_counts w = u;
 	char *json;
 
+	a.answered_late = 3;
+	a.unanswered_overdue = 4;
+	w.unanswered_overdue = 1;
 	r.plan_id = 9;
 	memcpy(r.as_of, "2024-09-15", 11);
 	r.totals = a;
 	assert_true(compliance_add_group(&r, true, 4, 1, "Eje \"uno\"", &a));
 	assert_true(compliance_add_group(&r, true, 5, 2, "Eje dos", &u));
-	assert_true(compliance_add_group(&r, false, 7, 0, "Dirección", &u));
+	assert_true(compliance_add_group(&r, false, 7, 0, "Dirección", &w));
 	json = compliance_render(&r);
 	assert_non_null(json);
 	assert_string_equal(json,
 		"{\"plan_id\":9,\"as_of\":\"2024-09-15\",\"totals\":{\"activities\":2,\"done\":1,"
 		"\"in_progress\":0,\"pending\":0,\"cancelled\":0,\"not_done\":0,\"overdue\":0,\"compliance_pct\":50.0,"
-		"\"avg_progress\":75.0},\"by_axis\":[{\"axis_id\":4,\"number\":1,"
+		"\"avg_progress\":75.0,\"observations_answered_late\":3,"
+		"\"observations_unanswered_overdue\":4},\"by_axis\":[{\"axis_id\":4,\"number\":1,"
 		"\"name\":\"Eje \\\"uno\\\"\",\"activities\":2,\"done\":1,\"in_progress\":0,"
 		"\"pending\":0,\"cancelled\":0,\"not_done\":0,\"overdue\":0,\"compliance_pct\":50.0,"
-		"\"avg_progress\":75.0},{\"axis_id\":5,\"number\":2,\"name\":\"Eje dos\","
+		"\"avg_progress\":75.0,\"observations_answered_late\":3,"
+		"\"observations_unanswered_overdue\":4},{\"axis_id\":5,\"number\":2,\"name\":\"Eje dos\","
 		"\"activities\":1,\"done\":0,\"in_progress\":0,\"pending\":0,\"cancelled\":1,"
-		"\"not_done\":0,\"overdue\":0,\"compliance_pct\":0.0,\"avg_progress\":0.0}],\"by_unit\":[{"
+		"\"not_done\":0,\"overdue\":0,\"compliance_pct\":0.0,\"avg_progress\":0.0,"
+		"\"observations_answered_late\":0,\"observations_unanswered_overdue\":0}],\"by_unit\":[{"
 		"\"unit_id\":7,\"name\":\"Dirección\",\"activities\":1,\"done\":0,\"in_progress\":0,"
 		"\"pending\":0,\"cancelled\":1,\"not_done\":0,\"overdue\":0,\"compliance_pct\":0.0,"
-		"\"avg_progress\":0.0}]}");
+		"\"avg_progress\":0.0,\"observations_answered_late\":0,"
+		"\"observations_unanswered_overdue\":1}]}");
 	free(json);
 	compliance_report_free(&r);
 	assert_null(r.axes);
 	assert_int_equal(r.nunits, 0);
+}
+
+/* The answer counts are observations, not activities: written as counted, whatever the
+ * activities are (none here), and they do not enter the percentages. */
+static void
+answer_counts_render_beside_the_activities(void **state)
+{
+	struct compliance_counts n = counts(0, 0, 0, 0);
+	struct buf b = BUF_INIT;
+
+	n.answered_late = 12;
+	n.unanswered_overdue = 1234567890123LL;
+	compliance_counts_json(&b, &n);
+	assert_string_equal(buf_str(&b),
+	                    "\"activities\":0,\"done\":0,\"in_progress\":0,\"pending\":0,"
+	                    "\"cancelled\":0,\"not_done\":0,\"overdue\":0,\"compliance_pct\":0.0,"
+	                    "\"avg_progress\":0.0,\"observations_answered_late\":12,"
+	                    "\"observations_unanswered_overdue\":1234567890123");
+	assert_int_equal(compliance_pct_tenths(&n), 0);
+	buf_free(&b);
 }
 
 static void
@@ -150,7 +179,9 @@ empty_report_renders_empty_lists(void **state)
 	json = compliance_render(&r);
 	assert_non_null(json);
 	assert_non_null(strstr(json, "\"by_axis\":[],\"by_unit\":[]}"));
-	assert_non_null(strstr(json, "\"compliance_pct\":0.0,\"avg_progress\":0.0}"));
+	assert_non_null(strstr(json, "\"compliance_pct\":0.0,\"avg_progress\":0.0,"
+	                       "\"observations_answered_late\":0,"
+	                       "\"observations_unanswered_overdue\":0}"));
 	free(json);
 }
 
@@ -189,6 +220,7 @@ main(void)
 		cmocka_unit_test(all_done_gives_100),
 		cmocka_unit_test(counts_render_with_one_decimal),
 		cmocka_unit_test(report_renders_totals_axes_and_units_in_order),
+		cmocka_unit_test(answer_counts_render_beside_the_activities),
 		cmocka_unit_test(empty_report_renders_empty_lists),
 		cmocka_unit_test(dates_are_checked_against_the_calendar),
 	};
