@@ -5,8 +5,37 @@
 
 #include "core/config.h"
 #include "http/pipeline.h"
+#include "http/route.h"
+#include "http/router.h"
 
 #define MAX_JSON_DEPTH 32 /* far below jansson's 2048: no legitimate body nests deeper */
+#define BODY_NONE_MAX 1024 /* a row without body fields takes at most "{}" */
+
+/* Per route (issue 17): a login needs a few KB, not MAX_BODY_BYTES, and a read none. */
+static size_t
+route_limit(const struct route *r, const char *method)
+{
+	size_t max = r->body_max ? r->body_max : cfg.max_body;
+
+	if (strcmp(method, "GET") == 0 ||
+	    (r->body_max == 0 && r->body == NULL && r->rule == NULL && r->handler == NULL))
+		max = BODY_NONE_MAX;
+	return max < cfg.max_body ? max : cfg.max_body;
+}
+
+size_t
+pipeline_body_limit(const char *method, const char *path)
+{
+	const struct route *r = NULL;
+	int64_t ids[2];
+	char allow[64];
+
+	if (strcmp(method, "HEAD") == 0)
+		method = "GET";
+	if (router_match(method, path, &r, ids, allow) != MATCH_OK)
+		return BODY_NONE_MAX;   /* 404 or 405 whatever the body */
+	return route_limit(r, method);
+}
 
 static int
 json_depth(const json_t *j, int depth)
@@ -54,9 +83,10 @@ body_read(struct call *c)
 	const char *len = header(c, "Content-Length");
 	const char *ct = header(c, "Content-Type");
 	size_t n = c->req->binary_body_length;
+	size_t max = route_limit(c->route, c->method);
 	char *text;
 
-	if ((len && strtoull(len, NULL, 10) > cfg.max_body) || n > cfg.max_body) {
+	if ((len && strtoull(len, NULL, 10) > max) || n > max) {
 		reply_reason(c, R_payload_too_large);
 		return false;
 	}

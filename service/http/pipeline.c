@@ -110,8 +110,8 @@ gate(struct call *c)
 	return policy_gate(c->who.role, write, c->route->pattern) == 0 || deny(c);
 }
 
-int
-pipeline_run(const struct _u_request *req, struct _u_response *res, void *unused)
+void
+pipeline_run(const struct _u_request *req, struct _u_response *res, unsigned arrived)
 {
 	struct call c;
 	const struct route *r = NULL;
@@ -124,6 +124,13 @@ pipeline_run(const struct _u_request *req, struct _u_response *res, void *unused
 	atomic_fetch_add(&in_flight, 1);
 	begin(&c, req, res);
 	cors_ok = headers_cors(&c);
+	if (arrived) {
+		reply_header(&c, "Connection", "close");
+		reply_reason(&c, (arrived & ARRIVED_URI_TOO_LONG)        ? R_uri_too_long
+		                 : (arrived & ARRIVED_HEADERS_TOO_LARGE) ? R_headers_too_large
+		                                                         : R_bad_header);
+		goto out;
+	}
 	if (!headers_framing_ok(&c))
 		goto out;
 	switch (router_match(c.method, req->url_path ? req->url_path : "/", &r, ids, allow)) {
@@ -172,5 +179,4 @@ out:
 	free((char *)c.body_text);
 	claims_free(&c.who);
 	atomic_fetch_sub(&in_flight, 1);
-	return U_CALLBACK_COMPLETE;
 }

@@ -1,4 +1,4 @@
-/* The HTTP listener: Ulfius on libmicrohttpd, its limits, and a clean stop. */
+/* The HTTP listener: libmicrohttpd, its limits, and a clean stop. */
 #include "http/server.h"
 
 #include <arpa/inet.h>
@@ -14,6 +14,8 @@
 #include "core/log.h"
 #include "core/pdf.h"
 #include "http/cache.h"
+#include "http/deadline.h"
+#include "http/listener.h"
 #include "http/pipeline.h"
 #include "http/router.h"
 
@@ -22,7 +24,7 @@
 int
 server_run(void)
 {
-	struct _u_instance inst;
+	struct MHD_Daemon *d;
 	struct sockaddr_in addr;
 	sigset_t sigs;
 	int sig = 0;
@@ -44,17 +46,13 @@ server_run(void)
 
 	router_init();
 	json_object_seed(0);
-	if (ulfius_init_instance(&inst, (unsigned int)cfg.port, NULL, NULL) != U_OK)
-		return 1;
-	/* Ulfius truncates silently at the limit: keep one byte more so read_body sees it. */
-	inst.max_post_body_size = cfg.max_body + 1;
-	inst.allowed_post_processor = U_POST_PROCESS_NONE;
-	ulfius_set_default_endpoint(&inst, pipeline_run, NULL);
-
 	struct MHD_OptionItem ops[] = {
-		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)mhd_request_completed, NULL},
-		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)ulfius_uri_logger, NULL},
+		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)listener_request_begin, NULL},
+		{MHD_OPTION_NOTIFY_COMPLETED, (intptr_t)listener_request_end, NULL},
+		{MHD_OPTION_NOTIFY_CONNECTION, (intptr_t)deadline_connection, NULL},
 		{MHD_OPTION_SOCK_ADDR, 0, &addr},
+		/* An idle timeout (every byte resets it); the absolute deadlines for headers and
+		 * body are http/deadline.c's. */
 		{MHD_OPTION_CONNECTION_TIMEOUT, (intptr_t)cfg.conn_timeout, NULL},
 		{MHD_OPTION_CONNECTION_LIMIT, (intptr_t)cfg.conn_limit, NULL},
 		/* One client cannot take every connection (issue 17: 100 trickling sockets
@@ -71,9 +69,15 @@ server_run(void)
 	flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ITC | MHD_USE_ERROR_LOG;
 	flags |= cfg.listener == LISTENER_POOL ? MHD_USE_EPOLL
 	                                       : (MHD_USE_THREAD_PER_CONNECTION | MHD_USE_POLL);
-	if (ulfius_start_framework_with_mhd_options(&inst, flags, ops) != U_OK) {
+	if (deadline_start() != 0) {
+		fprintf(stderr, "rendicion: cannot start the deadline thread\n");
+		return 1;
+	}
+	d = MHD_start_daemon(flags, (uint16_t)cfg.port, NULL, NULL, listener_access, NULL,
+	                     MHD_OPTION_ARRAY, ops, MHD_OPTION_END);
+	if (d == NULL) {
 		fprintf(stderr, "rendicion: cannot listen on %s:%d\n", cfg.host, cfg.port);
-		ulfius_clean_instance(&inst);
+		deadline_stop();
 		return 1;
 	}
 	cache_start(cfg.database_url);
@@ -83,11 +87,11 @@ server_run(void)
 	sigwait(&sigs, &sig);
 	log_msg(LOG_INFO, "signal %d: no new connections; finishing requests in flight", sig);
 	/* Stop accepting, then let in-flight requests finish (bounded) before stopping. */
-	MHD_quiesce_daemon(inst.mhd_daemon);
+	MHD_quiesce_daemon(d);
 	for (int i = 0; i < DRAIN_SECONDS * 100 && pipeline_in_flight() > 0; i++)
 		usleep(10000);
-	ulfius_stop_framework(&inst);
-	ulfius_clean_instance(&inst);
+	MHD_stop_daemon(d);
+	deadline_stop();
 	cache_stop();
 	pdf_shutdown();
 	log_msg(LOG_INFO, "stopped");
