@@ -13,8 +13,11 @@
 # (bench/writer.mjs): citizens' submissions (invisible to the public) and progress reports
 # (visible), to show what the response cache keeps under writes.
 #
+# The "report" and "pdf" endpoints are the seed plan's report (JSON) and its document as
+# a PDF; "pdfload" measures signed-in readers alone and while two clients render PDFs.
+#
 # Environment: BENCH_SECONDS (10), BENCH_CONCURRENCY ("16 64"), BENCH_ENDPOINTS
-# ("activities document compliance observations inbox search mixed"), BENCH_CONFIGS ("threads pool": each a
+# ("activities document compliance report pdf observations inbox search mixed pdfload"), BENCH_CONFIGS ("threads pool": each a
 # LISTENER, optionally with ,WORKERS=n and ,DB_POOL_SIZE=n), BENCH_WARMUP (1 s per wrk run),
 # OBSERVATIONS_PER_HOUR (20), BENCH_POOL_ROW (1: also pgbench on the exact SQL with as
 # many clients as the service has database connections, DB_POOL_SIZE's default),
@@ -31,7 +34,7 @@ cd "$ROOT"
 
 SECS="${BENCH_SECONDS:-10}"
 CONCS="${BENCH_CONCURRENCY:-16 64}"
-ENDPOINTS="${BENCH_ENDPOINTS:-activities document compliance observations inbox search mixed}"
+ENDPOINTS="${BENCH_ENDPOINTS:-activities document compliance report pdf observations inbox search mixed pdfload}"
 CONFIGS="${BENCH_CONFIGS:-threads pool}"
 WARMUP="${BENCH_WARMUP:-1}"
 PER_HOUR="${OBSERVATIONS_PER_HOUR:-20}"
@@ -263,7 +266,7 @@ same_result() {
   fi
 }
 for e in $ENDPOINTS; do
-  [[ "$e" == observations || "$e" == mixed || ! -f "bench/$e.alt.sql" ]] || same_result "$e"
+  [[ ! -f "bench/$e.alt.sql" ]] || same_result "$e"
 done
 # The search endpoints read the GIN indexes (bench/explain.sh prints how, on this data).
 search_eps="$(tr ' ' '\n' <<<"$ENDPOINTS" | grep -Ex 'inbox|search' | tr '\n' ' ' || true)"
@@ -313,6 +316,19 @@ run_mixed() {
   fi
 }
 
+# ---- readers while PDFs render: the same signed-in readers alone, then beside two
+# clients that ask for the seed plan's PDF without pause for the whole run.
+run_pdfload() {
+  local conc="$1" i="$2" url="http://127.0.0.1:${SVC_PORTS[$i]}" wpid
+  run_wrk pdfload "$conc" "$i" "readers alone" get "$TMP/reader.tok" "${paths_activities[@]}"
+  wrk -t 1 -c 2 -d "$((WARMUP + SECS + 1))s" -s bench/wrk.lua "$url" -- pdf 1 "$TMP/reader.tok" \
+    "/api/v1/plans/$SEED_PLAN/document" >"$TMP/pdf-writer.out" 2>&1 &
+  wpid=$!
+  run_wrk pdfload "$conc" "$i" "readers + PDFs" get "$TMP/reader.tok" "${paths_activities[@]}"
+  wait "$wpid" || true
+  say "PDFs rendered meanwhile: $(grep -o '"requests":[0-9]*' "$TMP/pdf-writer.out")"
+}
+
 first_conc="${CONCS%% *}"
 for conc in $CONCS; do
   for e in $ENDPOINTS; do
@@ -329,6 +345,10 @@ for conc in $CONCS; do
       done
       continue
     fi
+    if [[ "$e" == pdfload ]]; then
+      for ((i = 0; i < ${#SVC_PIDS[@]}; i++)); do run_pdfload "$conc" "$i"; done
+      continue
+    fi
     if [[ "${BENCH_POOL_ROW:-0}" == 1 && "$conc" == "$first_conc" ]]; then
       run_pgbench "$e" "$((2 * NCPU + 2))" exact "exact SQL"
     fi
@@ -339,6 +359,8 @@ for conc in $CONCS; do
       activities) paths=("${paths_activities[@]}") ;;
       document) paths=("/api/v1/plans/$SEED_PLAN/document") ;;
       compliance) paths=("/api/v1/plans/$PLAN/compliance") ;;
+      report) paths=("/api/v1/plans/$SEED_PLAN/report") ;;
+      pdf) paths=("/api/v1/plans/$SEED_PLAN/document") ;;
       observations) paths=("${paths_observations[@]}") ;;
       inbox) paths=("/api/v1/plans/$PLAN/observations?q=vacunacion&limit=50") ;;
       search) paths=("/api/v1/search?q=vacunacion&plan_id=$PLAN&limit=50") ;;
@@ -348,8 +370,10 @@ for conc in $CONCS; do
         node bench/tokens.mjs ciudadanos "bench-w$i-c$conc-" "$NTOK" >"$TMP/writers.tok"
         run_wrk "$e" "$conc" "$i" "" post "$TMP/writers.tok" "${paths[@]}"
       else
-        run_wrk "$e" "$conc" "$i" "uncached" get "$TMP/reader.tok" "${paths[@]}"
-        run_wrk "$e" "$conc" "$i" "cached" get - "${paths[@]}"
+        get=get
+        [[ "$e" != pdf ]] || get=pdf
+        run_wrk "$e" "$conc" "$i" "uncached" "$get" "$TMP/reader.tok" "${paths[@]}"
+        run_wrk "$e" "$conc" "$i" "cached" "$get" - "${paths[@]}"
       fi
     done
   done

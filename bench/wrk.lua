@@ -3,6 +3,7 @@
 -- METHOD get: GET the paths in turn, with no Authorization header when TOKENS is "-"
 --   (anonymous: answered from the response cache after the first hit) or with the first
 --   token of the file TOKENS (a signed-in reader: the cache is bypassed).
+-- METHOD pdf: as get, asking for Accept: application/pdf.
 -- METHOD post: an observation to the paths in turn, each request with the next token of
 --   the file TOKENS, so every citizen posts a few times only and stays under the hourly
 --   limit. Thread i of T takes tokens i, i+T, i+2T, …: no token repeats before all are used.
@@ -40,8 +41,11 @@ function init(args)
 	tokens = args[3] ~= "-" and read_lines(args[3]) or {}
 	t = (tid or 1) - nthreads
 	reqs = {}
-	if method == "get" then
+	if method == "get" or method == "pdf" then
 		local headers = {}
+		if method == "pdf" then
+			headers["Accept"] = "application/pdf"
+		end
 		if #tokens > 0 then
 			headers["Authorization"] = "Bearer " .. tokens[1]
 		end
@@ -54,7 +58,7 @@ end
 function request()
 	n = n + 1
 	local i = (n - 1) % #paths + 1
-	if method == "get" then
+	if method ~= "post" then
 		return reqs[i]
 	end
 	t = t + nthreads

@@ -1,4 +1,4 @@
--- Staff work (API.md, "Staff work: inbox, search, answers"): staff answer in one step
+-- Staff work (openapi/openapi.yaml: the inbox and /search): staff answer in one step
 -- (received → accepted | rejected), and correct the response of an answered one by
 -- "moving" it to the status it has (api_observation_review, functions/17_observations.sql;
 -- the audit log keeps every version).

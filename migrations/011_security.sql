@@ -1,4 +1,4 @@
--- Token revocation (API.md "Security, tightened"). An account's token generation grows
+-- Token revocation (README, "Security"). An account's token generation grows
 -- whenever its role, unit, disabled flag or password changes (trigger in
 -- functions/18_users.sql); tokens carry the generation they were issued at ("gen") and
 -- stop working once it is behind. Deleted accounts and logged-out tokens are remembered

@@ -1,5 +1,5 @@
--- Search, directed observations and answer times (API.md, "Staff work: inbox, search,
--- answers").
+-- Search, directed observations and answer times (openapi/openapi.yaml: the inbox,
+-- /search and the compliance figures).
 
 -- Spanish full-text search across a plan (GET /search, functions/24_search.sql) and the
 -- inbox's q (functions/17_observations.sql): each searchable text keeps its tsvector in a

@@ -47,8 +47,8 @@ die() { log "$*"; exit 1; }
 # Service sources each target needs (relative to service/). A target whose sources are
 # missing is skipped with a note (e.g. core/csv.c before it exists).
 declare -A SOURCES=(
-	[validate]="core/validate.c"
-	[document]="core/document.c core/document_links.c core/validate.c"
+	[validate]="core/validate.c core/text.c core/address.c"
+	[document]="core/document.c core/document_links.c core/validate.c core/text.c core/address.c"
 	[cursor]="core/cursor.c core/hash.c"
 	[token]="auth/token.c core/config.c"
 	[token_claims]="auth/token.c core/config.c"

@@ -48,7 +48,7 @@ $$;
 -- hundred rows are added up per group (make bench: 1.6-1.8× cheaper than aggregating
 -- every activity once per group). p_history: the activities as they stood at the end of
 -- p_as_of (compliance_activities), else as they are; overdue is judged on p_as_of.
--- Answers to online observations (API.md: they "deberán ser atendidas"): answered_late,
+-- Answers to online observations (the CPCCS rule: they "deberán ser atendidas"): answered_late,
 -- answered after their answer_due, by the end of p_as_of; unanswered_overdue, due on a
 -- day before p_as_of (judged by the day, as activities' overdue is, so that the figures
 -- change only with a change the response cache hears of: audit_notify, 01_audit.sql) and

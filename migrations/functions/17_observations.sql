@@ -363,7 +363,7 @@ BEGIN
 END;
 $$;
 
--- The inbox's order (API.md, "Staff work"): a key per sort, ties broken by id. created_at
+-- The inbox's order (openapi/openapi.yaml): a key per sort, ties broken by id. created_at
 -- as exact epoch microseconds (numeric), negated for -created_at; number as is.
 CREATE FUNCTION observation_sort_key(o observations, p_sort text) RETURNS numeric
 LANGUAGE sql IMMUTABLE AS $$

@@ -8,17 +8,32 @@
 -- document's order: axis, observations before contributions, number.
 CREATE FUNCTION plan_report(p_plan bigint, p_staff boolean) RETURNS json
 LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_ids bigint[];
 BEGIN
+	-- The rows' ids first, axis by axis through the index on observations (axis_id): a
+	-- plain join is planned from the average axis and reads every observation of every
+	-- plan (make bench: 150 ms for the seed plan's 20 beside 100,000 elsewhere); OFFSET 0
+	-- keeps the planner from flattening the lateral subquery back into that join. As a
+	-- variable, the ids also let observation_outcomes be inlined (an argument holding a
+	-- subquery is not), instead of being planned afresh on every call.
+	v_ids := ARRAY(
+		SELECT o.id FROM plans p JOIN axes a ON a.plan_id = p.id
+		CROSS JOIN LATERAL (
+			SELECT o.id FROM observations o
+			WHERE o.axis_id = a.id AND (p_staff OR o.status IN ('accepted', 'rejected'))
+			OFFSET 0) o
+		WHERE p.id = p_plan AND (p_staff OR plan_status_public(p.status)));
 	RETURN (
 		WITH p AS (
 			SELECT * FROM plans WHERE id = p_plan AND (p_staff OR plan_status_public(status))),
 		items AS (
 			SELECT o.id, o.kind, o.number, o.body, o.status, o.response,
 			       a.number AS axis_number, a.name AS axis_name
-			FROM p JOIN axes a ON a.plan_id = p.id JOIN observations o ON o.axis_id = a.id
-			WHERE p_staff OR o.status IN ('accepted', 'rejected')),
+			FROM observations o JOIN axes a ON a.id = o.axis_id
+			WHERE o.id = ANY (v_ids)),
 		outc AS (
-			SELECT * FROM observation_outcomes(ARRAY(SELECT id FROM items))),
+			SELECT * FROM observation_outcomes(v_ids)),
 		-- Each linked activity described once, its units grouped once.
 		act AS (
 			SELECT t.id, json_build_object(
@@ -26,22 +41,32 @@ BEGIN
 				'units', coalesce(json_agg(u.name ORDER BY au.position, u.id)
 				                  FILTER (WHERE u.id IS NOT NULL), '[]'),
 				'status', t.status, 'progress', t.progress) AS j
-			FROM activities t
+			FROM (SELECT DISTINCT json_array_elements_text(x.outcome->'activity_ids')::bigint
+			      AS id FROM outc x) k
+			JOIN activities t ON t.id = k.id
 			LEFT JOIN activity_units au ON au.activity_id = t.id
 			LEFT JOIN units u ON u.id = au.unit_id
-			WHERE t.id IN (SELECT json_array_elements_text(x.outcome->'activity_ids')::bigint
-			               FROM outc x)
 			GROUP BY t.id),
+		-- Each row's agreements and activities, grouped once (hash joins, linear in the
+		-- rows: a subquery per row over act was quadratic on a large plan).
+		ra AS (
+			SELECT x.observation_id, json_agg(act.j ORDER BY act.id) AS j
+			FROM outc x
+			CROSS JOIN LATERAL json_array_elements_text(x.outcome->'activity_ids') e(v)
+			JOIN act ON act.id = e.v::bigint
+			GROUP BY x.observation_id),
+		rg AS (
+			SELECT x.observation_id, json_agg(g.text ORDER BY g.number, g.id) AS j
+			FROM outc x
+			CROSS JOIN LATERAL json_array_elements_text(x.outcome->'agreement_ids') e(v)
+			JOIN agreements g ON g.id = e.v::bigint
+			GROUP BY x.observation_id),
 		r AS (
-			SELECT i.*, x.outcome,
-			       (SELECT coalesce(json_agg(g.text ORDER BY g.number, g.id), '[]')
-			        FROM agreements g
-			        WHERE g.id IN (SELECT json_array_elements_text(x.outcome->'agreement_ids')::bigint))
-			           AS agreements,
-			       (SELECT coalesce(json_agg(act.j ORDER BY act.id), '[]') FROM act
-			        WHERE act.id IN (SELECT json_array_elements_text(x.outcome->'activity_ids')::bigint))
-			           AS activities
-			FROM items i JOIN outc x ON x.observation_id = i.id)
+			SELECT i.*, x.outcome, coalesce(rg.j, '[]') AS agreements,
+			       coalesce(ra.j, '[]') AS activities
+			FROM items i JOIN outc x ON x.observation_id = i.id
+			LEFT JOIN ra ON ra.observation_id = i.id
+			LEFT JOIN rg ON rg.observation_id = i.id)
 		SELECT json_build_object(
 			'plan', json_build_object(
 				'id', p.id, 'title', p.title, 'entity', p.entity, 'year', p.year,

@@ -1,4 +1,4 @@
-/* Revocation of local accounts' tokens (API.md "Security, tightened"): a token stops
+/* Revocation of local accounts' tokens (README, "Security"): a token stops
  * working once its account's token generation moved past the token's "gen" claim (role,
  * unit, disabled flag or password changed), the account was deleted, or the token was
  * logged out. The state lives in PostgreSQL (migrations/011_security.sql); each process

@@ -222,6 +222,13 @@ config_load(int needs)
 	if (!env_long("MAX_CONNECTIONS_PER_ADDRESS", 64, 1, 100000, &n))
 		return false;
 	cfg.conn_per_address = (int)n;
+	/* Absolute deadlines a trickling client cannot reset (issue 17, http/deadline.c). */
+	if (!env_long("HEADER_TIMEOUT_SECONDS", 10, 1, 600, &n))
+		return false;
+	cfg.header_timeout = (int)n;
+	if (!env_long("BODY_TIMEOUT_SECONDS", 60, 1, 3600, &n))
+		return false;
+	cfg.body_timeout = (int)n;
 	cfg.metrics_token = env_or("METRICS_TOKEN", "");
 	if (!env_long("OBSERVATIONS_PER_HOUR", 20, 1, 100000, &n))
 		return false;

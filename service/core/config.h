@@ -31,6 +31,8 @@ struct config {
 	int conn_limit;
 	int regs_per_hour;             /* registrations per client address and hour */
 	int conn_per_address;          /* connections one client address may hold */
+	int header_timeout;            /* seconds a request has for its line and headers */
+	int body_timeout;              /* seconds it then has for its body */
 	const char *metrics_token;     /* GET /metrics needs it as a Bearer token; "" open */
 	int obs_per_hour;              /* a citizen's submissions per hour */
 	int answer_days;               /* days to answer an online observation (answer_due) */

@@ -1,13 +1,11 @@
 /* Table-driven validation of JSON request bodies. */
 #include "core/validate.h"
 
-#include <arpa/inet.h>
-#include <strings.h>
+#include "core/address.h"
+#include "core/text.h"
 
 #include <stdio.h>
 #include <string.h>
-
-static bool utf8_scan(const char *s, size_t n, bool text_only);
 
 void
 verr_init(struct verr *v)
@@ -21,7 +19,7 @@ verr_add(struct verr *v, const char *pointer, const char *es, const char *en)
 {
 	/* A pointer is built from client text: if it is not valid UTF-8 the error must still
 	 * be reported (an error dropped here would let a bad document through). */
-	if (!utf8_scan(pointer, strlen(pointer), false))
+	if (!utf8_valid(pointer, strlen(pointer)))
 		pointer = "";
 	json_array_append_new(v->es, json_pack("{s:s,s:s}", "pointer", pointer, "message", es));
 	json_array_append_new(v->en, json_pack("{s:s,s:s}", "pointer", pointer, "message", en));
@@ -78,206 +76,6 @@ json_pointer_join(char *out, size_t n, const char *prefix, const char *name)
 		p += len;
 	}
 	out[k] = '\0';
-}
-
-static bool
-is_space(unsigned char ch)
-{
-	return ch == ' ' || ch == '\t' || ch == '\n' || ch == '\r' || ch == '\f' || ch == '\v';
-}
-
-size_t
-utf8_trimmed_len(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s, *end;
-	size_t n = 0;
-
-	while (*p && is_space(*p))
-		p++;
-	end = p + strlen((const char *)p);
-	while (end > p && is_space(end[-1]))
-		end--;
-	for (; p < end; p++)
-		if ((*p & 0xC0) != 0x80)
-			n++;
-	return n;
-}
-
-/* Valid UTF-8 (no overlong forms, surrogates or code points past U+10FFFF); with
- * text_only, also none of the control characters but tab, CR and LF. */
-static bool
-utf8_scan(const char *s, size_t n, bool text_only)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + n;
-
-	while (p < end) {
-		unsigned char c = *p;
-		uint32_t cp;
-		int len;
-
-		if (c < 0x80) {
-			if (text_only &&
-			    ((c < 0x20 && c != '\t' && c != '\n' && c != '\r') || c == 0x7F))
-				return false;
-			p++;
-			continue;
-		}
-		if ((c & 0xE0) == 0xC0) {
-			len = 2;
-			cp = c & 0x1F;
-		} else if ((c & 0xF0) == 0xE0) {
-			len = 3;
-			cp = c & 0x0F;
-		} else if ((c & 0xF8) == 0xF0) {
-			len = 4;
-			cp = c & 0x07;
-		} else {
-			return false;
-		}
-		if (end - p < len)
-			return false;
-		for (int i = 1; i < len; i++) {
-			if ((p[i] & 0xC0) != 0x80)
-				return false;
-			cp = (cp << 6) | (p[i] & 0x3F);
-		}
-		if ((len == 2 && cp < 0x80) || (len == 3 && cp < 0x800) || (len == 4 && cp < 0x10000) ||
-		    cp > 0x10FFFF || (cp >= 0xD800 && cp <= 0xDFFF))
-			return false;
-		p += len;
-	}
-	return true;
-}
-
-bool
-utf8_text_ok(const char *s, size_t n)
-{
-	return utf8_scan(s, n, true);
-}
-
-/* An IPv4 address (network order) in a range no public evidence lives in: "this"
- * network, private, shared (CGNAT), loopback, link-local, multicast and reserved. */
-static bool
-v4_internal(const unsigned char a[4])
-{
-	return a[0] == 0 || a[0] == 10 || a[0] == 127 || (a[0] == 100 && (a[1] & 0xC0) == 64) ||
-	       (a[0] == 169 && a[1] == 254) || (a[0] == 172 && (a[1] & 0xF0) == 16) ||
-	       (a[0] == 192 && a[1] == 168) || a[0] >= 224;
-}
-
-/* The host of an evidence URL (issue 17): a name of ASCII letters, digits and '-' in
- * non-empty labels (an IDN in its xn-- form, as RFC 3986 and the contract's "uri" want), or an address literal outside internal ranges. A name whose
- * last label is numeric must be a whole dotted quad ("2130706433", "127.1" and
- * "0x7f.0.0.1" are refused: resolvers read them as addresses). */
-static bool
-url_host_ok(const char *h, size_t n)
-{
-	char buf[256];
-	unsigned char a[16];
-	size_t label = 0, last = 0;
-	bool numeric_last = true;
-
-	if (n == 0 || n >= sizeof buf)
-		return false;
-	memcpy(buf, h, n);
-	buf[n] = '\0';
-	if (buf[0] == '[') {
-		if (n < 3 || buf[n - 1] != ']')
-			return false;
-		buf[n - 1] = '\0';
-		if (inet_pton(AF_INET6, buf + 1, a) != 1)
-			return false;
-		/* ::, ::1, IPv4-mapped/compatible, fc00::/7, fe80::/10, fec0::/10, ff00::/8. */
-		static const unsigned char zero[10] = {0};
-		if (memcmp(a, zero, 10) == 0)
-			return false;
-		return (a[0] & 0xFE) != 0xFC && !(a[0] == 0xFE && (a[1] & 0x80) == 0x80) &&
-		       a[0] != 0xFF;
-	}
-	if (inet_pton(AF_INET, buf, a) == 1)
-		return !v4_internal(a);
-	if (buf[n - 1] == '.')   /* the root's dot: "example.org." */
-		buf[--n] = '\0';
-	if (strcasecmp(buf, "localhost") == 0 ||
-	    (n > 10 && strcasecmp(buf + n - 10, ".localhost") == 0))
-		return false;
-	for (size_t i = 0; i <= n; i++) {
-		unsigned char ch = (unsigned char)buf[i];
-
-		if (ch == '.' || ch == '\0') {
-			if (label == 0 || label > 63)
-				return false;
-			/* Numeric: decimal digits only, or 0x and hex digits. */
-			if (buf[last] == '0' && (buf[last + 1] == 'x' || buf[last + 1] == 'X'))
-				numeric_last = strspn(buf + last + 2, "0123456789abcdefABCDEF") == i - last - 2;
-			else
-				numeric_last = strspn(buf + last, "0123456789") == i - last;
-			label = 0;
-			last = i + 1;
-			continue;
-		}
-		if (!((ch >= 'a' && ch <= 'z') || (ch >= 'A' && ch <= 'Z') || (ch >= '0' && ch <= '9') ||
-		      ch == '-'))
-			return false;
-		label++;
-	}
-	return !numeric_last;
-}
-
-static bool
-url_ok(const char *s)
-{
-	const char *host, *end, *colon;
-
-	if (strncmp(s, "https://", 8) == 0)
-		host = s + 8;
-	else if (strncmp(s, "http://", 7) == 0)
-		host = s + 7;
-	else
-		return false;
-	if (*host == '\0' || *host == '/' || *host == ':' || *host == '?' || *host == '#')
-		return false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p <= 0x20 || *p == 0x7F || *p == '"' || *p == '<' || *p == '>' || *p == '\\')
-			return false;
-	end = host + strcspn(host, "/?#");
-	/* No user-info: https://trusted.gob.ec@evil.example/ goes to evil.example. */
-	if (memchr(host, '@', (size_t)(end - host)) != NULL)
-		return false;
-	/* An optional port: digits only, 1–65535 (http://javascript:alert(1) is refused). */
-	colon = *host == '[' ? memchr(host, ']', (size_t)(end - host)) : host;
-	if (colon == NULL)
-		return false;
-	colon = memchr(colon, ':', (size_t)(end - colon));
-	if (colon != NULL) {
-		long port = 0;
-
-		if (colon + 1 == end || end - colon > 6)
-			return false;
-		for (const char *p = colon + 1; p < end; p++) {
-			if (*p < '0' || *p > '9')
-				return false;
-			port = port * 10 + (*p - '0');
-		}
-		if (port < 1 || port > 65535)
-			return false;
-	}
-	return url_host_ok(host, (size_t)((colon ? colon : end) - host));
-}
-
-static bool
-email_ok(const char *s)
-{
-	const char *at = strchr(s, '@');
-
-	if (at == NULL || at == s || strchr(at + 1, '@') || strchr(at + 1, '.') == NULL)
-		return false;
-	if (at[1] == '.' || s[strlen(s) - 1] == '.')
-		return false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++)
-		if (*p <= 0x20 || *p == 0x7F)
-			return false;
-	return true;
 }
 
 static bool

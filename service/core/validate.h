@@ -7,6 +7,8 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "core/text.h"
+
 enum ftype {
 	F_STRING,     /* length limits count characters after trimming white space */
 	F_INT,
@@ -51,10 +53,6 @@ bool validate_object(const json_t *obj, const struct field *fields, const char *
 bool validate_value(const json_t *val, const struct field *f, const char *pointer,
                     struct verr *v);
 
-/* Number of UTF-8 characters in s once leading and trailing white space is ignored. */
-size_t utf8_trimmed_len(const char *s);
-/* True if s is valid UTF-8 with no control characters other than tab, CR, LF. */
-bool utf8_text_ok(const char *s, size_t n);
 /* Appends name to a JSON pointer with RFC 6901 escaping (~0, ~1); out has n bytes. */
 void json_pointer_join(char *out, size_t n, const char *prefix, const char *name);
 

@@ -88,7 +88,7 @@ key_decode(const char *p, size_t n, char *out, size_t cap)
 	return true;
 }
 
-/* The strict rule (API.md, "Query parameters are checked like bodies"): every parameter
+/* The strict rule (openapi/openapi.yaml lists what each operation accepts): every parameter
  * of the raw query string (req->http_url: map_url keeps one value per key, so repeats
  * are only visible there) must be one the route declares, or limit and cursor on a
  * list, and each at most once. Answers 400 invalid_parameter naming the first offender. */

@@ -44,6 +44,9 @@ struct route {
 	const void *rule_arg;
 	bool patch;                   /* the body must change something */
 	bool body_optional;           /* no body at all is accepted (A_BODY is then NULL) */
+	size_t body_max;              /* the largest body taken (413 above, before it is read);
+	                               * 0: MAX_BODY_BYTES, or BODY_NONE_MAX for a row that takes
+	                               * no body (http/body.c) */
 	struct db_stmt *stmt;
 	unsigned char args[ARGS_MAX]; /* enum arg, in the statement's order */
 	enum answer answer;

@@ -1,4 +1,4 @@
-/* libFuzzer target for service/core/validate.c.
+/* libFuzzer target for service/core/validate.c (with text.c and address.c).
  *
  * Every input is used four ways:
  *   1. parsed as a request body (json_loadb with JSON_REJECT_DUPLICATES, as the service

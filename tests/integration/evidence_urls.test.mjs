@@ -1,4 +1,4 @@
-// Issue 17, finding 9 (API.md "Security, tightened"): evidence URLs are http/https only,
+// Issue 17, finding 9 (README, "Security"): evidence URLs are http/https only,
 // without user-info, with a sane host that is not an address literal in a loopback,
 // private or link-local range → else 422 at /evidence_url.
 import { test, before } from 'node:test';

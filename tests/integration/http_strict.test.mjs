@@ -1,4 +1,4 @@
-// Issue 17, finding 7 (API.md "Security, tightened"): two Content-Length headers, or
+// Issue 17, finding 7 (README, "Security"): two Content-Length headers, or
 // Content-Length with Transfer-Encoding, → 400 and the connection closed: behind a proxy
 // that reads the other length, the rest would be parsed as a second (smuggled) request.
 import { test } from 'node:test';

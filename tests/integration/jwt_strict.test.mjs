@@ -1,4 +1,4 @@
-// Issue 17, finding 8 (API.md "Security, tightened"): a token whose header or claims
+// Issue 17, finding 8 (README, "Security"): a token whose header or claims
 // repeat a member name, or whose header carries "crit", → 401 invalid_token. The texts
 // are built by hand (JSON.stringify cannot repeat a name) and signed with node:crypto.
 import { test } from 'node:test';

@@ -1,4 +1,4 @@
-// Issue 17, findings 4 and 12 (API.md "Security, tightened"), on an instance of its own:
+// Issue 17, findings 4 and 12 (README, "Security"), on an instance of its own:
 // METRICS_TOKEN guards GET /metrics, MAX_CONNECTIONS_PER_ADDRESS bounds what one client
 // address holds (a client from another address is still served), and
 // REGISTRATIONS_PER_HOUR bounds registrations per client address (finding 3).

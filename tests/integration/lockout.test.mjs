@@ -1,4 +1,4 @@
-// Issue 17, finding 2 (API.md "Security, tightened"): an attacker cannot lock the owner
+// Issue 17, finding 2 (README, "Security"): an attacker cannot lock the owner
 // out by failing logins for the owner's email. Failures count per (email, client
 // address): the attacker here connects from 127.0.0.2, the owner from 127.0.0.1 (Linux
 // routes all of 127/8 to the loopback interface).

@@ -1,4 +1,4 @@
-// Issue 17, finding 11 (API.md "Security, tightened"): new passwords of at least 10
+// Issue 17, finding 11 (README, "Security"): new passwords of at least 10
 // characters, not blanks only, not one character repeated, not on the bundled list of
 // common passwords (service/auth/common_passwords.inc) → 422 at /password.
 import { test } from 'node:test';

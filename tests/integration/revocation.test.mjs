@@ -1,4 +1,4 @@
-// Issue 17, finding 1 (API.md "Security, tightened"): a token stops working within 5 s
+// Issue 17, finding 1 (README, "Security"): a token stops working within 5 s
 // once its account is disabled or deleted, its role or unit changes, or it is logged out;
 // tokens of an external identity provider (no local account) keep working.
 import { test } from 'node:test';

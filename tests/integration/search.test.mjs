@@ -1,4 +1,4 @@
-// GET /api/v1/search (API.md, "Staff work: inbox, search, answers"): Spanish full-text
+// GET /api/v1/search (openapi/openapi.yaml: the inbox and /search): Spanish full-text
 // search across observations, agreements and activities of the plans the caller may see,
 // best match first, with snippets; the public never finds what it may not read.
 import { test, before } from 'node:test';

@@ -1,4 +1,4 @@
-// Staff work (API.md, "Staff work: inbox, search, answers"): the plan-wide inbox with its
+// Staff work (openapi/openapi.yaml: the inbox and /search): the plan-wide inbox with its
 // filters, sorts and keyset pages; one-step answers and corrections of a response.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';

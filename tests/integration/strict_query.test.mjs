@@ -1,4 +1,4 @@
-// Query parameters are checked like bodies (API.md, "Staff work"): an unknown parameter,
+// Query parameters are checked like bodies (openapi/openapi.yaml): an unknown parameter,
 // or a known one given twice, is 400 invalid_parameter naming it, on every endpoint.
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';

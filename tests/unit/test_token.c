@@ -136,6 +136,16 @@ verify(const char *token, struct claims *out)
 	return token_verify(token, NOW, out);
 }
 
+/* token is good at t (its claims are dropped). */
+static void
+expect_ok_at(const char *token, time_t t)
+{
+	struct claims c;
+
+	assert_int_equal(token_verify(token, t, &c), TOKEN_OK);
+	claims_free(&c);
+}
+
 static void
 expect_invalid(const char *token)
 {
@@ -513,10 +523,8 @@ a_cached_token_still_expires(void **state)
 
 	use_key(ALG_ES256, ec_public, ec_private);
 	tok = token_issue("user:9", "ciudadanos", 0, 120, NOW);
-	assert_int_equal(verify(tok, &c), TOKEN_OK);
-	claims_free(&c);
-	assert_int_equal(token_verify(tok, NOW + 120 + 4, &c), TOKEN_OK); /* 5 s of leeway */
-	claims_free(&c);
+	expect_ok_at(tok, NOW);
+	expect_ok_at(tok, NOW + 120 + 4); /* 5 s of leeway */
 	assert_int_equal(token_verify(tok, NOW + 120 + 5, &c), TOKEN_INVALID);
 	/* Nor is it good before it was issued. */
 	assert_int_equal(token_verify(tok, NOW - 6, &c), TOKEN_INVALID);
@@ -526,16 +534,13 @@ a_cached_token_still_expires(void **state)
 static void
 the_cache_keeps_an_entry_at_most_5_minutes(void **state)
 {
-	struct claims c;
 	unsigned long long hits, misses;
 	char *tok;
 
 	use_key(ALG_ES256, ec_public, ec_private);
 	tok = token_issue("user:9", "ciudadanos", 0, 3600, NOW);
-	assert_int_equal(verify(tok, &c), TOKEN_OK);
-	claims_free(&c);
-	assert_int_equal(token_verify(tok, NOW + 301, &c), TOKEN_OK);
-	claims_free(&c);
+	expect_ok_at(tok, NOW);
+	expect_ok_at(tok, NOW + 301);
 	token_cache_stats(&hits, &misses);
 	assert_int_equal(hits, 0);
 	assert_int_equal(misses, 2);
@@ -545,13 +550,11 @@ the_cache_keeps_an_entry_at_most_5_minutes(void **state)
 static void
 a_cached_token_is_rechecked_under_another_configuration(void **state)
 {
-	struct claims c;
 	char *tok;
 
 	use_key(ALG_ES256, ec_public, ec_private);
 	tok = token_issue("user:9", "ciudadanos", 0, 3600, NOW);
-	assert_int_equal(verify(tok, &c), TOKEN_OK);
-	claims_free(&c);
+	expect_ok_at(tok, NOW);
 	cfg.jwt_audience = "another-api";
 	expect_invalid(tok);
 	cfg.jwt_audience = "rendicion-api";
