@@ -419,6 +419,9 @@ async function myObservationsView(params) {
   // Each axis once: its number and name say where the observation was sent.
   const axes = new Map(await Promise.all([...new Set(items.map((o) => o.axis_id))].map(async (id) =>
     [id, await call('GET', `/axes/${id}`, { auth: false }).catch(() => null)])));
+  // And each activity one was directed at (activity_id), by its number.
+  const acts = new Map(await Promise.all([...new Set(items.map((o) => o.activity_id).filter(Boolean))]
+    .map(async (id) => [id, await call('GET', `/activities/${id}`, { auth: false }).catch(() => null)])));
   const list = el('ul.cards.mine');
   for (const o of items) {
     const axis = axes.get(o.axis_id);
@@ -426,6 +429,7 @@ async function myObservationsView(params) {
       el('p.meta', {}, badge(KIND[o.kind] ?? o.kind, 'kind'), ' ', badge(OBS_STATUS[o.status] ?? o.status, o.status),
         ` · ${new Date(o.created_at).toLocaleDateString('es-EC')}`),
       axis ? el('p.hint', {}, el('a', { href: `#/planes/${axis.plan_id}` }, `Eje ${axis.number}: ${axis.name}`)) : null,
+      acts.get(o.activity_id) ? el('p.hint', {}, `Sobre la actividad ${acts.get(o.activity_id).number}: ${acts.get(o.activity_id).description}`) : null,
       el('p', {}, o.body),
       o.response ? el('p.response', {}, el('strong', {}, 'Respuesta: '), o.response)
         : el('p.hint', {}, o.status === 'withdrawn' ? 'La retiraste.' : 'Todavía sin respuesta.'));

@@ -294,6 +294,7 @@ test('a citizen registers, sends an observation with the keyboard alone, follows
   const card = page.locator('li.card', { hasText: text });
   await card.getByText('Recibida').waitFor();
   await card.getByRole('link', { name: `Eje 2: ${doc.axes[1].name}` }).waitFor();
+  await card.getByText(`Sobre la actividad 1: ${doc.axes[1].activities[0].description}`).waitFor();
   const token = await page.evaluate(() => sessionStorage.getItem('rendicion.token'));
   const mine = (await api('GET', '/api/v1/me/observations', { token })).json.items;
   const sent = mine.find((o) => o.body === text);
