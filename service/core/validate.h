@@ -55,6 +55,12 @@ bool validate_value(const json_t *val, const struct field *f, const char *pointe
 size_t utf8_trimmed_len(const char *s);
 /* True if s is valid UTF-8 with no control characters other than tab, CR, LF. */
 bool utf8_text_ok(const char *s, size_t n);
+/* True if the address (family AF_INET or AF_INET6, network order) is in a range no
+ * public service lives in: loopback, private, shared, link-local, multicast, reserved. */
+bool address_internal(int family, const unsigned char *a);
+/* True if s is an absolute http(s) URL as F_URL accepts it (no user-info, a sane host
+ * and port); address literals and localhost of internal ranges only if allow_internal. */
+bool url_ok(const char *s, bool allow_internal);
 /* Appends name to a JSON pointer with RFC 6901 escaping (~0, ~1); out has n bytes. */
 void json_pointer_join(char *out, size_t n, const char *prefix, const char *name);
 

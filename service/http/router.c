@@ -33,7 +33,8 @@ router_init(void)
 	const struct route *lists[] = {system_routes, portal_routes, auth_routes, user_routes, unit_routes,
 	                               plan_routes, axis_routes, agreement_routes,
 	                               activity_routes, progress_routes, compliance_routes,
-	                               observation_routes, audit_routes, report_routes};
+	                               observation_routes, audit_routes, report_routes,
+	                               account_routes, webhook_routes};
 
 	nroutes = 0;
 	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)

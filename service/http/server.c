@@ -22,6 +22,7 @@
 #include "core/pdf.h"
 #include "http/cache.h"
 #include "http/metrics.h"
+#include "notify/notify.h"
 #include "http/router.h"
 
 #define MAX_JSON_DEPTH 32 /* far below jansson's 2048: no legitimate body nests deeper */
@@ -390,6 +391,7 @@ server_run(void)
 		return 1;
 	}
 	cache_start(cfg.database_url);
+	notify_start(cfg.database_url);
 	log_msg(LOG_INFO, "listening on http://%s:%d (%s, pool of %d database connections)",
 	        cfg.host, cfg.port, cfg.listener == LISTENER_POOL ? "worker pool" : "thread per connection",
 	        cfg.pool_size);
@@ -402,6 +404,7 @@ server_run(void)
 	ulfius_stop_framework(&inst);
 	ulfius_clean_instance(&inst);
 	cache_stop();
+	notify_stop();
 	pdf_shutdown();
 	log_msg(LOG_INFO, "stopped");
 	return 0;
