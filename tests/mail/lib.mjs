@@ -13,10 +13,11 @@ import { freePort } from '../integration/lib.mjs';
 const SINK = path.join(path.dirname(fileURLToPath(import.meta.url)), 'smtp_sink.py');
 export const MAIL_FROM = 'Rendición Valle de los Chillos <no-reply@valle.example.ec>';
 
-/** Starts the sink (on port, or a free one); resolves to {port, dir, proc, stop()}. */
-export async function startSink(port, dir = mkdtempSync(path.join(tmpdir(), 'rendicion-mail-'))) {
+/** Starts the sink (on port, or a free one; each message acknowledged delay seconds after
+ * it is written); resolves to {port, dir, proc, stop()}. */
+export async function startSink(port, dir = mkdtempSync(path.join(tmpdir(), 'rendicion-mail-')), delay = 0) {
   port = port ?? await freePort();
-  const proc = spawn('/usr/bin/python3', [SINK, String(port), dir], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn('/usr/bin/python3', [SINK, String(port), dir, String(delay)], { stdio: ['ignore', 'pipe', 'inherit'] });
   await new Promise((resolve, reject) => {
     proc.stdout.once('data', resolve);
     proc.once('exit', (code) => reject(new Error(`smtp sink exited with ${code}`)));

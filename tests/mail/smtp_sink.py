@@ -3,8 +3,10 @@
 message it accepts to DIR as <n>.eml (written to a temporary name, then renamed, so a
 reader never sees half a message), with the envelope in X-Sink-From / X-Sink-To headers.
 
-    tests/mail/smtp_sink.py PORT DIR
+    tests/mail/smtp_sink.py PORT DIR [DELAY_SECONDS]
 
+With DELAY_SECONDS, each message is written at once but acknowledged (250) only that
+much later: a sender killed meanwhile has not seen its message accepted (the fault tests).
 Prints "ready" on stdout once listening; stops on SIGTERM or SIGINT."""
 import asyncio
 import itertools
@@ -16,8 +18,9 @@ from aiosmtpd.controller import Controller
 
 
 class Sink:
-    def __init__(self, folder):
+    def __init__(self, folder, delay):
         self.folder = folder
+        self.delay = delay
         self.count = itertools.count(1)
 
     async def handle_DATA(self, server, session, envelope):
@@ -31,13 +34,16 @@ class Sink:
         with open(tmp, "wb") as f:
             f.write(head.encode("ascii") + data)
         os.rename(tmp, os.path.join(self.folder, "%d-%d.eml" % (os.getpid(), n)))
+        if self.delay:
+            await asyncio.sleep(self.delay)
         return "250 Message accepted for delivery"
 
 
 def main():
     port, folder = int(sys.argv[1]), sys.argv[2]
+    delay = float(sys.argv[3]) if len(sys.argv) > 3 else 0
     os.makedirs(folder, exist_ok=True)
-    controller = Controller(Sink(folder), hostname="127.0.0.1", port=port)
+    controller = Controller(Sink(folder, delay), hostname="127.0.0.1", port=port)
     controller.start()
     print("ready", flush=True)
     stop = asyncio.Event()
