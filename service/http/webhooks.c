@@ -2,6 +2,7 @@
  * (administradora). A subscription's secret is made here and shown once, in the answer
  * that creates it; deliveries come from the outbox (service/notify/). */
 #include <sodium.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "core/config.h"
@@ -76,7 +77,7 @@ webhook_create(struct call *c)
 	if (!body_checked(c, webhook_fields, webhook_rules, NULL, false))
 		return;
 	randombytes_buf(key, sizeof key);
-	memcpy(secret, "whsec_", 6);
+	snprintf(secret, sizeof secret, "whsec_");
 	sodium_bin2base64(secret + 6, sizeof secret - 6, key, sizeof key,
 	                  sodium_base64_VARIANT_ORIGINAL);
 	sodium_memzero(key, sizeof key);

@@ -194,7 +194,8 @@ headers(struct buf *b, const struct mail *m, const char *subject)
 	time_t when = (time_t)m->created_at;
 
 	gmtime_r(&when, &tm);
-	strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm);
+	if (strftime(date, sizeof date, "%a, %d %b %Y %H:%M:%S +0000", &tm) == 0)
+		date[0] = '\0';   /* cannot happen: the format fits */
 	base_host(host, sizeof host);
 	sodium_bin2base64(enc, sizeof enc, (const unsigned char *)subject, strlen(subject),
 	                  sodium_base64_VARIANT_ORIGINAL);

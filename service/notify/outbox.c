@@ -146,8 +146,10 @@ deliver_one(PGconn *pg, bool *lost)
 	}
 	row = value(pg, "SELECT outbox_claim($1::boolean)::text", 1, claim);
 	if (row == NULL || row[0] == '\0') {
+		bool failed = row == NULL;
+
 		free(row);
-		*lost = !exec_ok(pg, "COMMIT") || row == NULL;
+		*lost = failed || !exec_ok(pg, "COMMIT");
 		return false;
 	}
 	msg = json_loads(row, 0, NULL);

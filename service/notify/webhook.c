@@ -39,7 +39,7 @@ webhook_signature(const char *secret, const char *id, long long ts, const char *
 	crypto_auth_hmacsha256_update(&st, (const unsigned char *)body, strlen(body));
 	crypto_auth_hmacsha256_final(&st, mac);
 	sodium_memzero(key, sizeof key);
-	memcpy(out, "v1,", 3);
+	snprintf(out, 128, "v1,");
 	sodium_bin2base64(out + 3, 125, mac, sizeof mac, sodium_base64_VARIANT_ORIGINAL);
 	return true;
 }
