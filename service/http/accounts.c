@@ -68,7 +68,7 @@ account_update(struct call *c)
 	if (!body_checked(c, account_patch_fields, account_rules, &rules, false))
 		return;
 	pw = json_string_value(json_object_get(c->body, "password"));
-	if (pw && (!current_password_ok(c, old_hash)))
+	if (pw && !current_password_ok(c, old_hash))
 		return;
 	if (pw && !password_hash(pw, hash)) {
 		reply_reason(c, R_service_unavailable);
