@@ -367,7 +367,7 @@ function leaveLink(hash) {
 }
 
 async function verifyView(token) {
-  leaveLink('#/ingresar');
+  leaveLink('#/');
   try {
     await call('POST', '/auth/verify', { body: { token }, auth: false });
   } catch (err) {
@@ -391,7 +391,7 @@ function resetView(token) {
     try {
       if (token) {
         await call('POST', '/auth/password-reset/confirm', { body: { token, password: input.value }, auth: false });
-        leaveLink('#/ingresar');
+        leaveLink('#/');
         form.replaceWith(notice('Tu contraseña cambió. Ya puedes ingresar con ella.', 'info'),
           el('p', {}, el('a', { href: '#/ingresar' }, 'Ingresar')));
       } else {
