@@ -60,13 +60,13 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_id bigint;
 BEGIN
-	SELECT id INTO v_id FROM units WHERE lower(name) = lower(btrim(p_name));
+	SELECT id INTO v_id FROM units WHERE lower(name) = lower(trim_blanks(p_name));
 	IF NOT FOUND THEN
-		INSERT INTO units (name) VALUES (btrim(p_name))
+		INSERT INTO units (name) VALUES (trim_blanks(p_name))
 		ON CONFLICT ((lower(name))) DO NOTHING
 		RETURNING id INTO v_id;
 		IF v_id IS NULL THEN
-			SELECT id INTO v_id FROM units WHERE lower(name) = lower(btrim(p_name));
+			SELECT id INTO v_id FROM units WHERE lower(name) = lower(trim_blanks(p_name));
 		END IF;
 	END IF;
 	RETURN v_id;

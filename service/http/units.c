@@ -4,7 +4,7 @@
 #include "http/router.h"
 
 static const struct field unit_fields[] = {
-	{"name", F_STRING, F_REQUIRED, 1, 200, NULL},
+	{"name", F_STRING, F_REQUIRED | F_NAME, 1, 200, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
