@@ -136,6 +136,18 @@ test-browser: $(B)/rendicion
 		{ echo "test-browser: chromium or playwright-core missing: run make deps" >&2; exit 2; }
 	TEST_FILES=tests/browser/ tests/integration/run.sh $(B)/rendicion
 
+# The integration suite with the service's request pool through a private PgBouncer in
+# transaction mode (its LISTEN connection direct), and the pooler's own tests.
+.PHONY: test-pgbouncer
+test-pgbouncer: $(B)/rendicion
+	PGBOUNCER=1 TEST_FILES="tests/integration/ tests/pgbouncer/" tests/integration/run.sh $(B)/rendicion
+
+# docker/compose.yaml's topology as processes here: PostgreSQL, PgBouncer, two replicas
+# and HAProxy (tests/cluster/).
+.PHONY: test-cluster
+test-cluster: $(B)/rendicion
+	tests/cluster/run.sh $(B)/rendicion
+
 # Installs nothing: `make deps` (also run by `make run` and CI) does.
 test: test-unit test-contract test-browser test-asan test-faults test-upgrade
 

@@ -14,6 +14,7 @@ pkgs=(
   postgresql-15 postgresql-client-15
   python3 python3-yaml python3-openpyxl poppler-utils curl jq openssl ca-certificates
   chromium
+  pgbouncer haproxy
 )
 
 # The integration tests need Node >= 18 (node:test, global fetch). Machines of

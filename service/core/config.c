@@ -167,6 +167,16 @@ config_load(int needs)
 	cfg.database_url = env_or("DATABASE_URL", NULL);
 	if ((needs & NEED_DB) && cfg.database_url == NULL)
 		return fail("DATABASE_URL", "is required");
+	/* The response cache's LISTEN needs a session of its own: behind a transaction pooler
+	 * (PgBouncer) it goes to PostgreSQL directly (README, Beyond one machine). */
+	cfg.listen_database_url = env_or("LISTEN_DATABASE_URL", cfg.database_url);
+	lvl = env_or("DB_POOL_MODE", "session");
+	if (strcmp(lvl, "session") == 0)
+		cfg.db_pool_mode = POOL_SESSION;
+	else if (strcmp(lvl, "transaction") == 0)
+		cfg.db_pool_mode = POOL_TRANSACTION;
+	else
+		return fail("DB_POOL_MODE", "must be session or transaction");
 	cfg.host = env_or("HOST", "127.0.0.1");
 	if (!env_long("PORT", 8080, 1, 65535, &n))
 		return false;

@@ -8,9 +8,14 @@
 enum jwt_algo { ALG_HS256, ALG_RS256, ALG_ES256 };
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 enum listener { LISTENER_THREADS, LISTENER_POOL };
+/* What DATABASE_URL reaches: PostgreSQL or a session pooler, or a transaction pooler
+ * (PgBouncer pool_mode=transaction), where no state may outlive a transaction. */
+enum pool_mode { POOL_SESSION, POOL_TRANSACTION };
 
 struct config {
 	const char *database_url;
+	const char *listen_database_url;   /* the cache's LISTEN session; DATABASE_URL unless set */
+	enum pool_mode db_pool_mode;
 	const char *host;
 	int port;
 	enum jwt_algo jwt_alg;
