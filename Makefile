@@ -148,6 +148,14 @@ test-pgbouncer: $(B)/rendicion
 test-cluster: $(B)/rendicion
 	tests/cluster/run.sh $(B)/rendicion
 
+# deploy/kubernetes/ against the Kubernetes API schemas (kubernetes-models, pinned in
+# deploy/kubernetes/check/package-lock.json; `make deps` installs it) and the README's rules.
+.PHONY: check-kubernetes
+check-kubernetes:
+	@test -d deploy/kubernetes/check/node_modules/kubernetes-models || \
+		{ echo "check-kubernetes: kubernetes-models missing: run make deps" >&2; exit 2; }
+	node deploy/kubernetes/check/check.mjs
+
 # Installs nothing: `make deps` (also run by `make run` and CI) does.
 test: test-unit test-contract test-browser test-asan test-faults test-upgrade
 

@@ -31,7 +31,10 @@ ENTRYPOINT ["/usr/sbin/haproxy", "-db", "-f", "/etc/haproxy/haproxy.cfg"]
 
 # ---- PostgreSQL 15 (docker/postgres-entrypoint.sh initialises an empty data dir) ---------
 FROM debian:bookworm-slim AS postgres
-RUN apt-get update \
+# A fixed uid (999) so that deploy/kubernetes/postgres.yaml can name it.
+RUN groupadd --system --gid 999 postgres \
+ && useradd --system --uid 999 --gid 999 --home-dir /var/lib/postgresql --shell /bin/bash postgres \
+ && apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
       postgresql-15 \
  && apt-get clean && rm -rf /var/lib/apt/lists/* \
@@ -39,7 +42,7 @@ RUN apt-get update \
  && chown -R postgres:postgres /var/lib/postgresql /var/run/postgresql
 COPY docker/postgres-entrypoint.sh /usr/local/bin/postgres-entrypoint
 ENV PGDATA=/var/lib/postgresql/data PATH=/usr/lib/postgresql/15/bin:$PATH
-USER postgres
+USER 999:999
 EXPOSE 5432
 STOPSIGNAL SIGINT
 ENTRYPOINT ["/usr/local/bin/postgres-entrypoint"]

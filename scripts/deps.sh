@@ -67,3 +67,4 @@ npm_pinned() {
 root="$(cd "$(dirname "$0")/.." && pwd -P)"
 npm_pinned "$root/web/vendor"
 npm_pinned "$root/tests/browser"
+npm_pinned "$root/deploy/kubernetes/check"
