@@ -179,6 +179,12 @@ valgrind: $(B)/rendicion
 bench: $(B)/rendicion
 	bench/run.sh $(B)/rendicion
 
+# Mixed traffic through HAProxy to two replicas through PgBouncer for SOAK_MINUTES
+# (default 10); one table of errors, RSS, p99, descriptors and connections (bench/soak.sh).
+.PHONY: soak
+soak: $(B)/rendicion
+	bench/soak.sh $(B)/rendicion
+
 # libFuzzer targets under ASan/UBSan (FUZZ_SECONDS each, default 60).
 fuzz:
 	scripts/fuzz.sh
