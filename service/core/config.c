@@ -1,6 +1,8 @@
 /* Reads the environment into cfg; every bad value is reported by its variable name. */
 #include "core/config.h"
 
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -158,6 +160,28 @@ zone_ok(const char *name)
 	return n == sizeof magic && memcmp(magic, "TZif", 4) == 0;
 }
 
+/* A comma-separated list of IP addresses (or empty). */
+static bool
+addresses_ok(const char *list)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+	char one[INET6_ADDRSTRLEN];
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+
+		if (n == 0 || n >= sizeof one)
+			return false;
+		memcpy(one, list, n);
+		one[n] = '\0';
+		if ((inet_pton(AF_INET, one, bin) != 1 && inet_pton(AF_INET6, one, bin) != 1) ||
+		    (list[n] == ',' && list[n + 1] == '\0'))
+			return false;
+		list += n + (list[n] == ',');
+	}
+	return true;
+}
+
 bool
 config_load(int needs)
 {
@@ -240,6 +264,10 @@ config_load(int needs)
 		return false;
 	cfg.answer_days = (int)n;
 	cfg.cors_origins = env_or("CORS_ORIGINS", "");
+	/* Proxies whose X-Real-IP names the client (README, Beyond one machine). */
+	cfg.trusted_proxies = env_or("TRUSTED_PROXIES", "");
+	if (!addresses_ok(cfg.trusted_proxies))
+		return fail("TRUSTED_PROXIES", "must be comma-separated IPv4 or IPv6 addresses");
 	/* The administration's day decides overdue flags and compliance's default as_of, in
 	 * the database sessions (db/pool.c) and in the response cache's day (http/cache.c). */
 	cfg.time_zone = env_or("TIME_ZONE", "America/Guayaquil");

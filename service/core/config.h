@@ -40,6 +40,7 @@ struct config {
 	int obs_per_hour;              /* a citizen's submissions per hour */
 	int answer_days;               /* days to answer an online observation (answer_due) */
 	const char *cors_origins;      /* comma-separated allow-list, "" for none */
+	const char *trusted_proxies;   /* comma-separated addresses whose X-Real-IP is believed */
 	const char *time_zone;         /* the administration's IANA zone: what "today" is */
 };
 

@@ -6,6 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import { api, tokenFor, seedPlanId, seedDocument, sql } from '../integration/lib.mjs';
 
 const PROXY = process.env.PROXY_URL;
@@ -41,6 +42,38 @@ test('a write through one replica is read through the other', async () => {
   const mine = await api('GET', '/api/v1/me/observations', { base: R1, token: citizen });
   assert.equal(mine.status, 200, mine.text);
   assert.deepEqual(mine.json.items.map((o) => o.id), [sent.json.id]);
+});
+
+/** POST /api/v1/auth/token through the proxy from a given local address (all of 127/8
+ * reaches the loopback interface). */
+function loginFrom(localAddress, email, password) {
+  const url = new URL('/api/v1/auth/token', PROXY);
+  const body = JSON.stringify({ email, password });
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress,
+      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-real-ip': '10.9.8.7' },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => resolve({ status: res.statusCode, text }));
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+test('behind the proxy the login throttle counts each client\'s own address, not the proxy\'s', async () => {
+  const email = `owner.${randomUUID()}@example.org`;
+  const reg = await api('POST', '/api/v1/auth/register', { base: PROXY, body: { email, password: 'the owner password', name: 'Dueña' } });
+  assert.equal(reg.status, 201, reg.text);
+  // The attacker (127.0.0.2) forges X-Real-IP; the proxy replaces it with his address.
+  for (let i = 0; i < 5; i++) assert.equal((await loginFrom('127.0.0.2', email, 'wrong password')).status, 401);
+  assert.equal((await loginFrom('127.0.0.2', email, 'the owner password')).status, 429);
+  // The owner, another client of the same proxy, still signs in.
+  const owner = await loginFrom('127.0.0.3', email, 'the owner password');
+  assert.equal(owner.status, 200, owner.text);
 });
 
 /** The progress of activity id in the plan's public list of activities, as base serves it. */

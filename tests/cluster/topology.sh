@@ -33,11 +33,12 @@ wait_ready() { # URL PID: 0 once URL/ready answers 200, 1 if PID died or 10 s pa
 
 replica_start() {
   local n="$1" port_var="REPLICA${1}_PORT" pid
-  # Behind the proxy every client has the proxy's address: the per-address cap must not
-  # be the first limit met (README, Beyond one machine).
+  # Behind the proxy every connection comes from the proxy's address: the per-address
+  # cap must not be the first limit met, and the login throttle counts by the X-Real-IP
+  # the proxy sets (README, Beyond one machine).
   env DATABASE_URL="$PGBOUNCER_URL" LISTEN_DATABASE_URL="$DATABASE_URL" DB_POOL_MODE=transaction \
     DB_POOL_SIZE="${REPLICA_POOL_SIZE:-3}" HOST=127.0.0.1 PORT="${!port_var}" LOG_LEVEL=warn \
-    MAX_CONNECTIONS_PER_ADDRESS=100000 REGISTRATIONS_PER_HOUR=1000000 \
+    MAX_CONNECTIONS_PER_ADDRESS=100000 REGISTRATIONS_PER_HOUR=1000000 TRUSTED_PROXIES=127.0.0.1 \
     "$BINARY" serve >>"$CLUSTER_DIR/replica$n.log" 2>&1 &
   pid=$!
   export "REPLICA${n}_PID=$pid"
