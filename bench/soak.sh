@@ -31,8 +31,12 @@ trap 'exit 143' TERM
 
 # Three connections per replica: six through PgBouncer's six server connections.
 REPLICA_POOL_SIZE=3 cluster_up "$BINARY" "$TMP"
-export SOAK_EMAIL="soak@example.ec" SOAK_PASSWORD="soak-password-$RANDOM$RANDOM"
-printf '%s\n' "$SOAK_PASSWORD" | "$BINARY" user add --email "$SOAK_EMAIL" --role ciudadanos --name Soak >/dev/null
+export SOAK_PASSWORD="soak-password-$RANDOM$RANDOM" SOAK_EMAILS=""
+for i in $(seq 10); do
+  printf '%s\n' "$SOAK_PASSWORD" | "$BINARY" user add --email "soak$i@example.ec" --role ciudadanos --name "Soak $i" >/dev/null
+  SOAK_EMAILS="$SOAK_EMAILS soak$i@example.ec"
+done
+SOAK_EMAILS="${SOAK_EMAILS# }"
 SOAK_PLAN_ID="$(psql "$DATABASE_URL" -XAtqc "SELECT min(id) FROM plans")"
 export SOAK_PLAN_ID
 node bench/soak.mjs
