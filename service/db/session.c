@@ -7,9 +7,9 @@
  * prepared on one server connection is missing (26000) or already there (42P05) on
  * another. There each statement goes in one pipeline behind set_config(..., true) of
  * every setting: one round trip, one implicit transaction, nothing outlives it. Prepared
- * statements are kept (an unnamed one is planned on every call: 2× the database's CPU
- * for a plan's document, README, Beyond one machine), and named after their SQL, so a
- * statement of that name on any server connection is this one. */
+ * statements are kept (an unnamed one is planned on every call: measured in README,
+ * Beyond one machine), and named after their SQL, so a statement of that name on any
+ * server connection is this one. */
 #include "db/session.h"
 
 #include <stdio.h>
