@@ -1,3 +1,3 @@
--- GET /api/v1/plans/{plan}/compliance (as_of today) by the public or a citizen: the
--- statement db_compliance_counts of service/db/compliance.c.
-@db_compliance_counts(:plan, :staff, :as_of)
+-- GET /api/v1/plans/{plan}/compliance (no as_of: today, the activities as they are) by
+-- the public or a citizen: the statement db_compliance_counts of service/db/compliance.c.
+@db_compliance_counts(:plan, :staff, NULL)

@@ -63,24 +63,37 @@ JOIN units u ON u.name = 'Unidad de carga ' ||
 
 -- 100,000 observations and contributions by 5,000 citizens over the last 60 days (none in
 -- the last hour, so they leave the hourly limit alone); reviewed ones have a response.
+-- Numbered within their axis and kind (the trigger that numbers them is bypassed here);
+-- online ones due 15 days after submission, answered ones answered 0-19 days after it (so
+-- some late). Each names one of 40 topics, so that a search word (make bench: inbox and
+-- search, q=vacunacion) matches one in 40 of them, as a real topic would.
 INSERT INTO observations (axis_id, kind, number, body, source, status, response, author_sub,
-                          author_role, created_at, updated_at)
-SELECT x.axis_id, CASE WHEN n % 3 = 0 THEN 'contribution' ELSE 'observation' END,
-       -- numbered within axis and kind in the order of n, as recorded
-       row_number() OVER (PARTITION BY n % 4, n % 3 = 0 ORDER BY n),
-       'Observación de carga ' || n || ': ' ||
-       left(repeat('la comunidad solicita atención y seguimiento del tema; ', 6),
-            30 + (n * 53) % 250),
+                          author_role, created_at, updated_at, answer_due, answered_at)
+SELECT x.axis_id, k.kind, row_number() OVER (PARTITION BY x.axis_id, k.kind ORDER BY n),
+       'Observación de carga ' || n || ' sobre ' ||
+       (ARRAY['alumbrado', 'vacunación', 'alarmas', 'basura', 'agua potable', 'aceras',
+              'parques', 'seguridad', 'salud', 'transporte', 'alcantarillado', 'baches',
+              'ferias', 'deportes', 'cultura', 'mercados', 'escuelas', 'riego', 'quebradas',
+              'incendios', 'animales', 'semáforos', 'ciclovías', 'buses', 'ruido',
+              'árboles', 'veredas', 'canchas', 'bibliotecas', 'centros de salud',
+              'adultos mayores', 'juventud', 'mujeres', 'emprendimientos', 'turismo',
+              'patrimonio', 'catastro', 'permisos', 'impuestos', 'reciclaje'])[1 + n % 40] ||
+       ': ' || left(repeat('la comunidad solicita atención y seguimiento del tema; ', 6),
+                    30 + (n * 53) % 250),
        CASE WHEN n % 4 = 0 THEN 'deliberation' ELSE 'online' END,
        st.status,
        CASE st.status WHEN 'rejected' THEN 'No procede por competencia.'
                       WHEN 'accepted' THEN CASE WHEN n % 2 = 0 THEN 'Se acoge.' END END,
-       'bench-gen-' || (n % 5000), 'ciudadanos',
-       now() - interval '2 hours' - (n % 86400) * interval '1 minute',
-       now() - interval '2 hours' - (n % 86400) * interval '1 minute'
+       'bench-gen-' || (n % 5000), 'ciudadanos', c.at, c.at,
+       CASE WHEN n % 4 <> 0 THEN c.at + interval '15 days' END,
+       CASE WHEN st.status IN ('accepted', 'rejected') THEN c.at + (n % 20) * interval '1 day' END
 FROM generate_series(1, 100000) n
 CROSS JOIN LATERAL (SELECT a.id AS axis_id FROM axes a JOIN bench_plan p ON p.id = a.plan_id
                     WHERE a.number = 1 + n % 4) x
+CROSS JOIN LATERAL (SELECT CASE WHEN n % 3 = 0 THEN 'contribution' ELSE 'observation' END
+                           AS kind) k
+CROSS JOIN LATERAL (SELECT now() - interval '2 hours' - (n % 86400) * interval '1 minute'
+                           AS at) c
 CROSS JOIN LATERAL (SELECT (ARRAY['received', 'in_review', 'accepted', 'rejected', 'accepted',
                                   'withdrawn', 'accepted'])[1 + n % 7] AS status) st;
 

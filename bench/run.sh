@@ -17,7 +17,7 @@
 # a PDF; "pdfload" measures signed-in readers alone and while two clients render PDFs.
 #
 # Environment: BENCH_SECONDS (10), BENCH_CONCURRENCY ("16 64"), BENCH_ENDPOINTS
-# ("activities document compliance report pdf observations mixed pdfload"), BENCH_CONFIGS ("threads pool": each a
+# ("activities document compliance report pdf observations inbox search mixed pdfload"), BENCH_CONFIGS ("threads pool": each a
 # LISTENER, optionally with ,WORKERS=n and ,DB_POOL_SIZE=n), BENCH_WARMUP (1 s per wrk run),
 # OBSERVATIONS_PER_HOUR (20), BENCH_POOL_ROW (1: also pgbench on the exact SQL with as
 # many clients as the service has database connections, DB_POOL_SIZE's default),
@@ -34,7 +34,7 @@ cd "$ROOT"
 
 SECS="${BENCH_SECONDS:-10}"
 CONCS="${BENCH_CONCURRENCY:-16 64}"
-ENDPOINTS="${BENCH_ENDPOINTS:-activities document compliance report pdf observations mixed pdfload}"
+ENDPOINTS="${BENCH_ENDPOINTS:-activities document compliance report pdf observations inbox search mixed pdfload}"
 CONFIGS="${BENCH_CONFIGS:-threads pool}"
 WARMUP="${BENCH_WARMUP:-1}"
 PER_HOUR="${OBSERVATIONS_PER_HOUR:-20}"
@@ -141,7 +141,9 @@ start_service() {
   IFS=',' read -r -a items <<<"$spec"
   listener="${items[0]}"
   (
-    export LISTENER="$listener" HOST=127.0.0.1 PORT="$port" OBSERVATIONS_PER_HOUR="$PER_HOUR"
+    # Every client of the bench is 127.0.0.1: lift the per-address cap (default 64).
+    export LISTENER="$listener" HOST=127.0.0.1 PORT="$port" OBSERVATIONS_PER_HOUR="$PER_HOUR" \
+      MAX_CONNECTIONS_PER_ADDRESS=10000
     for item in "${items[@]:1}"; do export "${item?}"; done
     exec "$BIN" serve
   ) >"$TMP/service-$i.log" 2>&1 &
@@ -268,6 +270,10 @@ same_result() {
 for e in $ENDPOINTS; do
   [[ ! -f "bench/$e.alt.sql" ]] || same_result "$e"
 done
+# The search endpoints read the GIN indexes (bench/explain.sh prints how, on this data).
+search_eps="$(tr ' ' '\n' <<<"$ENDPOINTS" | grep -Ex 'inbox|search' | tr '\n' ' ' || true)"
+[[ -z "$search_eps" ]] || bench/explain.sh "$TMP/statements.json" "$search_eps" plan="$PLAN" \
+  staff=false after=0 limit=50 >&2 || say "WARNING: a search does not use its GIN index"
 
 # ---- the measurements ---------------------------------------------------------------
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
@@ -358,6 +364,8 @@ for conc in $CONCS; do
       report) paths=("/api/v1/plans/$SEED_PLAN/report") ;;
       pdf) paths=("/api/v1/plans/$SEED_PLAN/document") ;;
       observations) paths=("${paths_observations[@]}") ;;
+      inbox) paths=("/api/v1/plans/$PLAN/observations?q=vacunacion&limit=50") ;;
+      search) paths=("/api/v1/search?q=vacunacion&plan_id=$PLAN&limit=50") ;;
     esac
     for ((i = 0; i < ${#SVC_PIDS[@]}; i++)); do
       if [[ "$e" == observations ]]; then

@@ -268,11 +268,12 @@ async function planView(id) {
         el('ol.activities', {}, acts.map((a) => activityItem(a, evidence.get(a.id))))) : null);
   });
 
-  return view(plan.title, header, summary, axes, participate(plan));
+  return view(plan.title, header, summary, axes, participate(plan, activities));
 }
 
-/** The form to send an observation or a contribution (or the way to sign in first). */
-function participate(plan) {
+/** The form to send an observation or a contribution on an axis, or on one activity of it
+ * (activity_id), or the way to sign in first. */
+function participate(plan, activities) {
   const box = el('section.participate', { 'aria-labelledby': 'participa', id: 'participa-form' },
     el('h2', { id: 'participa' }, 'Participa: envía una observación o un aporte'));
   if (plan.status !== 'approved') {
@@ -287,6 +288,13 @@ function participate(plan) {
   }
   const axis = el('select', { name: 'axis', required: true },
     plan.axes.map((a) => el('option', { value: a.id }, `Eje ${a.number}: ${a.name}`)));
+  // The activities of the chosen axis, by number; none chosen: the axis as a whole.
+  const activity = el('select', { name: 'activity_id' });
+  const fillActivities = () => activity.replaceChildren(el('option', { value: '' }, 'Todo el eje'),
+    ...activities.filter((t) => String(t.axis_id) === axis.value).sort((a, b) => a.number - b.number)
+      .map((t) => el('option', { value: t.id }, `Actividad ${t.number}: ${t.description}`)));
+  fillActivities();
+  axis.addEventListener('change', fillActivities);
   const kind = el('fieldset', {}, el('legend', {}, 'Tipo'),
     el('label.choice', {}, el('input', { type: 'radio', name: 'kind', value: 'observation', checked: true }), ' Observación'),
     el('label.choice', {}, el('input', { type: 'radio', name: 'kind', value: 'contribution' }), ' Aporte'));
@@ -294,6 +302,7 @@ function participate(plan) {
   const form = el('form', { id: 'observar', novalidate: true },
     formMessage(),
     field('Eje del plan', axis),
+    field('Sobre una actividad (opcional)', activity),
     kind,
     field('Tu observación o aporte', body, 'Entre 3 y 5000 caracteres. Tu nombre no se publica.'),
     el('button', { type: 'submit' }, 'Enviar'));
@@ -302,13 +311,15 @@ function participate(plan) {
   const newKey = () => Array.from(crypto.getRandomValues(new Uint8Array(16)), (b) => b.toString(16).padStart(2, '0')).join('');
   let key = newKey();
   body.addEventListener('input', () => { key = newKey(); });
+  form.addEventListener('change', () => { key = newKey(); });
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     const button = form.querySelector('button[type=submit]');
     button.disabled = true;
     try {
       await call('POST', `/axes/${axis.value}/observations`, {
-        body: { kind: form.elements.kind.value, body: body.value },
+        body: { kind: form.elements.kind.value, body: body.value,
+          ...(activity.value ? { activity_id: Number(activity.value) } : {}) },
         headers: { 'Idempotency-Key': key },
       });
       location.hash = '#/mis-observaciones?enviada=1';
@@ -408,6 +419,9 @@ async function myObservationsView(params) {
   // Each axis once: its number and name say where the observation was sent.
   const axes = new Map(await Promise.all([...new Set(items.map((o) => o.axis_id))].map(async (id) =>
     [id, await call('GET', `/axes/${id}`, { auth: false }).catch(() => null)])));
+  // And each activity one was directed at (activity_id), by its number.
+  const acts = new Map(await Promise.all([...new Set(items.map((o) => o.activity_id).filter(Boolean))]
+    .map(async (id) => [id, await call('GET', `/activities/${id}`, { auth: false }).catch(() => null)])));
   const list = el('ul.cards.mine');
   for (const o of items) {
     const axis = axes.get(o.axis_id);
@@ -415,6 +429,7 @@ async function myObservationsView(params) {
       el('p.meta', {}, badge(KIND[o.kind] ?? o.kind, 'kind'), ' ', badge(OBS_STATUS[o.status] ?? o.status, o.status),
         ` · ${new Date(o.created_at).toLocaleDateString('es-EC')}`),
       axis ? el('p.hint', {}, el('a', { href: `#/planes/${axis.plan_id}` }, `Eje ${axis.number}: ${axis.name}`)) : null,
+      acts.get(o.activity_id) ? el('p.hint', {}, `Sobre la actividad ${acts.get(o.activity_id).number}: ${acts.get(o.activity_id).description}`) : null,
       el('p', {}, o.body),
       o.response ? el('p.response', {}, el('strong', {}, 'Respuesta: '), o.response)
         : el('p.hint', {}, o.status === 'withdrawn' ? 'La retiraste.' : 'Todavía sin respuesta.'));

@@ -22,18 +22,21 @@ LANGUAGE sql STABLE AS $$
 	            THEN 'not_done' ELSE s.status END,
 	       s.progress
 	FROM plans p JOIN axes a ON a.plan_id = p.id JOIN activities t ON t.axis_id = a.id
-	LEFT JOIN LATERAL (
-		SELECT u.status, u.progress FROM progress_updates u
-		WHERE u.activity_id = t.id AND u.created_at < p_end
-		ORDER BY u.id DESC LIMIT 1) r ON true
+	-- Per activity of the plan with reports, one: the last before p_end, else (reports
+	-- only later) any, marked as not yet made. Set-based: one pass over the plan's reports.
+	LEFT JOIN (
+		SELECT DISTINCT ON (u.activity_id) u.activity_id, u.status, u.progress,
+		       u.created_at < p_end AS by_then
+		FROM axes a2 JOIN activities t2 ON t2.axis_id = a2.id
+		JOIN progress_updates u ON u.activity_id = t2.id
+		WHERE a2.plan_id = p_plan
+		ORDER BY u.activity_id, u.created_at < p_end DESC, u.id DESC) r ON r.activity_id = t.id
 	CROSS JOIN LATERAL (
-		SELECT CASE WHEN r.status IS NOT NULL THEN r.status
-		            WHEN EXISTS (SELECT 1 FROM progress_updates l WHERE l.activity_id = t.id)
-		                 OR t.status = 'not_done' THEN 'pending'
+		SELECT CASE WHEN r.by_then THEN r.status
+		            WHEN r.activity_id IS NOT NULL OR t.status = 'not_done' THEN 'pending'
 		            ELSE t.status END AS status,
-		       CASE WHEN r.status IS NOT NULL THEN r.progress
-		            WHEN EXISTS (SELECT 1 FROM progress_updates l WHERE l.activity_id = t.id)
-		                 THEN 0
+		       CASE WHEN r.by_then THEN r.progress
+		            WHEN r.activity_id IS NOT NULL THEN 0
 		            ELSE t.progress END AS progress) s
 	WHERE p_history AND p.id = p_plan AND (p_staff OR plan_status_public(p.status));
 $$;
@@ -73,19 +76,26 @@ LANGUAGE sql STABLE AS $$
 		SELECT au.unit_id, t.status, t.due_month, count(*) AS n, sum(t.progress) AS prog
 		FROM t JOIN activity_units au ON au.activity_id = t.id
 		GROUP BY au.unit_id, t.status, t.due_month),
+	-- Answers: each kind from its own partial index (014_search.sql); today's waiting ones
+	-- are the received and in review, as of another day those not answered by its end.
 	oc AS (
-		SELECT o.axis_id, o.unit_id,
-		       count(*) FILTER (WHERE o.answered_at > o.answer_due
-		                          AND o.answered_at < p.day_end) AS late,
-		       count(*) FILTER (WHERE o.answer_due < p.due_before AND o.status <> 'withdrawn'
-		                          AND (o.answered_at IS NULL OR o.answered_at >= p.day_end))
-		           AS waiting
+		SELECT o.axis_id, o.unit_id, 1 AS late, 0 AS waiting
 		FROM p JOIN axes a ON a.plan_id = p.id JOIN observations o ON o.axis_id = a.id
-		WHERE o.answer_due IS NOT NULL AND o.created_at < p.day_end
-		  AND (o.answered_at > o.answer_due
-		       OR (o.answer_due < p.due_before AND o.status <> 'withdrawn'
-		           AND (o.answered_at IS NULL OR o.answered_at >= p.day_end)))
-		GROUP BY o.axis_id, o.unit_id),
+		WHERE o.answered_at > o.answer_due AND o.answered_at < p.day_end
+		UNION ALL
+		SELECT o.axis_id, o.unit_id, 0, 1
+		FROM p JOIN axes a ON a.plan_id = p.id JOIN observations o ON o.axis_id = a.id
+		WHERE NOT p_history AND o.answer_due IS NOT NULL
+		  AND o.status IN ('received', 'in_review') AND o.answer_due < p.due_before
+		UNION ALL
+		SELECT o.axis_id, o.unit_id, 0, 1
+		FROM p JOIN axes a ON a.plan_id = p.id JOIN observations o ON o.axis_id = a.id
+		WHERE p_history AND o.answer_due IS NOT NULL AND o.answer_due < p.due_before
+		  AND o.created_at < p.day_end AND o.status <> 'withdrawn'
+		  AND (o.answered_at IS NULL OR o.answered_at >= p.day_end)),
+	ocs AS (
+		SELECT oc.axis_id, oc.unit_id, sum(oc.late) AS late, sum(oc.waiting) AS waiting
+		FROM oc GROUP BY oc.axis_id, oc.unit_id),
 	g AS (
 		SELECT 0 AS k, p.id AS gid, 0 AS gnum, ''::text AS gname, p.year, s.status,
 		       s.due_month, s.n, s.prog
@@ -112,12 +122,12 @@ LANGUAGE sql STABLE AS $$
 	SELECT CASE c.k WHEN 0 THEN 'total' WHEN 1 THEN 'axis' ELSE 'unit' END, c.gid, c.gnum,
 	       c.gname, c.activities, c.done, c.in_progress, c.pending, c.cancelled, c.not_done,
 	       c.overdue, c.prog,
-	       coalesce((SELECT sum(oc.late) FROM oc
-	                 WHERE c.k = 0 OR (c.k = 1 AND oc.axis_id = c.gid)
-	                    OR (c.k = 2 AND oc.unit_id = c.gid)), 0)::bigint,
-	       coalesce((SELECT sum(oc.waiting) FROM oc
-	                 WHERE c.k = 0 OR (c.k = 1 AND oc.axis_id = c.gid)
-	                    OR (c.k = 2 AND oc.unit_id = c.gid)), 0)::bigint
+	       coalesce((SELECT sum(x.late) FROM ocs x
+	                 WHERE c.k = 0 OR (c.k = 1 AND x.axis_id = c.gid)
+	                    OR (c.k = 2 AND x.unit_id = c.gid)), 0)::bigint,
+	       coalesce((SELECT sum(x.waiting) FROM ocs x
+	                 WHERE c.k = 0 OR (c.k = 1 AND x.axis_id = c.gid)
+	                    OR (c.k = 2 AND x.unit_id = c.gid)), 0)::bigint
 	FROM c
 	ORDER BY c.k, c.gnum, c.gname, c.gid;
 $$;

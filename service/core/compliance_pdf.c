@@ -108,6 +108,14 @@ compliance_pdf(const json_t *c, size_t *len)
 	columns(cols, "Total");
 	pdf_table_head(p, cols, NCOLS);
 	group_row(p, cols, "Plan", totals);
+	/* The answers owed to citizens (openapi/openapi.yaml, ComplianceCounts). */
+	snprintf(line, sizeof line, "Observaciones en línea: %lld respondidas fuera de plazo, "
+	         "%lld sin respuesta con el plazo vencido.",
+	         (long long)json_integer_value(json_object_get(totals, "observations_answered_late")),
+	         (long long)json_integer_value(json_object_get(totals,
+	                                                       "observations_unanswered_overdue")));
+	pdf_move(p, 4);
+	pdf_move(p, pdf_text(p, PDF_MARGIN, pdf_y(p), PDF_WIDTH - 2 * PDF_MARGIN, line, 9, false));
 	groups(p, "Por eje", "Eje", json_object_get(c, "by_axis"), true);
 	groups(p, "Por unidad responsable", "Unidad", json_object_get(c, "by_unit"), false);
 	return pdf_end(p, len);

@@ -279,6 +279,11 @@ test('a citizen registers, sends an observation with the keyboard alone, follows
   assert.ok(await page.evaluate(() => !!document.activeElement?.closest('form#observar')), 'focus is in the form');
   assert.equal(await page.evaluate(() => document.activeElement.name), 'axis');
   await page.keyboard.press('ArrowDown'); // the second axis
+  await page.keyboard.press('Tab'); // the activity: that axis's, the whole axis first
+  assert.equal(await page.evaluate(() => document.activeElement.name), 'activity_id');
+  const firstOfAxis2 = await page.evaluate(() => document.activeElement.options[1].textContent);
+  assert.equal(firstOfAxis2, `Actividad 1: ${doc.axes[1].activities[0].description}`);
+  await page.keyboard.press('ArrowDown'); // its first activity
   await page.keyboard.press('Tab'); // the kind: an observation
   await page.keyboard.press('Tab'); // the text
   const text = `Ampliar el horario del centro de salud de Alangasí (${Date.now()}).`;
@@ -289,11 +294,15 @@ test('a citizen registers, sends an observation with the keyboard alone, follows
   const card = page.locator('li.card', { hasText: text });
   await card.getByText('Recibida').waitFor();
   await card.getByRole('link', { name: `Eje 2: ${doc.axes[1].name}` }).waitFor();
+  await card.getByText(`Sobre la actividad 1: ${doc.axes[1].activities[0].description}`).waitFor();
   const token = await page.evaluate(() => sessionStorage.getItem('rendicion.token'));
   const mine = (await api('GET', '/api/v1/me/observations', { token })).json.items;
   const sent = mine.find((o) => o.body === text);
   assert.ok(sent, 'the service stored it');
-  assert.equal(sent.axis_id, (await api('GET', `/api/v1/plans/${planId}`)).json.axes.find((a) => a.number === 2).id);
+  const axis2 = (await api('GET', `/api/v1/plans/${planId}`)).json.axes.find((a) => a.number === 2).id;
+  assert.equal(sent.axis_id, axis2);
+  const acts2 = (await api('GET', `/api/v1/plans/${planId}/activities?axis_id=${axis2}`)).json.items;
+  assert.equal(sent.activity_id, acts2.find((a) => a.number === 1).id, 'it is directed at the activity chosen');
 
   // Staff answer it through the API; the citizen sees the answer after a reload.
   const director = tokenFor('directores', { unit_id: 1 });

@@ -474,7 +474,8 @@ test('the compliance figures as PDF: totals, a row and a bar per axis and per un
   assert.equal(up.status, 201, up.text);
   const pdf = await fetchPdf(`/api/v1/plans/${plan}/compliance`, `cumplimiento-plan-${plan}.pdf`);
   assertReads(pdf.text, ['Cumplimiento del plan de trabajo', `Plan ${plan}`, 'Por eje', 'Por unidad responsable',
-    '4. Eje Territorial', '100.0 %', '25.0 %']);
+    '4. Eje Territorial', '100.0 %', '25.0 %',
+    'Observaciones en línea: 0 respondidas fuera de plazo, 0 sin respuesta con el plazo vencido.']);
   // Names wrap in their column: read them in the order they were drawn, blanks aside.
   const squeeze = (t) => t.replace(/\s+/g, '');
   for (const name of ['1. Eje de Gobernabilidad e Institucionalidad', 'Administradora Zonal',
