@@ -6,12 +6,30 @@ LANGUAGE sql STABLE AS $$
 	SELECT json_build_object('id', u.id, 'name', u.name) FROM units u WHERE u.id = p_id;
 $$;
 
-CREATE FUNCTION api_unit_list(p_after bigint, p_limit int, OUT items json, OUT next_after bigint)
+-- A unit the public may see: one that no draft plan alone names (issue 17: importing a
+-- draft listed its new units to everyone before the plan was public).
+CREATE FUNCTION unit_is_public(p_id bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(bool_or(plan_status_public(p.status)), true)
+	FROM activity_units au JOIN activities t ON t.id = au.activity_id
+	JOIN axes a ON a.id = t.axis_id JOIN plans p ON p.id = a.plan_id
+	WHERE au.unit_id = p_id;
+$$;
+
+-- GET /units/{id}: NULL (404) for a unit the caller may not see.
+CREATE FUNCTION api_unit_get(p_staff boolean, p_id bigint) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT unit_json(p_id) WHERE p_staff OR unit_is_public(p_id);
+$$;
+
+CREATE FUNCTION api_unit_list(p_staff boolean, p_after bigint, p_limit int,
+                              OUT items json, OUT next_after bigint)
 LANGUAGE plpgsql STABLE AS $$
 BEGIN
 	WITH page AS (
 		SELECT u.id, u.name, row_number() OVER (ORDER BY u.id) AS n
-		FROM units u WHERE u.id > p_after ORDER BY u.id LIMIT p_limit + 1)
+		FROM units u WHERE u.id > p_after AND (p_staff OR unit_is_public(u.id))
+		ORDER BY u.id LIMIT p_limit + 1)
 	SELECT coalesce(json_agg(json_build_object('id', id, 'name', name) ORDER BY n)
 	                FILTER (WHERE n <= p_limit), '[]'),
 	       max(id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
@@ -60,13 +78,13 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_id bigint;
 BEGIN
-	SELECT id INTO v_id FROM units WHERE lower(name) = lower(btrim(p_name));
+	SELECT id INTO v_id FROM units WHERE lower(name) = lower(trim_blanks(p_name));
 	IF NOT FOUND THEN
-		INSERT INTO units (name) VALUES (btrim(p_name))
+		INSERT INTO units (name) VALUES (trim_blanks(p_name))
 		ON CONFLICT ((lower(name))) DO NOTHING
 		RETURNING id INTO v_id;
 		IF v_id IS NULL THEN
-			SELECT id INTO v_id FROM units WHERE lower(name) = lower(btrim(p_name));
+			SELECT id INTO v_id FROM units WHERE lower(name) = lower(trim_blanks(p_name));
 		END IF;
 	END IF;
 	RETURN v_id;

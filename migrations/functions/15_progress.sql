@@ -2,12 +2,31 @@
 -- progress and status to the activity happen in one function, so in the one statement
 -- (and transaction) the service sends; the triggers of 01_audit.sql log both rows.
 
-CREATE FUNCTION progress_update_json(u progress_updates) RETURNS json
+-- The unit a report speaks for (issue 17: the public sees the unit, not the person): the
+-- reporter's own unit when their account belongs to one of the activity's responsible
+-- units, else the activity's only responsible unit; NULL when neither tells.
+CREATE FUNCTION progress_update_unit(u progress_updates) RETURNS json
 LANGUAGE sql STABLE AS $$
-	SELECT json_build_object(
+	SELECT json_build_object('id', n.id, 'name', n.name)
+	FROM activity_units au JOIN units n ON n.id = au.unit_id
+	WHERE au.activity_id = u.activity_id
+	  AND (au.unit_id = (SELECT usr.unit_id FROM users usr WHERE 'user:' || usr.id = u.author_sub)
+	       OR (SELECT count(*) FROM activity_units c WHERE c.activity_id = u.activity_id) = 1)
+	ORDER BY n.id
+	LIMIT 1;
+$$;
+
+-- author_sub (who reported) only for staff.
+CREATE FUNCTION progress_update_json(u progress_updates, p_staff boolean) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN p_staff THEN json_build_object(
 		'id', u.id, 'activity_id', u.activity_id, 'progress', u.progress, 'status', u.status,
-		'note', u.note, 'evidence_url', u.evidence_url, 'author_sub', u.author_sub,
-		'created_at', rfc3339(u.created_at));
+		'note', u.note, 'evidence_url', u.evidence_url, 'unit', progress_update_unit(u),
+		'author_sub', u.author_sub, 'created_at', rfc3339(u.created_at))
+	ELSE json_build_object(
+		'id', u.id, 'activity_id', u.activity_id, 'progress', u.progress, 'status', u.status,
+		'note', u.note, 'evidence_url', u.evidence_url, 'unit', progress_update_unit(u),
+		'created_at', rfc3339(u.created_at)) END;
 $$;
 
 -- GET /activities/{id}/updates: keyset page of the timeline, oldest first. Both columns
@@ -30,7 +49,7 @@ BEGIN
 		ORDER BY u.id
 		LIMIT p_limit + 1),
 	numbered AS (SELECT u, row_number() OVER (ORDER BY (u).id) AS n FROM page)
-	SELECT coalesce(json_agg(progress_update_json(u) ORDER BY n) FILTER (WHERE n <= p_limit),
+	SELECT coalesce(json_agg(progress_update_json(u, p_staff) ORDER BY n) FILTER (WHERE n <= p_limit),
 	                '[]'),
 	       max((u).id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
 	INTO items, next_after
@@ -100,6 +119,6 @@ BEGIN
 	        p_body->>'evidence_url', p_sub, p_role)
 	RETURNING * INTO v_update;
 	UPDATE activities SET progress = v_progress, status = v_status WHERE id = p_activity;
-	RETURN progress_update_json(v_update);
+	RETURN progress_update_json(v_update, true);
 END;
 $$;

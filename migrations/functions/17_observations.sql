@@ -325,7 +325,7 @@ BEGIN
 		PERFORM api_raise(409, 'illegal_transition');
 	END IF;
 	v_response := CASE WHEN p_body ? 'response' THEN trim_blanks(p_body->>'response') ELSE v_obs.response END;
-	IF v_to = 'rejected' AND coalesce(v_response, '') ~ '^[[:space:]]*$' THEN
+	IF v_to = 'rejected' AND coalesce(v_response, '') = '' THEN   -- trimmed of every blank
 		PERFORM api_raise(422, 'response_required', '/response');
 	END IF;
 	UPDATE observations SET status = v_to, response = v_response,

@@ -39,7 +39,7 @@ BEGIN
 	PERFORM api_as(p_sub, p_role);
 	PERFORM user_check_unit(p_user_role, p_unit_id);
 	INSERT INTO users (email, name, role, unit_id, password_hash)
-	VALUES (lower(btrim(p_email)), btrim(coalesce(p_name, '')), p_user_role, p_unit_id, p_hash)
+	VALUES (lower(btrim(p_email)), trim_blanks(coalesce(p_name, '')), p_user_role, p_unit_id, p_hash)
 	RETURNING * INTO v_user;
 	RETURN user_json(v_user);
 END;
@@ -55,7 +55,7 @@ DECLARE
 BEGIN
 	PERFORM api_as('user:' || v_id, 'ciudadanos');
 	INSERT INTO users (id, email, name, role, password_hash) OVERRIDING SYSTEM VALUE
-	VALUES (v_id, lower(btrim(p_email)), btrim(p_name), 'ciudadanos', p_hash)
+	VALUES (v_id, lower(btrim(p_email)), trim_blanks(p_name), 'ciudadanos', p_hash)
 	RETURNING * INTO v_user;
 	RETURN user_json(v_user);
 END;
@@ -86,7 +86,7 @@ BEGIN
 	END IF;
 	PERFORM user_check_unit(v_role, v_unit);
 	UPDATE users SET
-		name = coalesce(btrim(p_body->>'name'), name),
+		name = coalesce(trim_blanks(p_body->>'name'), name),
 		role = v_role,
 		unit_id = v_unit,
 		disabled = coalesce((p_body->>'disabled')::boolean, disabled),

@@ -71,35 +71,15 @@ static const struct {
 	             "is too common or too easy to guess"},
 };
 
-/* Blank: ASCII white space, U+00A0, U+2000–U+200B, U+202F, U+205F, U+3000, U+FEFF. */
-static size_t
-blank_len(const unsigned char *p, size_t n)
-{
-	if (n >= 1 && (*p == ' ' || (*p >= '\t' && *p <= '\r')))
-		return 1;
-	if (n >= 2 && p[0] == 0xC2 && p[1] == 0xA0)
-		return 2;
-	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x80 && (p[2] <= 0x8B || p[2] == 0xAF))
-		return 3;
-	if (n >= 3 && p[0] == 0xE2 && p[1] == 0x81 && p[2] == 0x9F)
-		return 3;
-	if (n >= 3 && p[0] == 0xE3 && p[1] == 0x80 && p[2] == 0x80)
-		return 3;
-	if (n >= 3 && p[0] == 0xEF && p[1] == 0xBB && p[2] == 0xBF)
-		return 3;
-	return 0;
-}
-
 /* Blanks only, one character repeated, or on the list. */
 static bool
 pw_weak(const char *pw, size_t n)
 {
 	const unsigned char *p = (const unsigned char *)pw;
-	size_t i = 0, b, first;
+	size_t i, first;
 
-	while (i < n && (b = blank_len(p + i, n - i)) > 0)
-		i += b;
-	if (i == n)
+	/* pw holds no NUL (pw_check): the blanks are core/text.c's, the same as SQL's. */
+	if (utf8_trimmed_len(pw) == 0)
 		return true;
 	for (first = 1; first < n && (p[first] & 0xC0) == 0x80; first++)
 		;

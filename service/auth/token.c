@@ -106,6 +106,9 @@ check_claims(json_t *c, time_t now, struct claims *out, time_t *from, time_t *un
 		return false;
 	if (v && t - cfg.jwt_leeway > *from)
 		*from = (time_t)(t - cfg.jwt_leeway);
+	/* A ceiling on the lifetime: exp − iat (exp − now without iat), leeway included. */
+	if (exp - (v ? t : (json_int_t)now) > cfg.jwt_max_lifetime + cfg.jwt_leeway)
+		return false;
 	if (!json_is_string(sub) || json_string_length(sub) == 0 ||
 	    json_string_length(sub) >= sizeof out->sub)
 		return false;

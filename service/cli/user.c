@@ -112,8 +112,9 @@ cli_user(int argc, char **argv)
 		return 2;
 	}
 	if (strlen(name) > 800 || utf8_trimmed_len(name) > 200 ||
-	    !utf8_text_ok(name, strlen(name))) {
-		fprintf(stderr, "rendicion: --name must be text of at most 200 characters\n");
+	    !utf8_text_ok(name, strlen(name)) || utf8_has_bidi_control(name, strlen(name))) {
+		fprintf(stderr, "rendicion: --name must be text of at most 200 characters, "
+		        "without bidirectional control characters\n");
 		return 2;
 	}
 	verr_init(&v);

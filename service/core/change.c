@@ -46,8 +46,9 @@ static const struct {
 	{"/api/v1/plans/:id/document", true, true},
 	{"/api/v1/plans/:id/compliance", true, true},   /* per unit too */
 	{"/api/v1/plans/:id/report", true, true},       /* the linked activities' units */
-	{"/api/v1/units", false, true},
-	{"/api/v1/units/:id", false, true},
+	/* The units lists are not here: which units the public sees follows the plans'
+	 * status too (a draft's units show once it is approved), so every change retires
+	 * them. */
 };
 
 struct shows

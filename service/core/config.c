@@ -179,6 +179,11 @@ config_load(int needs)
 	 * may need more, never over a minute. */
 	if (!env_long("JWT_LEEWAY_SECONDS", 5, 0, 60, &cfg.jwt_leeway))
 		return false;
+	/* Issue 17: a token good until the year 9999 was accepted. */
+	if (!env_long("JWT_MAX_LIFETIME_SECONDS", 86400, 60, 366L * 86400, &cfg.jwt_max_lifetime))
+		return false;
+	if (cfg.jwt_max_lifetime < cfg.token_ttl)
+		return fail("JWT_MAX_LIFETIME_SECONDS", "must be at least TOKEN_TTL_SECONDS");
 	if ((needs & (NEED_JWT | NEED_SIGNING)) && !load_jwt(needs))
 		return false;
 	/* Each connection costs PostgreSQL a process; measured (make bench, 2 cores), cores + 1

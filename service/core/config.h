@@ -22,6 +22,7 @@ struct config {
 	const char *jwt_audience;
 	long jwt_leeway;           /* seconds of clock skew tolerated on exp, nbf and iat */
 	long token_ttl;
+	long jwt_max_lifetime;     /* seconds from iat (or now) to exp a token may claim */
 	int pool_size;
 	size_t max_body;
 	enum log_level log_level;

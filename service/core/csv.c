@@ -1,6 +1,7 @@
 /* The CSV writer behind the schedule export (GET /plans/{id}/activities as text/csv). */
 #include "core/csv.h"
 
+#include <assert.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -19,28 +20,33 @@ formula_start(char ch)
 	return ch == '=' || ch == '+' || ch == '-' || ch == '@' || ch == '\t' || ch == '\r';
 }
 
+/* Every text field is quoted, and a formula start is neutralised at the start and after
+ * every ';' (issue 17: "x;=1+1" was a formula where Excel splits on ';', as es-EC does). */
 void
 csv_field(struct buf *b, const char *s, size_t n)
 {
-	bool quote = false;
-
-	for (size_t i = 0; i < n && !quote; i++)
-		quote = s[i] == ',' || s[i] == '"' || s[i] == '\r' || s[i] == '\n';
-	if (quote)
-		buf_putc(b, '"');
-	if (n > 0 && formula_start(s[0]))
-		buf_putc(b, '\'');
+	buf_putc(b, '"');
 	for (size_t i = 0; i < n; i++) {
-		const char *q = quote ? memchr(s + i, '"', n - i) : NULL;
-		size_t run = q ? (size_t)(q - (s + i)) : n - i;
-
-		buf_add(b, s + i, run);
-		i += run;
-		if (q)
-			buf_add(b, "\"\"", 2);
+		if ((i == 0 || s[i - 1] == ';') && formula_start(s[i]))
+			buf_putc(b, '\'');
+		if (s[i] == '"')
+			buf_putc(b, '"');
+		buf_putc(b, s[i]);
 	}
-	if (quote)
-		buf_putc(b, '"');
+	buf_putc(b, '"');
+}
+
+void
+csv_head(struct buf *b, const char *const *names, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		/* The service's own names: nothing in them needs quoting or neutralising. */
+		assert(strpbrk(names[i], ",\";\r\n") == NULL && !formula_start(names[i][0]));
+		if (i)
+			buf_putc(b, ',');
+		buf_puts(b, names[i]);
+	}
+	buf_add(b, "\r\n", 2);
 }
 
 void
@@ -72,8 +78,9 @@ csv_rows_json(struct buf *b, const json_t *rows)
 			if (json_is_string(v)) {
 				csv_field(b, json_string_value(v), json_string_length(v));
 			} else if (json_is_integer(v)) {
+				/* A number, not text: unquoted, so a spreadsheet reads it as one. */
 				snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-				csv_field(b, num, strlen(num));
+				buf_puts(b, num);
 			} else if (!json_is_null(v)) {
 				return false;
 			}

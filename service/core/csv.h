@@ -14,11 +14,14 @@
 
 /* Appends the byte order mark (call once, first). */
 void csv_bom(struct buf *b);
-/* Appends one field of n bytes (no separator). A field that starts with =, +, -, @, tab
- * or CR gets a leading apostrophe, so a spreadsheet shows it instead of running it; a
- * field holding a comma, quote, CR or LF is quoted, its quotes doubled. Bytes are kept
+/* Appends one text field of n bytes (no separator), always quoted, its quotes doubled.
+ * An =, +, -, @, tab or CR at its start or after a ';' gets an apostrophe before it, so a
+ * spreadsheet (also one splitting on ';') shows it instead of running it. Bytes are kept
  * as they are (UTF-8 passes through). */
 void csv_field(struct buf *b, const char *s, size_t n);
+/* Appends the header row: n names of the service's own (no comma, quote, ';', line end
+ * or formula start), unquoted, and its CRLF. */
+void csv_head(struct buf *b, const char *const *names, size_t n);
 /* Appends a record of n NUL-terminated fields and its CRLF. */
 void csv_row(struct buf *b, const char *const *fields, size_t n);
 /* Appends one record per element of rows, a JSON array of arrays whose items are strings,

@@ -20,9 +20,9 @@ static const char *const act_statuses[] = {"pending", "in_progress", "done", "ca
                                            "not_done", NULL};
 
 static const struct field plan_fields[] = {
-	{"title", F_STRING, F_REQUIRED, 1, 300, NULL},
+	{"title", F_STRING, F_REQUIRED | F_NAME, 1, 300, NULL},
 	{"process", F_STRING, 0, 0, 300, NULL},
-	{"entity", F_STRING, F_REQUIRED, 1, 300, NULL},
+	{"entity", F_STRING, F_REQUIRED | F_NAME, 1, 300, NULL},
 	{"year", F_INT, F_REQUIRED, 2000, 2100, NULL},
 	{"status", F_STRING, 0, 0, 0, plan_statuses},
 	{"elaborated_by", F_PERSON, F_NULLABLE, 0, 0, NULL},
@@ -33,7 +33,7 @@ static const struct field plan_fields[] = {
 };
 static const struct field axis_fields[] = {
 	{"number", F_INT, F_REQUIRED, 1, 1000, NULL},
-	{"name", F_STRING, F_REQUIRED, 1, 300, NULL},
+	{"name", F_STRING, F_REQUIRED | F_NAME, 1, 300, NULL},
 	{"description", F_STRING, F_NULLABLE, 0, 5000, NULL},
 	{"observations", F_ANY, 0, 0, 0, NULL},
 	{"contributions", F_ANY, 0, 0, 0, NULL},
@@ -66,7 +66,7 @@ static const struct field activity_fields[] = {
 	{"responds_to", F_ANY, 0, 0, 0, NULL},   /* document_check_links */
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
-static const struct field unit_name = {"", F_STRING, F_REQUIRED, 1, 200, NULL};
+static const struct field unit_name = {"", F_STRING, F_REQUIRED | F_NAME, 1, 200, NULL};
 
 /* Runs check on each element of the optional array member key of obj. */
 static void

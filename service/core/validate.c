@@ -95,6 +95,10 @@ check_string(const json_t *val, const struct field *f, const char *ptr, struct v
 	if (!utf8_text_ok(s, json_string_length(val)))
 		return bad(v, ptr, "contiene caracteres de control no permitidos",
 		           "contains control characters that are not allowed");
+	/* Issue 17: a right-to-left override in a name shows it other than it is stored. */
+	if ((f->flags & F_NAME) && utf8_has_bidi_control(s, json_string_length(val)))
+		return bad(v, ptr, "contiene caracteres de control de dirección del texto",
+		           "contains bidirectional control characters");
 	if (f->choices) {
 		for (const char *const *c = f->choices; *c; c++)
 			if (strcmp(s, *c) == 0)
@@ -179,8 +183,8 @@ validate_value(const json_t *val, const struct field *f, const char *ptr, struct
 		return ok;
 	case F_PERSON: {
 		static const struct field person[] = {
-			{"name", F_STRING, F_REQUIRED, 1, 200, NULL},
-			{"position", F_STRING, F_REQUIRED, 1, 200, NULL},
+			{"name", F_STRING, F_REQUIRED | F_NAME, 1, 200, NULL},
+			{"position", F_STRING, F_REQUIRED | F_NAME, 1, 200, NULL},
 			{NULL, F_ANY, 0, 0, 0, NULL},
 		};
 		return validate_object(val, person, ptr, v);

@@ -20,7 +20,11 @@ enum ftype {
 	F_ANY,        /* checked by the caller */
 };
 
-enum { F_REQUIRED = 1, F_NULLABLE = 2 };
+enum {
+	F_REQUIRED = 1,
+	F_NULLABLE = 2,
+	F_NAME = 4,   /* a name or title: no bidirectional control characters (issue 17) */
+};
 
 struct field {
 	const char *name;

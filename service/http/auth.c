@@ -25,7 +25,7 @@ static const struct field login_fields[] = {
 static const struct field register_fields[] = {
 	{"email", F_ANY, F_REQUIRED, 0, 0, NULL},
 	{"password", F_ANY, F_REQUIRED, 0, 0, NULL},
-	{"name", F_STRING, F_REQUIRED, 1, 200, NULL},
+	{"name", F_STRING, F_REQUIRED | F_NAME, 1, 200, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 

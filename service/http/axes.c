@@ -5,14 +5,14 @@
 
 static const struct field axis_create_fields[] = {
 	{"number", F_INT, F_REQUIRED, 1, 1000, NULL},
-	{"name", F_STRING, F_REQUIRED, 1, 300, NULL},
+	{"name", F_STRING, F_REQUIRED | F_NAME, 1, 300, NULL},
 	{"description", F_STRING, 0, 0, 5000, NULL},
 	{"reason", F_STRING, 0, 10, 1000, NULL},   /* an amendment of an approved plan */
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field axis_patch_fields[] = {
 	{"number", F_INT, 0, 1, 1000, NULL},
-	{"name", F_STRING, 0, 1, 300, NULL},
+	{"name", F_STRING, F_NAME, 1, 300, NULL},
 	{"description", F_STRING, 0, 0, 5000, NULL},
 	{"reason", F_STRING, 0, 10, 1000, NULL},   /* an amendment of an approved plan */
 	{NULL, F_ANY, 0, 0, 0, NULL},

@@ -28,7 +28,7 @@ reply_csv(struct call *c, struct db_reply *r, const char *const *head, size_t n,
 	rows = json_loads(r->body, 0, NULL);
 	db_reply_free(r);
 	csv_bom(&b);
-	csv_row(&b, head, n);
+	csv_head(&b, head, n);
 	ok = rows && csv_rows_json(&b, rows) && !b.oom;
 	json_decref(rows);
 	if (!ok) {

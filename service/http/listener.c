@@ -173,7 +173,7 @@ begin(struct exchange *x, struct MHD_Connection *con, const char *method, const 
 	x->started = true;
 	x->req.http_verb = strdup(method);
 	x->req.http_protocol = strdup(version);
-	x->req.client_address = calloc(1, sizeof(struct sockaddr_storage));
+	x->req.client_address = calloc(1, sizeof *x->req.client_address);
 	if (x->req.http_verb == NULL || x->req.http_protocol == NULL ||
 	    x->req.client_address == NULL || peer == NULL)
 		return false;

@@ -12,24 +12,24 @@ static const struct field plan_query[] = {
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field plan_create_fields[] = {
-	{"title", F_STRING, F_REQUIRED, 1, 300, NULL},
+	{"title", F_STRING, F_REQUIRED | F_NAME, 1, 300, NULL},
 	{"process", F_STRING, 0, 0, 300, NULL},
-	{"entity", F_STRING, F_REQUIRED, 1, 300, NULL},
+	{"entity", F_STRING, F_REQUIRED | F_NAME, 1, 300, NULL},
 	{"year", F_INT, F_REQUIRED, 2000, 2100, NULL},
 	{"elaborated_by", F_PERSON, F_NULLABLE, 0, 0, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field plan_patch_fields[] = {
-	{"title", F_STRING, 0, 1, 300, NULL},
+	{"title", F_STRING, F_NAME, 1, 300, NULL},
 	{"process", F_STRING, 0, 0, 300, NULL},
-	{"entity", F_STRING, 0, 1, 300, NULL},
+	{"entity", F_STRING, F_NAME, 1, 300, NULL},
 	{"year", F_INT, 0, 2000, 2100, NULL},
 	{"elaborated_by", F_PERSON, F_NULLABLE, 0, 0, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field approver_fields[] = {
-	{"name", F_STRING, F_REQUIRED, 1, 200, NULL},
-	{"position", F_STRING, F_REQUIRED, 1, 200, NULL},
+	{"name", F_STRING, F_REQUIRED | F_NAME, 1, 200, NULL},
+	{"position", F_STRING, F_REQUIRED | F_NAME, 1, 200, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 

@@ -4,7 +4,7 @@
 #include "http/router.h"
 
 static const struct field unit_fields[] = {
-	{"name", F_STRING, F_REQUIRED, 1, 200, NULL},
+	{"name", F_STRING, F_REQUIRED | F_NAME, 1, 200, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
@@ -14,16 +14,17 @@ static const struct field merge_fields[] = {
 };
 
 const struct route unit_routes[] = {
-	/* Every unit, by id. */
+	/* Every unit, by id (the public's: not those only draft plans name). */
 	{.method = "GET", .pattern = "/api/v1/units", .action = ACT_READ, .paged = true,
-	 .stmt = &db_unit_list, .args = {A_AFTER, A_LIMIT}, .answer = ANSWER_LIST},
+	 .stmt = &db_unit_list, .args = {A_STAFF, A_AFTER, A_LIMIT}, .answer = ANSWER_LIST},
 	/* 409 when the name is taken. */
 	{.method = "POST", .pattern = "/api/v1/units", .action = ACT_UNIT_WRITE,
 	 .body = unit_fields, .stmt = &db_unit_create, .args = {A_SUB, A_ROLE, A_BODY},
 	 .answer = ANSWER_CREATED, .location = "/api/v1/units"},
 	/* One unit (and the ETag a rename's If-Match needs). */
 	{.method = "GET", .pattern = "/api/v1/units/:id", .action = ACT_READ,
-	 .stmt = &db_unit_get, .args = {A_ID}, .answer = ANSWER_ONE, .missing = R_unit_not_found},
+	 .stmt = &db_unit_get, .args = {A_STAFF, A_ID}, .answer = ANSWER_ONE,
+	 .missing = R_unit_not_found},
 	/* Renames; 409 when another unit has the name. */
 	{.method = "PATCH", .pattern = "/api/v1/units/:id", .action = ACT_UNIT_WRITE,
 	 .body = unit_fields, .stmt = &db_unit_update,

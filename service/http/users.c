@@ -13,13 +13,13 @@ static const char *const roles[] = {"administradora", "directores", "ciudadanos"
 static const struct field user_create_fields[] = {
 	{"email", F_ANY, F_REQUIRED, 0, 0, NULL},
 	{"password", F_ANY, F_REQUIRED, 0, 0, NULL},
-	{"name", F_STRING, F_REQUIRED, 1, 200, NULL},
+	{"name", F_STRING, F_REQUIRED | F_NAME, 1, 200, NULL},
 	{"role", F_STRING, F_REQUIRED, 0, 0, roles},
 	{"unit_id", F_INT, F_NULLABLE, 1, ID_MAX, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 static const struct field user_patch_fields[] = {
-	{"name", F_STRING, 0, 1, 200, NULL},
+	{"name", F_STRING, F_NAME, 1, 200, NULL},
 	{"role", F_STRING, 0, 0, 0, roles},
 	{"unit_id", F_INT, F_NULLABLE, 1, ID_MAX, NULL},
 	{"disabled", F_BOOL, 0, 0, 0, NULL},

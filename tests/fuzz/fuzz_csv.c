@@ -2,8 +2,8 @@
  *
  * 1. csv_field on the whole input (NUL bytes included) and csv_row on the input split at
  *    its NUL bytes (at most 64 fields); the output is read back with an RFC 4180 parser
- *    written here and must give exactly the fields written, each with a leading
- *    apostrophe when it starts with = + - @ tab or CR, and end with CRLF.
+ *    written here and must give exactly the fields written, with an apostrophe before
+ *    = + - @ tab or CR at a field's start or after a ';', and end with CRLF.
  * 2. csv_rows_json on the input parsed as JSON: it returns true exactly when the value is
  *    an array of arrays of strings, integers and nulls, and then the text reads back as
  *    one record per row (integers in decimal, null as an empty field).
@@ -90,16 +90,30 @@ read_record(const char *text, size_t len, size_t *pos, struct rfield *f, int max
 	}
 }
 
-/* What csv_field promises to keep: the bytes, after an apostrophe for formula starts. */
+static bool
+formula_start(char ch)
+{
+	return ch == '=' || ch == '+' || ch == '-' || ch == '@' || ch == '\t' || ch == '\r';
+}
+
+/* What csv_field promises to keep: the bytes, with an apostrophe before a formula start
+ * at the beginning or after a ';'. */
 static bool
 same_field(const struct rfield *got, const char *s, size_t n)
 {
-	bool formula = n > 0 && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' ||
-	                         s[0] == '\t' || s[0] == '\r');
+	size_t j = 0;
 
-	if (formula)
-		return got->n == n + 1 && got->p[0] == '\'' && memcmp(got->p + 1, s, n) == 0;
-	return got->n == n && memcmp(got->p, s, n) == 0;
+	for (size_t i = 0; i < n; i++) {
+		if ((i == 0 || s[i - 1] == ';') && formula_start(s[i])) {
+			if (j >= got->n || got->p[j] != '\'')
+				return false;
+			j++;
+		}
+		if (j >= got->n || got->p[j] != s[i])
+			return false;
+		j++;
+	}
+	return j == got->n;
 }
 
 static void
@@ -198,7 +212,8 @@ check_rows(const json_t *rows)
 				CHECK(same_field(&got[j], json_string_value(v), json_string_length(v)));
 			} else if (json_is_integer(v)) {
 				snprintf(num, sizeof num, "%lld", (long long)json_integer_value(v));
-				CHECK(same_field(&got[j], num, strlen(num)));
+				/* a number is written as it is, unquoted */
+				CHECK(got[j].n == strlen(num) && memcmp(got[j].p, num, got[j].n) == 0);
 			} else {
 				CHECK(got[j].n == 0);
 			}

@@ -26,6 +26,7 @@ fuzz_jwt_init(int leeway)
 	cfg.jwt_issuer = ISSUER;
 	cfg.jwt_audience = AUDIENCE;
 	cfg.jwt_leeway = leeway;
+	cfg.jwt_max_lifetime = 86400;
 }
 
 #endif

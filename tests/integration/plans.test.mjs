@@ -281,8 +281,12 @@ test('every plan change is in the audit log with the actor', async () => {
 });
 
 test('hostile text round-trips byte for byte', async () => {
-  const title = `'; DROP TABLE plans; -- <script>alert("x")</script> ñ 😀 \u202Eabc`;
+  const title = `'; DROP TABLE plans; -- <script>alert("x")</script> ñ 😀 عربى abc`;
   const { json: plan } = await createDraft({ ...draftBody, title });
   const r = await api('GET', `/api/v1/plans/${plan.id}`, { token: admin });
   assert.equal(r.json.title, title);
+  // Issue 17: a right-to-left override would show the title other than it is stored.
+  const res = await api('POST', '/api/v1/plans', { token: admin, body: { ...draftBody, title: `${title} \u202Eabc` } });
+  assert.equal(res.status, 422, res.text);
+  assert.equal(res.json.errors[0].pointer, '/title');
 });

@@ -43,25 +43,31 @@ test('a director of the unit reports progress: 201, Location and the update', as
   assert.equal(res.headers.get('location'), `/api/v1/activities/${id}/updates/${res.json.id}`);
   assert.ok(res.headers.get('etag'));
   assert.deepEqual(Object.keys(res.json), ['id', 'activity_id', 'progress', 'status', 'note',
-    'evidence_url', 'author_sub', 'created_at']);
+    'evidence_url', 'unit', 'author_sub', 'created_at']);
   assert.equal(res.json.activity_id, id);
   assert.equal(res.json.progress, 40);
   assert.equal(res.json.status, 'in_progress');
   assert.equal(res.json.note, 'Se inició la recuperación de la quebrada.');
   assert.equal(res.json.evidence_url, 'https://example.org/informe.pdf');
   assert.equal(res.json.author_sub, 'habitat@example.org');
+  assert.deepEqual(res.json.unit, { id: unitId(HABITAT), name: HABITAT });
   assert.match(res.json.created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
 });
 
-test('the Location of a report can be read, publicly, with the same body and ETag', async () => {
+test('the Location of a report reads back with the same body and ETag; publicly without author_sub', async () => {
   const plan = await importCopy();
   const id = activityId(plan, 4, 1);
   const res = await report(id, admin, { progress: 10, note: 'Inicio' });
   assert.equal(res.status, 201, res.text);
-  const got = await api('GET', res.headers.get('location'));
+  const got = await api('GET', res.headers.get('location'), { token: admin });
   assert.equal(got.status, 200);
   assert.deepEqual(got.json, res.json);
   assert.equal(got.headers.get('etag'), res.headers.get('etag'));
+  // Issue 17: the public sees the unit the report speaks for, not the person.
+  const pub = await api('GET', res.headers.get('location'));
+  assert.equal(pub.status, 200);
+  const { author_sub: _, ...rest } = res.json;
+  assert.deepEqual(pub.json, rest);
 });
 
 test('a report read under another activity of the plan is 404 progress_update_not_found', async () => {
@@ -297,7 +303,9 @@ test('the timeline lists updates oldest first', async () => {
   assert.deepEqual(res.json.items.map((u) => u.id), ids);
   assert.deepEqual(res.json.items.map((u) => u.progress), [10, 30, 20]);
   assert.equal(res.json.next_cursor, null);
-  assert.equal(res.json.items[0].author_sub, 'progress-admin@example.org');
+  assert.equal(res.json.items[0].author_sub, undefined, 'the public sees no author');
+  const staff = await api('GET', `/api/v1/activities/${id}/updates`, { token: admin });
+  assert.equal(staff.json.items[0].author_sub, 'progress-admin@example.org');
 });
 
 test('the timeline pages with limit and cursor', async () => {

@@ -70,7 +70,8 @@ a_public_change_of_a_plan_retires_that_plan_and_lists_only(void **state)
 	assert_true(retires("plan 5 public", "/api/v1/plans", 0));
 	assert_false(retires("plan 5 public", "/api/v1/plans/:id/document", 6));
 	assert_false(retires("plan 5 public", "/api/v1/plans/:id/activities", 6));
-	assert_false(retires("plan 5 public", "/api/v1/units", 0));
+	/* A plan made public shows its units (migrations/functions/11_units.sql). */
+	assert_true(retires("plan 5 public", "/api/v1/units", 0));
 }
 
 static void

@@ -22,20 +22,14 @@ assert_field(const char *in, const char *want)
 }
 
 static void
-plain_fields_are_written_as_they_are(void **state)
+text_fields_are_always_quoted(void **state)
 {
-	assert_field("Agosto", "Agosto");
-	assert_field("40%", "40%");
-	assert_field("", "");
-	assert_field("con espacios y 'apóstrofo'", "con espacios y 'apóstrofo'");
-}
-
-static void
-fields_with_comma_quote_cr_or_lf_are_quoted(void **state)
-{
+	assert_field("Agosto", "\"Agosto\"");
+	assert_field("40%", "\"40%\"");
+	assert_field("", "\"\"");
+	assert_field("con espacios y 'apóstrofo'", "\"con espacios y 'apóstrofo'\"");
 	assert_field("a,b", "\"a,b\"");
 	assert_field("line\nbreak", "\"line\nbreak\"");
-	assert_field("cr\rhere", "\"cr\rhere\"");
 	assert_field("x\r\ny", "\"x\r\ny\"");
 }
 
@@ -51,22 +45,33 @@ quotes_are_doubled_inside_a_quoted_field(void **state)
 static void
 formula_starts_get_a_leading_apostrophe(void **state)
 {
-	assert_field("=1+2", "'=1+2");
-	assert_field("+593 2 000", "'+593 2 000");
-	assert_field("-10", "'-10");
-	assert_field("@SUM(A1:A2)", "'@SUM(A1:A2)");
-	assert_field("\tx", "'\tx");
+	assert_field("=1+2", "\"'=1+2\"");
+	assert_field("+593 2 000", "\"'+593 2 000\"");
+	assert_field("-10", "\"'-10\"");
+	assert_field("@SUM(A1:A2)", "\"'@SUM(A1:A2)\"");
+	assert_field("\tx", "\"'\tx\"");
+	assert_field("\rx", "\"'\rx\"");
 	assert_field("=HYPERLINK(\"http://x\",\"y\")", "\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\"");
-	/* Only the first character counts. */
-	assert_field("a=b", "a=b");
-	assert_field("Zona - Norte", "Zona - Norte");
+	/* Elsewhere they are text. */
+	assert_field("a=b", "\"a=b\"");
+	assert_field("Zona - Norte", "\"Zona - Norte\"");
+}
+
+/* Issue 17: where a spreadsheet splits on ';' (es-EC), what follows one starts a cell. */
+static void
+formula_starts_after_a_semicolon_get_an_apostrophe_too(void **state)
+{
+	assert_field("x;=1+1", "\"x;'=1+1\"");
+	assert_field("a;b;@c;-d", "\"a;b;'@c;'-d\"");
+	assert_field(";+1", "\";'+1\"");
+	assert_field("a; =1", "\"a; =1\"");
 }
 
 static void
 utf8_is_kept_byte_for_byte(void **state)
 {
 	assert_field("Dirección Zonal de Hábitat y Obra Pública",
-	             "Dirección Zonal de Hábitat y Obra Pública");
+	             "\"Dirección Zonal de Hábitat y Obra Pública\"");
 	assert_field("ñandú, 😀", "\"ñandú, 😀\"");
 }
 
@@ -76,8 +81,8 @@ embedded_nul_bytes_do_not_cut_a_field(void **state)
 	struct buf b = BUF_INIT;
 
 	csv_field(&b, "a\0b", 3);
-	assert_int_equal(b.len, 3);
-	assert_memory_equal(b.data, "a\0b", 3);
+	assert_int_equal(b.len, 5);
+	assert_memory_equal(b.data, "\"a\0b\"", 5);
 	buf_free(&b);
 }
 
@@ -90,7 +95,19 @@ rows_end_in_crlf_and_fields_are_comma_separated(void **state)
 
 	csv_row(&b, head, 3);
 	csv_row(&b, row, 3);
-	assert_string_equal(buf_str(&b), "eje,actividad,mes\r\n1. Eje,\"a, b\",Agosto\r\n");
+	assert_string_equal(buf_str(&b),
+	                    "\"eje\",\"actividad\",\"mes\"\r\n\"1. Eje\",\"a, b\",\"Agosto\"\r\n");
+	buf_free(&b);
+}
+
+static void
+the_header_row_is_written_plain(void **state)
+{
+	struct buf b = BUF_INIT;
+	const char *const head[] = {"eje", "actividad", "mes"};
+
+	csv_head(&b, head, 3);
+	assert_string_equal(buf_str(&b), "eje,actividad,mes\r\n");
 	buf_free(&b);
 }
 
@@ -102,8 +119,8 @@ the_bom_is_the_three_utf8_bytes(void **state)
 
 	csv_bom(&b);
 	csv_row(&b, f, 1);
-	assert_int_equal(b.len, 6);
-	assert_memory_equal(b.data, "\xEF\xBB\xBFx\r\n", 6);
+	assert_int_equal(b.len, 8);
+	assert_memory_equal(b.data, "\xEF\xBB\xBF\"x\"\r\n", 8);
 	buf_free(&b);
 }
 
@@ -116,7 +133,7 @@ json_rows_become_records(void **state)
 
 	assert_non_null(rows);
 	assert_true(csv_rows_json(&b, rows));
-	assert_string_equal(buf_str(&b), "1. Eje,'=cmd,40,\r\n\"x\ny\",ñ\r\n\r\n");
+	assert_string_equal(buf_str(&b), "\"1. Eje\",\"'=cmd\",40,\r\n\"x\ny\",\"ñ\"\r\n\r\n");
 	json_decref(rows);
 	buf_free(&b);
 }
@@ -141,13 +158,14 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(plain_fields_are_written_as_they_are),
-		cmocka_unit_test(fields_with_comma_quote_cr_or_lf_are_quoted),
+		cmocka_unit_test(text_fields_are_always_quoted),
+		cmocka_unit_test(formula_starts_after_a_semicolon_get_an_apostrophe_too),
 		cmocka_unit_test(quotes_are_doubled_inside_a_quoted_field),
 		cmocka_unit_test(formula_starts_get_a_leading_apostrophe),
 		cmocka_unit_test(utf8_is_kept_byte_for_byte),
 		cmocka_unit_test(embedded_nul_bytes_do_not_cut_a_field),
 		cmocka_unit_test(rows_end_in_crlf_and_fields_are_comma_separated),
+		cmocka_unit_test(the_header_row_is_written_plain),
 		cmocka_unit_test(the_bom_is_the_three_utf8_bytes),
 		cmocka_unit_test(json_rows_become_records),
 		cmocka_unit_test(json_rows_of_another_shape_are_refused),

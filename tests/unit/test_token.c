@@ -50,6 +50,7 @@ use_hs256(void)
 	cfg.jwt_issuer = "rendicion";
 	cfg.jwt_audience = "rendicion-api";
 	cfg.jwt_leeway = 5;
+	cfg.jwt_max_lifetime = 86400;
 	token_cache_clear();
 }
 
@@ -64,6 +65,7 @@ use_key(enum jwt_algo alg, const char *pub, const char *priv)
 	cfg.jwt_issuer = "rendicion";
 	cfg.jwt_audience = "rendicion-api";
 	cfg.jwt_leeway = 5;
+	cfg.jwt_max_lifetime = 86400;
 	token_cache_clear();
 }
 
@@ -280,6 +282,18 @@ expiry_has_the_configured_leeway(void **state)
 		                 NOW - 3600);
 	}
 	cfg.jwt_leeway = 5;
+}
+
+/* Issue 17: exp − iat (exp − now without iat) over JWT_MAX_LIFETIME_SECONDS, leeway
+ * included, is refused; an exp in the year 9999 was accepted. */
+static void
+lifetime_has_a_ceiling(void **state)
+{
+	use_hs256();
+	check_time_claim(TIME_CLAIMS "\"iat\":1700000000,\"exp\":%ld}", NOW + 86400 + 5,
+	                 NOW + 86400 + 6, 253402300799L);
+	check_time_claim(TIME_CLAIMS "\"exp\":%ld}", NOW + 86400 + 5, NOW + 86400 + 6,
+	                 253402300799L);
 }
 
 static void
@@ -618,6 +632,7 @@ main(void)
 		cmocka_unit_test(rejects_any_token_without_a_key),
 		cmocka_unit_test(expiry_has_the_configured_leeway),
 		cmocka_unit_test(rejects_a_token_without_exp),
+		cmocka_unit_test(lifetime_has_a_ceiling),
 		cmocka_unit_test(not_before_has_the_configured_leeway),
 		cmocka_unit_test(rejects_a_token_issued_in_the_future),
 		cmocka_unit_test(rejects_each_claim_out_of_contract),
