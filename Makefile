@@ -1,7 +1,7 @@
 # Rendición: build, run and test. `make run` and `make test` are the two commands.
 CC      ?= cc
 PKGS    := libulfius libmicrohttpd jansson libjwt libpq libsodium xlsxwriter cairo-pdf pangocairo \
-           fontconfig
+           fontconfig libcurl
 CFLAGS  ?= -O2 -g
 CFLAGS  += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Wshadow -Wno-unused-parameter \
            -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \

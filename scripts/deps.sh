@@ -10,6 +10,7 @@ pkgs=(
   build-essential pkg-config
   libulfius-dev libmicrohttpd-dev libjansson-dev libjwt-dev libpq-dev
   libcmocka-dev libsodium-dev libxlsxwriter-dev libcairo2-dev libpango1.0-dev
+  libcurl4-gnutls-dev python3-aiosmtpd
   fonts-dejavu-core
   postgresql-15 postgresql-client-15
   python3 python3-yaml python3-openpyxl poppler-utils curl jq openssl ca-certificates

@@ -366,7 +366,54 @@ function signInView(params) {
   return view('Ingresar', el('h1', {}, 'Ingresar'),
     params.get('vencida') ? notice('Tu sesión terminó. Ingresa de nuevo para seguir.', 'info') : null,
     form,
-    el('p', {}, '¿No tienes cuenta? ', el('a', { href: `#/registro?volver=${encodeURIComponent(back(params))}` }, 'Crea una')));
+    el('p', {}, '¿No tienes cuenta? ', el('a', { href: `#/registro?volver=${encodeURIComponent(back(params))}` }, 'Crea una')),
+    el('p', {}, el('a', { href: '#/restablecer' }, '¿Olvidaste tu contraseña?')));
+}
+
+// ---------------------------------------------------------------- links sent by mail
+// The verification and reset mails link to PUBLIC_BASE_URL/?accion=…&token=…; once used,
+// the query leaves the address bar so a reload does not post the token again.
+function leaveLink(hash) {
+  history.replaceState(null, '', `${location.pathname}${hash}`);
+}
+
+async function verifyView(token) {
+  leaveLink('#/');
+  try {
+    await call('POST', '/auth/verify', { body: { token }, auth: false });
+  } catch (err) {
+    return failure('No se pudo activar la cuenta', err);
+  }
+  return view('Cuenta activada', el('h1', {}, 'Cuenta activada'),
+    notice('Tu cuenta está activa. Ya puedes ingresar.', 'info'),
+    el('p', {}, el('a', { href: '#/ingresar' }, 'Ingresar')));
+}
+
+/** With a token: choose a new password; without: ask for the mail with the link. */
+function resetView(token) {
+  const input = token
+    ? el('input', { type: 'password', name: 'password', autocomplete: 'new-password', required: true, minlength: 10 })
+    : el('input', { type: 'email', name: 'email', autocomplete: 'email', required: true });
+  const form = el('form', { novalidate: true }, formMessage(),
+    token ? field('Contraseña nueva', input, 'Al menos 10 caracteres.') : field('Correo electrónico', input),
+    el('button', { type: 'submit' }, token ? 'Guardar la contraseña' : 'Enviarme el enlace'));
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      if (token) {
+        await call('POST', '/auth/password-reset/confirm', { body: { token, password: input.value }, auth: false });
+        leaveLink('#/');
+        form.replaceWith(notice('Tu contraseña cambió. Ya puedes ingresar con ella.', 'info'),
+          el('p', {}, el('a', { href: '#/ingresar' }, 'Ingresar')));
+      } else {
+        await call('POST', '/auth/password-reset', { body: { email: input.value }, auth: false });
+        form.replaceWith(notice('Si ese correo tiene una cuenta, te enviamos un enlace para elegir una contraseña nueva. Vale por una hora.', 'info'));
+      }
+    } catch (err) {
+      formError(form, err);
+    }
+  });
+  return view('Restablecer la contraseña', el('h1', {}, 'Restablecer la contraseña'), form);
 }
 
 function registerView(params) {
@@ -380,17 +427,14 @@ function registerView(params) {
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     try {
-      await call('POST', '/auth/register', { body: { name: name.value, email: email.value, password: password.value }, auth: false });
-      let t;
-      try {
-        t = await call('POST', '/auth/token', { body: { email: email.value, password: password.value }, auth: false });
-      } catch (err) {
-        // Where the service verifies accounts by mail first, the account works once the
-        // link in that mail is opened.
-        if (!(err instanceof ApiError && err.status === 401)) throw err;
+      const reg = await call('POST', '/auth/register', { body: { name: name.value, email: email.value, password: password.value }, auth: false });
+      // Where the service sends mail, the account works once the link in that mail is
+      // opened (the answer is the same whether or not the email already had an account).
+      if (reg?.verification === 'mail') {
         form.replaceWith(notice('Te enviamos un correo: abre el enlace para activar tu cuenta y luego ingresa.', 'info'));
         return;
       }
+      const t = await call('POST', '/auth/token', { body: { email: email.value, password: password.value }, auth: false });
       session.save(t.access_token);
       refreshNav();
       location.hash = back(params);
@@ -466,9 +510,16 @@ async function route() {
   const mine = ++navigation;
   refreshNav();
   const plan = path.match(/^\/planes\/(\d+)$/);
+  const link = new URLSearchParams(location.search);
   let v;
   try {
-    if (plan) v = await planView(plan[1]);
+    if (link.get('accion') === 'verificar' && link.get('token')) v = await verifyView(link.get('token'));
+    else if (link.get('accion') === 'restablecer') {
+      if (!link.get('token')) leaveLink('#/restablecer');
+      v = resetView(link.get('token'));
+    }
+    else if (path === '/restablecer') v = resetView(null);
+    else if (plan) v = await planView(plan[1]);
     else if (path === '/ingresar') v = signInView(params);
     else if (path === '/registro') v = registerView(params);
     else if (path === '/mis-observaciones') v = await myObservationsView(params);

@@ -29,6 +29,53 @@ BEGIN
 END;
 $$;
 
+-- Mail to an account goes through the transactional outbox (migrations/013_outbox.sql,
+-- delivered by service/notify/), only when the service has a mail server
+-- (rendicion.mail = 'on', set on its sessions by service/db/pool.c from SMTP_URL).
+CREATE FUNCTION outbox_mail_on() RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(current_setting('rendicion.mail', true), '') = 'on';
+$$;
+
+-- A mail to account p_user about p_event (its template in service/notify/mail_text.c).
+CREATE FUNCTION outbox_mail(p_user bigint, p_event text, p_payload jsonb) RETURNS void
+LANGUAGE sql AS $$
+	INSERT INTO outbox (channel, event, user_id, payload)
+	SELECT 'mail', p_event, p_user, p_payload WHERE outbox_mail_on();
+$$;
+
+-- A new one-use token for an account link: its text (64 hex digits, 244 random bits from
+-- two UUIDv4), stored only as its SHA-256.
+CREATE FUNCTION account_token_new(p_user bigint, p_purpose text, p_ttl interval) RETURNS text
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_token text := replace(gen_random_uuid()::text || gen_random_uuid()::text, '-', '');
+BEGIN
+	INSERT INTO account_tokens (token_hash, user_id, purpose, expires_at)
+	VALUES (encode(sha256(convert_to(v_token, 'UTF8')), 'hex'), p_user, p_purpose,
+	        now() + p_ttl);
+	RETURN v_token;
+END;
+$$;
+
+-- Takes a token of p_purpose: the account it belongs to, the token used up. Unknown,
+-- used or expired → 422 invalid_account_token at /token.
+CREATE FUNCTION account_token_take(p_token text, p_purpose text) RETURNS bigint
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_user bigint;
+BEGIN
+	UPDATE account_tokens SET used_at = now()
+	WHERE token_hash = encode(sha256(convert_to(coalesce(p_token, ''), 'UTF8')), 'hex')
+	  AND purpose = p_purpose AND used_at IS NULL AND expires_at > now()
+	RETURNING user_id INTO v_user;
+	IF v_user IS NULL THEN
+		PERFORM api_raise(422, 'invalid_account_token', '/token');
+	END IF;
+	RETURN v_user;
+END;
+$$;
+
 -- POST /users and `rendicion user add`: an account of any role.
 CREATE FUNCTION api_user_create(p_sub text, p_role text, p_email text, p_name text,
                                 p_user_role text, p_unit_id bigint, p_hash text)
@@ -45,19 +92,152 @@ BEGIN
 END;
 $$;
 
--- POST /auth/register: a citizen's own account. The id is taken first so that the audit
--- log names the new account itself ("user:<id>") as the actor.
+-- POST /auth/register: a citizen's own account. The answer is the same whether or not
+-- the email is known (openapi/openapi.yaml, "Accounts"): a known one gets a mail instead
+-- of a second account. With mail (outbox_mail_on) the new account works once the link of
+-- its verification mail is followed (a token good for 7 days); without, at once. The id is
+-- taken first so that the audit log names the new account itself ("user:<id>") as the
+-- actor.
 CREATE FUNCTION api_user_register(p_email text, p_name text, p_hash text) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
-	v_id bigint := nextval(pg_get_serial_sequence('users', 'id'));
-	v_user users;
+	v_email text := lower(btrim(p_email));
+	v_id bigint;
+	v_mail boolean := outbox_mail_on();
+BEGIN
+	SELECT id INTO v_id FROM users WHERE email = v_email;
+	IF FOUND THEN
+		PERFORM outbox_mail(v_id, 'account.exists', '{}');
+	ELSE
+		v_id := nextval(pg_get_serial_sequence('users', 'id'));
+		PERFORM api_as('user:' || v_id, 'ciudadanos');
+		-- A registration racing another of the same email: the unique email refuses the
+		-- second insert, and the answer stays the same.
+		INSERT INTO users (id, email, name, role, password_hash, verified_at)
+		OVERRIDING SYSTEM VALUE
+		VALUES (v_id, v_email, trim_blanks(p_name), 'ciudadanos', p_hash,
+		        CASE WHEN v_mail THEN NULL ELSE now() END)
+		ON CONFLICT (email) DO NOTHING;
+		IF FOUND AND v_mail THEN
+			PERFORM outbox_mail(v_id, 'account.verify', jsonb_build_object(
+				'token', account_token_new(v_id, 'verify', interval '7 days')));
+		END IF;
+	END IF;
+	RETURN json_build_object('email', v_email,
+	                         'verification', CASE WHEN v_mail THEN 'mail' ELSE 'none' END);
+END;
+$$;
+
+-- POST /auth/verify {token}: the account of a verification link works from now on.
+CREATE FUNCTION api_user_verify(p_token text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_id bigint := account_token_take(p_token, 'verify');
 BEGIN
 	PERFORM api_as('user:' || v_id, 'ciudadanos');
-	INSERT INTO users (id, email, name, role, password_hash) OVERRIDING SYSTEM VALUE
-	VALUES (v_id, lower(btrim(p_email)), trim_blanks(p_name), 'ciudadanos', p_hash)
-	RETURNING * INTO v_user;
-	RETURN user_json(v_user);
+	UPDATE users SET verified_at = now() WHERE id = v_id AND verified_at IS NULL;
+	RETURN '{}'::json;
+END;
+$$;
+
+-- POST /auth/password-reset {email}: a mail with a reset link (one use, 1 hour) to an
+-- account that exists and is enabled; nothing otherwise, with the same answer. Earlier
+-- reset links of the account stop working.
+CREATE FUNCTION api_password_reset_request(p_email text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_id bigint;
+BEGIN
+	SELECT id INTO v_id FROM users WHERE email = lower(btrim(p_email)) AND NOT disabled;
+	IF FOUND AND outbox_mail_on() THEN
+		UPDATE account_tokens SET used_at = now()
+		WHERE user_id = v_id AND purpose = 'reset' AND used_at IS NULL;
+		PERFORM outbox_mail(v_id, 'password.reset', jsonb_build_object(
+			'token', account_token_new(v_id, 'reset', interval '1 hour')));
+	END IF;
+	RETURN '{}'::json;
+END;
+$$;
+
+-- POST /auth/password-reset/confirm {token, password}: the new password (its hash). The
+-- link proves the mailbox, so an unverified account is verified too; the password change
+-- retires the account's earlier tokens (users_token_gen, below).
+CREATE FUNCTION api_password_reset_confirm(p_token text, p_hash text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_id bigint := account_token_take(p_token, 'reset');
+BEGIN
+	PERFORM api_as('user:' || v_id, (SELECT role FROM users WHERE id = v_id));
+	UPDATE users SET password_hash = p_hash, password_changed_at = now(),
+	                 verified_at = coalesce(verified_at, now())
+	WHERE id = v_id;
+	RETURN '{}'::json;
+END;
+$$;
+
+-- The local account a token's sub names ("user:<id>"); 404 account_not_found for any
+-- other sub (an identity provider's) or a deleted account.
+CREATE FUNCTION me_account_id(p_sub text) RETURNS bigint
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_id bigint;
+BEGIN
+	IF p_sub ~ '^user:[0-9]{1,18}$' THEN
+		SELECT id INTO v_id FROM users WHERE id = substr(p_sub, 6)::bigint;
+	END IF;
+	IF v_id IS NULL THEN
+		PERFORM api_raise(404, 'account_not_found');
+	END IF;
+	RETURN v_id;
+END;
+$$;
+
+-- GET /me/account: one's own account, with the password hash for the service to check a
+-- password change against ('hash'; the service removes it before answering).
+CREATE FUNCTION api_me_account(p_sub text, p_with_hash boolean) RETURNS json
+LANGUAGE sql STABLE AS $$
+	SELECT CASE WHEN p_with_hash
+	            THEN (user_json(u)::jsonb || jsonb_build_object('hash', u.password_hash))::json
+	            ELSE user_json(u) END
+	FROM users u WHERE u.id = me_account_id(p_sub);
+$$;
+
+-- PATCH /me/account {name?, password (its hash)?}: the service has checked the current
+-- password against p_old_hash; a concurrent change of it in between → 409.
+CREATE FUNCTION api_me_account_update(p_sub text, p_role text, p_body jsonb, p_hash text,
+                                      p_old_hash text, p_if_match text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_old users;
+	v_new users;
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	SELECT * INTO v_old FROM users WHERE id = me_account_id(p_sub) FOR UPDATE;
+	PERFORM check_if_match(p_if_match, user_json(v_old));
+	IF p_hash IS NOT NULL AND v_old.password_hash IS DISTINCT FROM p_old_hash THEN
+		PERFORM api_raise(409, 'password_changed_meanwhile');
+	END IF;
+	UPDATE users SET
+		name = coalesce(trim_blanks(p_body->>'name'), name),
+		password_hash = coalesce(p_hash, password_hash),
+		password_changed_at = CASE WHEN p_hash IS NULL THEN password_changed_at ELSE now() END
+	WHERE id = v_old.id
+	RETURNING * INTO v_new;
+	RETURN user_json(v_new);
+END;
+$$;
+
+-- DELETE /me/account: the account goes; its observations stay, without their author
+-- (the public never saw it; staff see null). Its tokens stop working (users_deleted).
+CREATE FUNCTION api_me_account_delete(p_sub text, p_role text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_id bigint := me_account_id(p_sub);
+BEGIN
+	PERFORM api_as(p_sub, p_role);
+	UPDATE observations SET author_sub = NULL, author_role = NULL WHERE author_sub = p_sub;
+	DELETE FROM users WHERE id = v_id;
+	RETURN '{}'::json;
 END;
 $$;
 
@@ -169,6 +349,7 @@ BEGIN
 	SELECT * INTO v_user FROM users WHERE email = v_email;
 	RETURN json_build_object('id', v_user.id, 'role', v_user.role, 'unit_id', v_user.unit_id,
 	                         'disabled', v_user.disabled, 'hash', v_user.password_hash,
+	                         'verified', v_user.verified_at IS NOT NULL,
 	                         'token_gen', v_user.token_gen);
 END;
 $$;
@@ -285,6 +466,33 @@ BEGIN
 	END IF;
 	IF random() < 0.01 THEN
 		DELETE FROM registrations_by_address WHERE window_start + interval '1 hour' < now();
+	END IF;
+	RETURN '{}'::json;
+END;
+$$;
+
+-- POST /auth/password-reset, before anything else: counts a request of the client
+-- address; over p_limit within an hour of the first → 429 too_many_resets (detail:
+-- seconds to wait), apart from registrations (REGISTRATIONS_PER_HOUR each).
+CREATE FUNCTION api_password_reset_allowed(p_address text, p_limit int) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v password_resets_by_address;
+BEGIN
+	INSERT INTO password_resets_by_address AS r (address, count, window_start)
+	VALUES (p_address, 1, now())
+	ON CONFLICT (address) DO UPDATE SET
+		count = CASE WHEN r.window_start + interval '1 hour' > now() THEN r.count + 1 ELSE 1 END,
+		window_start = CASE WHEN r.window_start + interval '1 hour' > now() THEN r.window_start
+		                    ELSE now() END
+	RETURNING * INTO v;
+	IF v.count > p_limit THEN
+		PERFORM api_raise(429, 'too_many_resets',
+		                  greatest(1, ceil(extract(epoch FROM v.window_start + interval '1 hour'
+		                                            - now())))::text);
+	END IF;
+	IF random() < 0.01 THEN
+		DELETE FROM password_resets_by_address WHERE window_start + interval '1 hour' < now();
 	END IF;
 	RETURN '{}'::json;
 END;

@@ -24,6 +24,7 @@ static const enum cell matrix[ACT_COUNT][4] = {
 	[ACT_OBS_WITHDRAW]    = {NO,   AUTHOR, NO,     NO},
 	[ACT_OWN_OBS_READ]    = {NO,   YES,    NO,     NO},
 	[ACT_REPORT_PROGRESS] = {NO,   NO,     UNIT,   YES},
+	[ACT_WEBHOOK_ADMIN]   = {NO,   NO,     NO,     YES},
 };
 
 static enum cell

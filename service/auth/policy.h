@@ -21,6 +21,7 @@ enum action {
 	ACT_OBS_WITHDRAW,      /* citizens: their own (the AUTHOR relation), while received */
 	ACT_OWN_OBS_READ,      /* GET /me/observations */
 	ACT_REPORT_PROGRESS,   /* admin; directors only on activities of their unit (the UNIT relation) */
+	ACT_WEBHOOK_ADMIN,     /* /webhooks: subscriptions and their deliveries */
 	ACT_COUNT
 };
 

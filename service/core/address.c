@@ -1,4 +1,4 @@
-/* Addresses a client gives: evidence URLs (issue 17: no user-info, no internal hosts)
+/* Addresses a client gives: evidence and webhook URLs (no user-info, no internal hosts)
  * and email addresses. */
 #include "core/address.h"
 
@@ -16,13 +16,25 @@ v4_internal(const unsigned char a[4])
 	       (a[0] == 192 && a[1] == 168) || a[0] >= 224;
 }
 
+bool
+address_internal(int family, const unsigned char *a)
+{
+	/* ::, ::1, IPv4-mapped/compatible, fc00::/7, fe80::/10, fec0::/10, ff00::/8. */
+	static const unsigned char zero[10] = {0};
+
+	if (family == AF_INET)
+		return v4_internal(a);
+	return memcmp(a, zero, 10) == 0 || (a[0] & 0xFE) == 0xFC ||
+	       (a[0] == 0xFE && (a[1] & 0x80) == 0x80) || a[0] == 0xFF;
+}
+
 /* The host of an evidence URL (issue 17): a name of ASCII letters, digits and '-' in
  * non-empty labels (an IDN in its xn-- form, as RFC 3986 and the contract's "uri" want),
  * or an address literal outside internal ranges. A name whose
  * last label is numeric must be a whole dotted quad ("2130706433", "127.1" and
  * "0x7f.0.0.1" are refused: resolvers read them as addresses). */
 static bool
-url_host_ok(const char *h, size_t n)
+url_host_ok(const char *h, size_t n, bool allow_internal)
 {
 	char buf[256];
 	unsigned char a[16];
@@ -39,19 +51,14 @@ url_host_ok(const char *h, size_t n)
 		buf[n - 1] = '\0';
 		if (inet_pton(AF_INET6, buf + 1, a) != 1)
 			return false;
-		/* ::, ::1, IPv4-mapped/compatible, fc00::/7, fe80::/10, fec0::/10, ff00::/8. */
-		static const unsigned char zero[10] = {0};
-		if (memcmp(a, zero, 10) == 0)
-			return false;
-		return (a[0] & 0xFE) != 0xFC && !(a[0] == 0xFE && (a[1] & 0x80) == 0x80) &&
-		       a[0] != 0xFF;
+		return allow_internal || !address_internal(AF_INET6, a);
 	}
 	if (inet_pton(AF_INET, buf, a) == 1)
-		return !v4_internal(a);
+		return allow_internal || !address_internal(AF_INET, a);
 	if (buf[n - 1] == '.')   /* the root's dot: "example.org." */
 		buf[--n] = '\0';
-	if (strcasecmp(buf, "localhost") == 0 ||
-	    (n > 10 && strcasecmp(buf + n - 10, ".localhost") == 0))
+	if (!allow_internal && (strcasecmp(buf, "localhost") == 0 ||
+	                        (n > 10 && strcasecmp(buf + n - 10, ".localhost") == 0)))
 		return false;
 	for (size_t i = 0; i <= n; i++) {
 		unsigned char ch = (unsigned char)buf[i];
@@ -77,7 +84,7 @@ url_host_ok(const char *h, size_t n)
 }
 
 bool
-url_ok(const char *s)
+url_ok(const char *s, bool allow_internal)
 {
 	const char *host, *end, *colon;
 
@@ -114,7 +121,7 @@ url_ok(const char *s)
 		if (port < 1 || port > 65535)
 			return false;
 	}
-	return url_host_ok(host, (size_t)((colon ? colon : end) - host));
+	return url_host_ok(host, (size_t)((colon ? colon : end) - host), allow_internal);
 }
 
 bool

@@ -158,6 +158,55 @@ zone_ok(const char *name)
 	return n == sizeof magic && memcmp(magic, "TZif", 4) == 0;
 }
 
+/* A header value: no line breaks (they would start another header of the mail). */
+static bool
+one_line(const char *s)
+{
+	return strpbrk(s, "\r\n") == NULL;
+}
+
+/* SMTP_URL, MAIL_FROM, PUBLIC_BASE_URL, WEBHOOK_ALLOW_PRIVATE, OUTBOX_MAX_ATTEMPTS
+ * (README, "Mail and webhooks"). Without SMTP_URL no mail is sent and accounts work at
+ * once. */
+static bool
+load_notify(void)
+{
+	static char base[2048];
+	const char *v;
+	size_t n;
+	long l;
+
+	cfg.smtp_url = env_or("SMTP_URL", NULL);
+	if (cfg.smtp_url && ((strncmp(cfg.smtp_url, "smtp://", 7) != 0 &&
+	                      strncmp(cfg.smtp_url, "smtps://", 8) != 0) || !one_line(cfg.smtp_url)))
+		return fail("SMTP_URL", "must be an smtp:// or smtps:// URL");
+	cfg.mail_from = env_or("MAIL_FROM", NULL);
+	if (cfg.smtp_url && cfg.mail_from == NULL)
+		return fail("MAIL_FROM", "is required with SMTP_URL");
+	if (cfg.mail_from && (strchr(cfg.mail_from, '@') == NULL || !one_line(cfg.mail_from) ||
+	                      strlen(cfg.mail_from) > 254))
+		return fail("MAIL_FROM", "must be an email address, optionally as Name <address>");
+	v = env_or("PUBLIC_BASE_URL", NULL);
+	if (v == NULL)
+		snprintf(base, sizeof base, "http://%s:%d", cfg.host, cfg.port);
+	else if ((strncmp(v, "http://", 7) != 0 && strncmp(v, "https://", 8) != 0) ||
+	         strpbrk(v, " \t\r\n\"<>?#") != NULL || strlen(v) >= sizeof base)
+		return fail("PUBLIC_BASE_URL", "must be an http:// or https:// URL without query");
+	else
+		snprintf(base, sizeof base, "%s", v);
+	n = strlen(base);
+	while (n > 0 && base[n - 1] == '/')
+		base[--n] = '\0';
+	cfg.public_base_url = base;
+	if (!env_long("WEBHOOK_ALLOW_PRIVATE", 0, 0, 1, &l))
+		return false;
+	cfg.webhook_allow_private = l == 1;
+	if (!env_long("OUTBOX_MAX_ATTEMPTS", 20, 1, 100, &l))
+		return false;
+	cfg.outbox_max_attempts = (int)l;
+	return true;
+}
+
 bool
 config_load(int needs)
 {
@@ -242,6 +291,8 @@ config_load(int needs)
 		return false;
 	cfg.answer_days = (int)n;
 	cfg.cors_origins = env_or("CORS_ORIGINS", "");
+	if (!load_notify())
+		return false;
 	/* The administration's day decides overdue flags and compliance's default as_of, in
 	 * the database sessions (db/pool.c) and in the response cache's day (http/cache.c). */
 	cfg.time_zone = env_or("TIME_ZONE", "America/Guayaquil");

@@ -39,6 +39,12 @@ struct config {
 	int answer_days;               /* days to answer an online observation (answer_due) */
 	const char *cors_origins;      /* comma-separated allow-list, "" for none */
 	const char *time_zone;         /* the administration's IANA zone: what "today" is */
+	/* Mail and webhooks (service/notify/). */
+	const char *smtp_url;          /* smtp:// or smtps:// with optional credentials; NULL: no mail */
+	const char *mail_from;         /* From: of every mail (required with smtp_url) */
+	const char *public_base_url;   /* the portal's address in mail links, no trailing '/' */
+	bool webhook_allow_private;    /* deliver to loopback, private, link-local addresses */
+	int outbox_max_attempts;       /* attempts before a message is dead */
 };
 
 /* What a command needs from the environment. */

@@ -138,7 +138,7 @@ validate_value(const json_t *val, const struct field *f, const char *ptr, struct
 	case F_URL:
 		if (!json_is_string(val))
 			return bad(v, ptr, "debe ser un texto", "must be a string");
-		if (json_string_length(val) > 2000 || !url_ok(json_string_value(val)))
+		if (json_string_length(val) > 2000 || !url_ok(json_string_value(val), false))
 			return bad(v, ptr, "debe ser una URL http o https",
 			           "must be an http or https URL");
 		return true;

@@ -46,16 +46,16 @@ static const char *conn_vals[] = {
 #define CONN_OPTIONS \
 	"-c statement_timeout=5000 -c idle_in_transaction_session_timeout=10000 " \
 	"-c lock_timeout=2000 -c client_min_messages=warning -c jit=off -c TimeZone=%s " \
-	"-c rendicion.answer_days=%d"
+	"-c rendicion.answer_days=%d -c rendicion.mail=%s"
 static char conn_options[sizeof CONN_OPTIONS + 64];
 
 bool
-db_pool_init(const char *url, int size, const char *time_zone, int answer_days)
+db_pool_init(const char *url, int size, const char *time_zone, int answer_days, bool mail)
 {
 	char *err = NULL;
 	PQconninfoOption *opts = PQconninfoParse(url, &err);
 	int n = snprintf(conn_options, sizeof conn_options, CONN_OPTIONS, time_zone,
-	                 answer_days);
+	                 answer_days, mail ? "on" : "off");
 
 	/* config.c allows zone names of letters, digits and "_+-/" only: no blank to escape. */
 	if (n < 0 || (size_t)n >= sizeof conn_options) {

@@ -51,8 +51,11 @@ struct db_conn;
 
 /* Creates the pool of size connections to url (connected lazily), whose sessions live in
  * time_zone (an IANA name) with rendicion.answer_days set to answer_days (ANSWER_DAYS, read
- * by the observation trigger of migrations/functions/17_observations.sql); false on bad url. */
-bool db_pool_init(const char *url, int size, const char *time_zone, int answer_days);
+ * by the observation trigger of migrations/functions/17_observations.sql) and
+ * rendicion.mail to on when mail is configured (outbox_mail_on() of
+ * migrations/functions/18_users.sql); false on bad url. */
+bool db_pool_init(const char *url, int size, const char *time_zone, int answer_days,
+                  bool mail);
 /* Closes every connection. */
 void db_pool_close(void);
 /* Takes a healthy connection, waiting a bounded time; NULL when the database is unavailable. */

@@ -15,3 +15,12 @@ DB_STMT(db_login_begin, "SELECT api_login_begin($1, $2)::text");
 DB_STMT(db_login_succeeded, "SELECT api_login_succeeded($1, $2)::text");
 DB_STMT(db_registration_allowed, "SELECT api_registration_allowed($1, $2::int)::text");
 DB_STMT(db_logout, "SELECT api_logout($1, $2::bigint)::text");
+DB_STMT(db_user_verify, "SELECT api_user_verify($1::jsonb->>'token')::text");
+DB_STMT(db_password_reset_allowed, "SELECT api_password_reset_allowed($1, $2::int)::text");
+DB_STMT(db_password_reset_request, "SELECT api_password_reset_request($1)::text");
+DB_STMT(db_password_reset_confirm, "SELECT api_password_reset_confirm($1, $2)::text");
+DB_STMT(db_me_account, "SELECT b::text, md5(b::text) FROM api_me_account($1, false) b");
+DB_STMT(db_me_account_hash, "SELECT api_me_account($1, true)::text");
+DB_STMT(db_me_account_update,
+        DB_WITH_ETAG("api_me_account_update($1, $2, $3::jsonb, $4, $5, $6)"));
+DB_STMT(db_me_account_delete, "SELECT api_me_account_delete($1, $2)::text");

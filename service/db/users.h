@@ -21,5 +21,20 @@ extern struct db_stmt db_login_begin;
 extern struct db_stmt db_login_succeeded;
 extern struct db_stmt db_logout;
 extern struct db_stmt db_registration_allowed;
+/* (body {token}): the account of a verification link works from now on. */
+extern struct db_stmt db_user_verify;
+/* (address, limit): counts a reset request of the address; 429 over the limit. */
+extern struct db_stmt db_password_reset_allowed;
+/* (email): a reset mail to that account, if it exists. */
+extern struct db_stmt db_password_reset_request;
+/* (token, hash): the new password of a reset link's account. */
+extern struct db_stmt db_password_reset_confirm;
+/* (sub): one's own account; db_me_account_hash also carries its password hash ("hash"). */
+extern struct db_stmt db_me_account;
+extern struct db_stmt db_me_account_hash;
+/* (sub, role, body without passwords, new hash or NULL, the hash checked, if_match). */
+extern struct db_stmt db_me_account_update;
+/* (sub, role): deletes one's own account, keeping its observations without author. */
+extern struct db_stmt db_me_account_delete;
 
 #endif

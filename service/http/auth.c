@@ -1,6 +1,7 @@
-/* /api/v1/auth…: local accounts obtain tokens, citizens register. Tokens name the account
- * as sub "user:<id>" (ids never change, emails may), with its role and a director's
- * unit_id. */
+/* /api/v1/auth…: local accounts obtain tokens, citizens register, verify their address
+ * and reset a forgotten password (the links come by mail: service/notify/). Tokens name
+ * the account as sub "user:<id>" (ids never change, emails may), with its role and a
+ * director's unit_id. */
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <stdio.h>
@@ -26,6 +27,19 @@ static const struct field register_fields[] = {
 	{"email", F_ANY, F_REQUIRED, 0, 0, NULL},
 	{"password", F_ANY, F_REQUIRED, 0, 0, NULL},
 	{"name", F_STRING, F_REQUIRED | F_NAME, 1, 200, NULL},
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
+static const struct field token_fields[] = {
+	{"token", F_STRING, F_REQUIRED, 1, 200, NULL},
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
+static const struct field reset_fields[] = {
+	{"email", F_ANY, F_REQUIRED, 0, 0, NULL},
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
+static const struct field reset_confirm_fields[] = {
+	{"token", F_STRING, F_REQUIRED, 1, 200, NULL},
+	{"password", F_ANY, F_REQUIRED, 0, 0, NULL},
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
@@ -110,6 +124,9 @@ auth_token(struct call *c)
 	ok = ok && id > 0 && role != NULL && !json_is_true(json_object_get(acct, "disabled"));
 	if (!ok) {
 		reply_reason(c, R_bad_credentials);
+	} else if (json_is_false(json_object_get(acct, "verified"))) {
+		/* Only the owner of the password learns this: it tells nobody else anything. */
+		reply_reason(c, R_account_not_verified);
 	} else {
 		db_call(&db_login_succeeded, 2, v, &end);
 		if (end.err != DB_OK) {
@@ -126,32 +143,94 @@ auth_token(struct call *c)
 	db_reply_free(&r);
 }
 
-/* POST /api/v1/auth/register {email, password, name}: a citizen's account. */
+/* Counts a request of the client address against stmt's hourly limit
+ * (REGISTRATIONS_PER_HOUR; 429 with Retry-After when over). */
+static bool
+address_allowed(struct call *c, struct db_stmt *stmt)
+{
+	char addr[INET6_ADDRSTRLEN], limit[16];
+	struct db_reply r;
+
+	client_address(c, addr);
+	snprintf(limit, sizeof limit, "%d", cfg.regs_per_hour);
+	db_call(stmt, 2, (const char *[]){addr, limit}, &r);
+	if (r.err != DB_OK) {
+		reply_db_error(c, &r, R_not_found);
+		return false;
+	}
+	db_reply_free(&r);
+	return true;
+}
+
+/* Answers 202 with the statement's body (the same whatever the email), or its problem. */
+static void
+reply_accepted(struct call *c, struct db_reply *r)
+{
+	if (r->err != DB_OK) {
+		reply_db_error(c, r, R_not_found);
+		return;
+	}
+	reply_json_owned(c, 202, r->body);
+	r->body = NULL;
+	db_reply_free(r);
+}
+
+/* POST /api/v1/auth/register {email, password, name}: a citizen's account, or, for a
+ * known email, a mail to its owner; 202 with the same body either way. The password is
+ * hashed either way, so the time does not tell either. */
 static void
 auth_register(struct call *c)
 {
 	char email[ACCOUNT_EMAIL_MAX + 1], hash[PASSWORD_HASH_MAX];
 	struct account_rules rules = {email, true, false};
 	struct db_reply r;
-	char addr[INET6_ADDRSTRLEN], limit[16];
 
 	if (!body_checked(c, register_fields, account_rules, &rules, false))
 		return;
 	/* Per client address, before the Argon2id work (REGISTRATIONS_PER_HOUR). */
-	client_address(c, addr);
-	snprintf(limit, sizeof limit, "%d", cfg.regs_per_hour);
-	db_call(&db_registration_allowed, 2, (const char *[]){addr, limit}, &r);
-	if (r.err != DB_OK) {
-		reply_db_error(c, &r, R_not_found);
+	if (!address_allowed(c, &db_registration_allowed))
 		return;
-	}
-	db_reply_free(&r);
 	if (!password_hash(json_string_value(json_object_get(c->body, "password")), hash)) {
 		reply_reason(c, R_service_unavailable);
 		return;
 	}
 	db_call(&db_user_register, 3, (const char *[]){email,
 	        json_string_value(json_object_get(c->body, "name")), hash}, &r);
+	reply_accepted(c, &r);
+}
+
+/* POST /api/v1/auth/password-reset {email}: 202 always; a mail with a reset link when
+ * the account exists (limited per client address like registrations). */
+static void
+auth_password_reset(struct call *c)
+{
+	char email[ACCOUNT_EMAIL_MAX + 1];
+	struct account_rules rules = {email, false, false};
+	struct db_reply r;
+
+	if (!body_checked(c, reset_fields, account_rules, &rules, false) ||
+	    !address_allowed(c, &db_password_reset_allowed))
+		return;
+	db_call(&db_password_reset_request, 1, (const char *[]){email}, &r);
+	reply_accepted(c, &r);
+}
+
+/* POST /api/v1/auth/password-reset/confirm {token, password}: 204, the link used up. */
+static void
+auth_password_reset_confirm(struct call *c)
+{
+	char hash[PASSWORD_HASH_MAX];
+	struct account_rules rules = {NULL, true, false};
+	struct db_reply r;
+
+	if (!body_checked(c, reset_confirm_fields, account_rules, &rules, false))
+		return;
+	if (!password_hash(json_string_value(json_object_get(c->body, "password")), hash)) {
+		reply_reason(c, R_service_unavailable);
+		return;
+	}
+	db_call(&db_password_reset_confirm, 2, (const char *[]){
+	        json_string_value(json_object_get(c->body, "token")), hash}, &r);
 	route_answer(c, &r);
 }
 
@@ -185,8 +264,15 @@ const struct route auth_routes[] = {
 	{.method = "POST", .pattern = "/api/v1/auth/token", .action = ACT_READ,
 	 .handler = auth_token, .body_max = AUTH_BODY_MAX},
 	{.method = "POST", .pattern = "/api/v1/auth/register", .action = ACT_READ,
-	 .handler = auth_register, .answer = ANSWER_CREATED, .location = "/api/v1/users",
-	 .body_max = AUTH_BODY_MAX},
+	 .handler = auth_register, .body_max = AUTH_BODY_MAX},
+	/* The link of a verification mail: the account works from now on. */
+	{.method = "POST", .pattern = "/api/v1/auth/verify", .action = ACT_READ,
+	 .body = token_fields, .stmt = &db_user_verify, .args = {A_BODY},
+	 .answer = ANSWER_EMPTY, .body_max = AUTH_BODY_MAX},
+	{.method = "POST", .pattern = "/api/v1/auth/password-reset", .action = ACT_READ,
+	 .handler = auth_password_reset, .body_max = AUTH_BODY_MAX},
+	{.method = "POST", .pattern = "/api/v1/auth/password-reset/confirm", .action = ACT_READ,
+	 .handler = auth_password_reset_confirm, .answer = ANSWER_EMPTY, .body_max = AUTH_BODY_MAX},
 	{.method = "POST", .pattern = "/api/v1/auth/logout", .action = ACT_ME,
 	 .handler = auth_logout, .answer = ANSWER_EMPTY},
 	ROUTES_END,

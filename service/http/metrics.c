@@ -9,6 +9,7 @@
 #include "db/pool.h"
 #include "http/cache.h"
 #include "http/router.h"
+#include "notify/notify.h"
 
 #define MAX_ROUTES 129 /* the router's table plus "unmatched" */
 
@@ -129,4 +130,5 @@ metrics_render(struct buf *b)
 	           (unsigned long long)cs.hits, (unsigned long long)cs.misses,
 	           (unsigned long long)cs.coalesced, (unsigned long long)cs.retired, cs.entries,
 	           cs.bytes);
+	notify_metrics(b);
 }

@@ -123,8 +123,17 @@ asset(struct call *c)
 	serve(c, buf, CSP_PORTAL);
 }
 
+/* The links of verification and reset mails open the portal with these (service/notify/,
+ * mail_text.c); the page itself reads them. */
+static const struct field portal_query[] = {
+	{"accion", F_STRING, 0, 0, 0, (const char *const[]){"verificar", "restablecer", NULL}},
+	{"token", F_STRING, 0, 1, 200, NULL},
+	{NULL, F_ANY, 0, 0, 0, NULL},
+};
+
 const struct route portal_routes[] = {
-	{.method = "GET", .pattern = "/", .action = ACT_READ, .handler = portal},
+	{.method = "GET", .pattern = "/", .action = ACT_READ, .query = portal_query,
+	 .handler = portal},
 	{.method = "GET", .pattern = "/docs", .action = ACT_READ, .handler = docs},
 	{.method = "GET", .pattern = "/assets/:file", .action = ACT_READ, .handler = asset},
 	ROUTES_END,

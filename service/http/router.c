@@ -34,7 +34,7 @@ router_init(void)
 	                               plan_routes, axis_routes, agreement_routes,
 	                               activity_routes, progress_routes, compliance_routes,
 	                               observation_routes, audit_routes, report_routes,
-	                               search_routes};
+	                               search_routes, account_routes, webhook_routes};
 
 	nroutes = 0;
 	for (size_t i = 0; i < sizeof lists / sizeof lists[0]; i++)

@@ -11,7 +11,7 @@
 extern const struct route system_routes[], portal_routes[], auth_routes[], user_routes[], unit_routes[],
 	plan_routes[], axis_routes[], agreement_routes[], activity_routes[],
 	progress_routes[], compliance_routes[], observation_routes[], audit_routes[],
-	report_routes[], search_routes[];
+	report_routes[], search_routes[], account_routes[], webhook_routes[];
 
 enum match { MATCH_OK, MATCH_NO_PATH, MATCH_NO_METHOD, MATCH_BAD_ID };
 

@@ -17,6 +17,7 @@
 #include "http/deadline.h"
 #include "http/listener.h"
 #include "http/pipeline.h"
+#include "notify/notify.h"
 #include "http/router.h"
 
 #define DRAIN_SECONDS 10
@@ -81,6 +82,7 @@ server_run(void)
 		return 1;
 	}
 	cache_start(cfg.database_url);
+	notify_start(cfg.database_url);
 	log_msg(LOG_INFO, "listening on http://%s:%d (%s, pool of %d database connections)",
 	        cfg.host, cfg.port, cfg.listener == LISTENER_POOL ? "worker pool" : "thread per connection",
 	        cfg.pool_size);
@@ -93,6 +95,7 @@ server_run(void)
 	MHD_stop_daemon(d);
 	deadline_stop();
 	cache_stop();
+	notify_stop();
 	pdf_shutdown();
 	log_msg(LOG_INFO, "stopped");
 	return 0;

@@ -11,7 +11,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { api, seedDocument, seedPlanId, tokenFor, SEED_TITLE } from '../integration/lib.mjs';
+import { api, seedDocument, seedPlanId, sql, tokenFor, SEED_TITLE } from '../integration/lib.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
@@ -361,6 +361,47 @@ test("the API's Spanish detail is shown, and a 429 says when to try again", asyn
   const said = await alert.textContent();
   assert.ok(said.includes(detail), said);
   assert.match(said, /Podrás intentarlo de nuevo en 20 minutos \(a las \d{1,2}:\d{2}/);
+  await context.close();
+});
+
+test('the pages a mail links to: the account is activated, a new password chosen, and a reset asked for', async () => {
+  // This instance sends no mail: the links' tokens are made as the mails would carry them
+  // (migrations/functions/18_users.sql), the mails themselves are tests/integration/mail.test.mjs's.
+  const email = `enlace-${Date.now()}@example.org`;
+  const reg = await api('POST', '/api/v1/auth/register', { body: { email, password: 'la clave de siempre', name: 'Vecina' } });
+  assert.equal(reg.status, 202, reg.text);
+  const id = sql(`SELECT id FROM users WHERE email = '${email}'`);
+  sql(`UPDATE users SET verified_at = NULL WHERE id = ${id}`);
+  const verify = sql(`SELECT account_token_new(${id}, 'verify', interval '1 day')`);
+  const { context, page } = await openPage({ width: 360, height: 740 });
+  await page.goto(`${BASE}/?accion=verificar&token=${verify}`);
+  await page.getByRole('heading', { level: 1, name: 'Cuenta activada' }).waitFor();
+  assert.ok(!page.url().includes(verify), 'the token leaves the address bar');
+  await assertClean(page, 'the verification page');
+  assert.equal((await api('POST', '/api/v1/auth/token', { body: { email, password: 'la clave de siempre' } })).status, 200);
+
+  const reset = sql(`SELECT account_token_new(${id}, 'reset', interval '1 hour')`);
+  await page.goto(`${BASE}/?accion=restablecer&token=${reset}`);
+  await page.getByRole('heading', { level: 1, name: 'Restablecer la contraseña' }).waitFor();
+  await page.getByLabel('Contraseña nueva').fill('corta');
+  await page.getByRole('button', { name: 'Guardar la contraseña' }).click();
+  await page.getByRole('alert').waitFor();
+  assert.equal(await page.getByLabel('Contraseña nueva').getAttribute('aria-invalid'), 'true');
+  await page.getByLabel('Contraseña nueva').fill('la clave recién elegida');
+  await page.getByRole('button', { name: 'Guardar la contraseña' }).click();
+  await page.getByText('Tu contraseña cambió. Ya puedes ingresar con ella.').waitFor();
+  await noHorizontalScroll(page, 'the reset page');
+  await assertClean(page, 'the reset page');
+  assert.equal((await api('POST', '/api/v1/auth/token', { body: { email, password: 'la clave recién elegida' } })).status, 200);
+
+  // Without a token: from the sign-in page the notice links to, ask for the mail with the link.
+  await page.getByRole('link', { name: 'Ingresar', exact: true }).last().click();
+  await page.getByRole('heading', { level: 1, name: 'Ingresar' }).waitFor();
+  await page.getByRole('link', { name: '¿Olvidaste tu contraseña?' }).click();
+  await page.getByLabel('Correo electrónico').fill(email);
+  await page.getByRole('button', { name: 'Enviarme el enlace' }).click();
+  await page.getByText(/Si ese correo tiene una cuenta, te enviamos un enlace/).waitFor();
+  await assertClean(page, 'the reset request page');
   await context.close();
 });
 

@@ -73,12 +73,14 @@ test('MAX_CONNECTIONS_PER_ADDRESS=4: a fifth connection from one address is refu
   for (const s of [...held, fifth, other]) s.destroy();
 });
 
-/** POST /api/v1/auth/register from a given local address. */
-function registerFrom(localAddress) {
-  const body = JSON.stringify({ email: `reg.${randomBytes(5).toString('hex')}@example.org`, password: 'a registration password', name: 'Registro' });
+/** POST /api/v1/auth/register (or another path taking the same body) from a given local address. */
+function registerFrom(localAddress, path = '/api/v1/auth/register') {
+  const body = JSON.stringify(path === '/api/v1/auth/register'
+    ? { email: `reg.${randomBytes(5).toString('hex')}@example.org`, password: 'a registration password', name: 'Registro' }
+    : { email: `reg.${randomBytes(5).toString('hex')}@example.org` });
   return new Promise((resolve, reject) => {
     const req = http.request({
-      host: '127.0.0.1', port: inst.port, path: '/api/v1/auth/register', method: 'POST', localAddress,
+      host: '127.0.0.1', port: inst.port, path, method: 'POST', localAddress,
       headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
     }, (res) => {
       let text = '';
@@ -91,11 +93,22 @@ function registerFrom(localAddress) {
 }
 
 test('REGISTRATIONS_PER_HOUR=3: the fourth registration from one address → 429 with Retry-After; another address registers', async () => {
-  for (let i = 0; i < 3; i++) assert.equal((await registerFrom('127.0.0.10')).status, 201);
+  for (let i = 0; i < 3; i++) assert.equal((await registerFrom('127.0.0.10')).status, 202);
   const res = await registerFrom('127.0.0.10');
   assert.equal(res.status, 429);
   assert.equal(res.json.reason, 'too_many_registrations');
   const wait = Number(res.headers['retry-after']);
   assert.ok(wait > 0 && wait <= 3600, `Retry-After: ${res.headers['retry-after']}`);
-  assert.equal((await registerFrom('127.0.0.11')).status, 201);
+  assert.equal((await registerFrom('127.0.0.11')).status, 202);
+});
+
+test('REGISTRATIONS_PER_HOUR=3 limits password reset requests too, counted apart: the fourth → 429 too_many_resets', async () => {
+  const reset = '/api/v1/auth/password-reset';
+  for (let i = 0; i < 3; i++) assert.equal((await registerFrom('127.0.0.12', reset)).status, 202);
+  const res = await registerFrom('127.0.0.12', reset);
+  assert.equal(res.status, 429);
+  assert.equal(res.json.reason, 'too_many_resets');
+  assert.ok(Number(res.headers['retry-after']) > 0);
+  // Registrations from that address are counted apart.
+  assert.equal((await registerFrom('127.0.0.12')).status, 202);
 });

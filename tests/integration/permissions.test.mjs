@@ -68,6 +68,18 @@ const MATRIX = [
   // role is refused ("A role value outside the three gets 403").
   ['GET', '/api/v1/plans', EVERYONE],
   ['GET', '/api/v1/units', EVERYONE],
+  // Mail and webhooks: account links need no token; one's own account any role's token
+  // (404 for a sub that is no local account); webhooks only the administradora.
+  ['POST', '/api/v1/auth/verify', ALL, {}],
+  ['POST', '/api/v1/auth/password-reset', ALL, {}],
+  ['POST', '/api/v1/auth/password-reset/confirm', ALL, {}],
+  ['GET', '/api/v1/me/account', KNOWN],
+  ['PATCH', '/api/v1/me/account', KNOWN, {}],
+  ['DELETE', '/api/v1/me/account', KNOWN],
+  ['GET', '/api/v1/webhooks', ADMIN],
+  ['POST', '/api/v1/webhooks', ADMIN, {}],
+  ['DELETE', `/api/v1/webhooks/${X}`, ADMIN],
+  ['GET', `/api/v1/webhooks/${X}/deliveries`, ADMIN],
 ];
 
 async function call(method, path, role, body) {

@@ -141,9 +141,11 @@ svc_port="$("$ROOT/scripts/free-port.sh")"
 export BASE_URL="http://127.0.0.1:$svc_port"
 echo "integration: serve on $BASE_URL (log: $SVC_LOG)" >&2
 # Every suite registers and connects from 127.0.0.1 (the fault tests 80 at once): the
-# per-address limits are tested on instances of their own (limits.test.mjs).
+# per-address limits are tested on instances of their own (limits.test.mjs). Webhook
+# receivers of the tests listen on 127.0.0.1 too (webhooks.test.mjs). No SMTP_URL: the
+# mail tests start instances of their own with an SMTP sink (tests/mail/).
 HOST=127.0.0.1 PORT="$svc_port" REGISTRATIONS_PER_HOUR=1000000 MAX_CONNECTIONS_PER_ADDRESS=100000 \
-  "$BINARY" serve >>"$SVC_LOG" 2>&1 &
+  WEBHOOK_ALLOW_PRIVATE=1 "$BINARY" serve >>"$SVC_LOG" 2>&1 &
 svc_pid=$!
 
 ready=0

@@ -29,6 +29,7 @@ static const struct {
 	{ACT_OBS_WITHDRAW, "observation withdraw", {0, 'A', 0, 0, 0}},
 	{ACT_OWN_OBS_READ, "own observations", {0, 1, 0, 0, 0}},
 	{ACT_REPORT_PROGRESS, "report progress", {0, 0, 'U', 1, 0}},
+	{ACT_WEBHOOK_ADMIN, "webhooks", {0, 0, 0, 1, 0}},
 };
 
 static const enum role roles[5] = {ROLE_PUBLIC, ROLE_CIUDADANOS, ROLE_DIRECTORES, ROLE_ADMIN,
