@@ -142,6 +142,26 @@ test-browser: $(B)/rendicion
 		{ echo "test-browser: chromium or playwright-core missing: run make deps" >&2; exit 2; }
 	TEST_FILES=tests/browser/ tests/integration/run.sh $(B)/rendicion
 
+# The integration suite with the service's request pool through a private PgBouncer in
+# transaction mode (its LISTEN connection direct), and the pooler's own tests.
+.PHONY: test-pgbouncer
+test-pgbouncer: $(B)/rendicion
+	PGBOUNCER=1 TEST_FILES="tests/integration/ tests/pgbouncer/" tests/integration/run.sh $(B)/rendicion
+
+# docker/compose.yaml's topology as processes here: PostgreSQL, PgBouncer, two replicas
+# and HAProxy (tests/cluster/).
+.PHONY: test-cluster
+test-cluster: $(B)/rendicion
+	tests/cluster/run.sh $(B)/rendicion
+
+# deploy/kubernetes/ against the Kubernetes API schemas (kubernetes-models, pinned in
+# deploy/kubernetes/check/package-lock.json; `make deps` installs it) and the README's rules.
+.PHONY: check-kubernetes
+check-kubernetes:
+	@test -d deploy/kubernetes/check/node_modules/kubernetes-models || \
+		{ echo "check-kubernetes: kubernetes-models missing: run make deps" >&2; exit 2; }
+	node deploy/kubernetes/check/check.mjs
+
 # Installs nothing: `make deps` (also run by `make run` and CI) does.
 test: test-unit test-contract test-security test-browser test-asan test-faults test-upgrade
 
@@ -164,6 +184,12 @@ valgrind: $(B)/rendicion
 # The benchmark: the service beside pgbench on the same SQL (prints one table).
 bench: $(B)/rendicion
 	bench/run.sh $(B)/rendicion
+
+# Mixed traffic through HAProxy to two replicas through PgBouncer for SOAK_MINUTES
+# (default 10); one table of errors, RSS, p99, descriptors and connections (bench/soak.sh).
+.PHONY: soak
+soak: $(B)/rendicion
+	bench/soak.sh $(B)/rendicion
 
 # libFuzzer targets under ASan/UBSan (FUZZ_SECONDS each, default 60).
 fuzz:

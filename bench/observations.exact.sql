@@ -3,4 +3,4 @@
 -- this run (so none reaches the hourly limit), the body as the client sent it.
 \set n random(1, 20000)
 \set axis random(:axis_lo, :axis_hi)
-@db_obs_create('bench-pg-' || :run::text || '-' || :n::text, 'ciudadanos', :staff, :axis, '{"kind":"observation","body":"Observación de carga desde pgbench, envío ' || :n::text || '"}', NULL, :per_hour)
+@db_obs_create('bench-pg-' || :run::text || '-' || :n::text, 'ciudadanos', :citizen_staff, :axis, '{"kind":"observation","body":"Observación de carga desde pgbench, envío ' || :n::text || '"}', NULL, :per_hour)

@@ -131,7 +131,9 @@ python3 bench/tool.py statements "$TMP/statements.json" cc -std=c11 -D_GNU_SOURC
   $(pkg-config --cflags libpq jansson 2>/dev/null) -- service/db/*.c
 
 # ---- tokens -------------------------------------------------------------------------
-node bench/tokens.mjs ciudadanos bench-reader- 1 >"$TMP/reader.tok"
+# Uncached reads: a director's token (staff: an answer other than the public's, which the
+# response cache keeps for citizens too, service/http/cache.c).
+node bench/tokens.mjs directores bench-reader- 1 1 >"$TMP/reader.tok"
 NTOK=$((SECS * 1000 > 2000 ? SECS * 1000 : 2000))
 
 # ---- services -----------------------------------------------------------------------
@@ -212,8 +214,17 @@ PY
 
 # ---- one pgbench measurement --------------------------------------------------------
 PG_VARS=(-D "plan=$PLAN" -D "seed_plan=$SEED_PLAN" -D "axis_lo=$AXIS_LO" -D "axis_hi=$AXIS_HI"
-         -D staff=false -D after=0 -D limit=50 -D "as_of=$AS_OF" -D "per_hour=$PER_HOUR")
-SERVICE_PGOPTIONS="$(grep -o -- '-c [A-Za-z_]*=[^ "%][^ "]*' service/db/pool.c | tr '\n' ' ')"
+         -D staff=true -D citizen_staff=false -D after=0 -D limit=50 -D "as_of=$AS_OF" -D "per_hour=$PER_HOUR")
+# The service's fixed session settings (service/db/session.c: names[] and the values[]
+# that do not come from the configuration), as "-c name=value" options.
+SERVICE_PGOPTIONS="$(python3 - <<'PY'
+import re
+src = open("service/db/session.c", encoding="utf-8").read()
+names = re.findall(r'"([^"]+)"', re.search(r"names\[NSET\] = \{(.*?)\};", src, re.S).group(1))
+values = re.findall(r'"([^"]*)"', re.search(r"values\[NSET\]\[\d+\] = \{(.*?)\};", src, re.S).group(1))
+print(" ".join(f"-c {n}={v}" for n, v in zip(names, values) if v))
+PY
+)"
 run_pgbench() {
   local endpoint="$1" conc="$2" kind="$3" variant="$4" script="$TMP/$1.$3.sql" dir opts b a tps
   dir="$TMP/pgbench-$endpoint-$kind-$conc"
@@ -259,7 +270,7 @@ run_wrk() {
 # ---- the alternatives answer the same as the service's statements --------------------
 same_result() {
   local endpoint="$1" vars=(plan="$PLAN" seed_plan="$SEED_PLAN" axis_lo="$AXIS_LO"
-    axis_hi="$AXIS_HI" staff=false after=0 limit=50 as_of="$AS_OF" per_hour="$PER_HOUR")
+    axis_hi="$AXIS_HI" staff=true citizen_staff=false after=0 limit=50 as_of="$AS_OF" per_hour="$PER_HOUR")
   python3 bench/tool.py render "$TMP/statements.json" "bench/$endpoint.exact.sql" "$TMP/same.sql"
   python3 bench/tool.py render "$TMP/statements.json" "bench/$endpoint.alt.sql" "$TMP/same-alt.sql"
   if ! cmp -s <(python3 bench/tool.py plain "$TMP/same.sql" "${vars[@]}" | sql) \

@@ -15,6 +15,7 @@ pkgs=(
   postgresql-15 postgresql-client-15
   python3 python3-yaml python3-openpyxl poppler-utils curl jq openssl ca-certificates
   chromium
+  pgbouncer haproxy
 )
 
 # The integration tests need Node >= 18 (node:test, global fetch). Machines of
@@ -67,3 +68,4 @@ npm_pinned() {
 root="$(cd "$(dirname "$0")/.." && pwd -P)"
 npm_pinned "$root/web/vendor"
 npm_pinned "$root/tests/browser"
+npm_pinned "$root/deploy/kubernetes/check"

@@ -12,7 +12,8 @@ cli_setup(int needs, int pool_size)
 		return false;
 	if ((needs & NEED_DB) &&
 	    !db_pool_init(cfg.database_url, pool_size > 0 ? pool_size : cfg.pool_size,
-	                  cfg.time_zone, cfg.answer_days, cfg.smtp_url != NULL))
+	                  cfg.time_zone, cfg.answer_days, cfg.smtp_url != NULL,
+	                  cfg.db_pool_mode == POOL_TRANSACTION))
 		return false;
 	return true;
 }

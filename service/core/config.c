@@ -1,6 +1,8 @@
 /* Reads the environment into cfg; every bad value is reported by its variable name. */
 #include "core/config.h"
 
+#include <arpa/inet.h>
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -207,6 +209,28 @@ load_notify(void)
 	return true;
 }
 
+/* A comma-separated list of IP addresses (or empty). */
+static bool
+addresses_ok(const char *list)
+{
+	unsigned char bin[sizeof(struct in6_addr)];
+	char one[INET6_ADDRSTRLEN];
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+
+		if (n == 0 || n >= sizeof one)
+			return false;
+		memcpy(one, list, n);
+		one[n] = '\0';
+		if ((inet_pton(AF_INET, one, bin) != 1 && inet_pton(AF_INET6, one, bin) != 1) ||
+		    (list[n] == ',' && list[n + 1] == '\0'))
+			return false;
+		list += n + (list[n] == ',');
+	}
+	return true;
+}
+
 bool
 config_load(int needs)
 {
@@ -216,6 +240,16 @@ config_load(int needs)
 	cfg.database_url = env_or("DATABASE_URL", NULL);
 	if ((needs & NEED_DB) && cfg.database_url == NULL)
 		return fail("DATABASE_URL", "is required");
+	/* The response cache's LISTEN needs a session of its own: behind a transaction pooler
+	 * (PgBouncer) it goes to PostgreSQL directly (README, Beyond one machine). */
+	cfg.listen_database_url = env_or("LISTEN_DATABASE_URL", cfg.database_url);
+	lvl = env_or("DB_POOL_MODE", "session");
+	if (strcmp(lvl, "session") == 0)
+		cfg.db_pool_mode = POOL_SESSION;
+	else if (strcmp(lvl, "transaction") == 0)
+		cfg.db_pool_mode = POOL_TRANSACTION;
+	else
+		return fail("DB_POOL_MODE", "must be session or transaction");
 	cfg.host = env_or("HOST", "127.0.0.1");
 	if (!env_long("PORT", 8080, 1, 65535, &n))
 		return false;
@@ -293,6 +327,10 @@ config_load(int needs)
 	cfg.cors_origins = env_or("CORS_ORIGINS", "");
 	if (!load_notify())
 		return false;
+	/* Proxies whose X-Real-IP names the client (README, Beyond one machine). */
+	cfg.trusted_proxies = env_or("TRUSTED_PROXIES", "");
+	if (!addresses_ok(cfg.trusted_proxies))
+		return fail("TRUSTED_PROXIES", "must be comma-separated IPv4 or IPv6 addresses");
 	/* The administration's day decides overdue flags and compliance's default as_of, in
 	 * the database sessions (db/pool.c) and in the response cache's day (http/cache.c). */
 	cfg.time_zone = env_or("TIME_ZONE", "America/Guayaquil");

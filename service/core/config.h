@@ -8,9 +8,14 @@
 enum jwt_algo { ALG_HS256, ALG_RS256, ALG_ES256 };
 enum log_level { LOG_DEBUG, LOG_INFO, LOG_WARN, LOG_ERROR };
 enum listener { LISTENER_THREADS, LISTENER_POOL };
+/* What DATABASE_URL reaches: PostgreSQL or a session pooler, or a transaction pooler
+ * (PgBouncer pool_mode=transaction), where no state may outlive a transaction. */
+enum pool_mode { POOL_SESSION, POOL_TRANSACTION };
 
 struct config {
 	const char *database_url;
+	const char *listen_database_url;   /* LISTEN sessions (cache, outbox); DATABASE_URL unless set */
+	enum pool_mode db_pool_mode;
 	const char *host;
 	int port;
 	enum jwt_algo jwt_alg;
@@ -38,6 +43,7 @@ struct config {
 	int obs_per_hour;              /* a citizen's submissions per hour */
 	int answer_days;               /* days to answer an online observation (answer_due) */
 	const char *cors_origins;      /* comma-separated allow-list, "" for none */
+	const char *trusted_proxies;   /* comma-separated addresses whose X-Real-IP is believed */
 	const char *time_zone;         /* the administration's IANA zone: what "today" is */
 	/* Mail and webhooks (service/notify/). */
 	const char *smtp_url;          /* smtp:// or smtps:// with optional credentials; NULL: no mail */

@@ -1,6 +1,7 @@
 /* A fixed pool of libpq connections shared by the request threads. Connections are made
  * lazily and remade after a failure; statements are prepared per connection on first use
- * and again after a reconnect (prepared statements die with the session). */
+ * and again after a reconnect (prepared statements die with the session), or, behind a
+ * transaction pooler, sent unnamed with the settings of db/session.c. */
 #include "db/pool.h"
 
 #include <errno.h>
@@ -12,6 +13,7 @@
 
 #include "core/limits.h"
 #include "core/log.h"
+#include "db/session.h"
 
 #define ACQUIRE_WAIT_MS 2000 /* bounded: a saturated pool answers 503, never hangs */
 
@@ -32,39 +34,28 @@ static struct {
 
 static atomic_int next_slot;
 
-/* Settings that bound every wait: connecting, idle sessions, statements and locks. JIT
- * is off: these short queries never repay it, and a cost estimate over its threshold made
- * the plan document 30× slower (make bench). */
+/* Settings that bound every wait (connecting here; statements, locks and idle sessions in
+ * db/session.c, which also sets the administration's time zone). */
 static const char *const conn_keys[] = {
 	"dbname", "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
 	"keepalives_count", "tcp_user_timeout", "application_name", "options", NULL};
 static const char *conn_vals[] = {
 	NULL, "3", "1", "30", "10", "3", "10000", "rendicion", NULL, NULL};
-/* The session's TimeZone is the administration's (TIME_ZONE): current_date, and so the
- * today() of migrations/functions/00_common.sql, is its day. Every time the API shows is
- * written by rfc3339() or audit_image() in UTC whatever the session's zone. */
-#define CONN_OPTIONS \
-	"-c statement_timeout=5000 -c idle_in_transaction_session_timeout=10000 " \
-	"-c lock_timeout=2000 -c client_min_messages=warning -c jit=off -c TimeZone=%s " \
-	"-c rendicion.answer_days=%d -c rendicion.mail=%s"
-static char conn_options[sizeof CONN_OPTIONS + 64];
 
 bool
-db_pool_init(const char *url, int size, const char *time_zone, int answer_days, bool mail)
+db_pool_init(const char *url, int size, const char *time_zone, int answer_days,
+             bool mail, bool transaction_pooler)
 {
 	char *err = NULL;
 	PQconninfoOption *opts = PQconninfoParse(url, &err);
-	int n = snprintf(conn_options, sizeof conn_options, CONN_OPTIONS, time_zone,
-	                 answer_days, mail ? "on" : "off");
 
-	/* config.c allows zone names of letters, digits and "_+-/" only: no blank to escape. */
-	if (n < 0 || (size_t)n >= sizeof conn_options) {
+	if (!db_session_init(transaction_pooler, time_zone, answer_days, mail)) {
 		fprintf(stderr, "rendicion: configuration error: TIME_ZONE is too long\n");
 		PQconninfoFree(opts);
 		PQfreemem(err);
 		return false;
 	}
-	conn_vals[8] = conn_options;
+	conn_vals[8] = db_session_options();
 
 	if (opts == NULL) {
 		fprintf(stderr, "rendicion: configuration error: DATABASE_URL is not a valid "
@@ -161,6 +152,11 @@ db_acquire(void)
 void
 db_release(struct db_conn *c)
 {
+	/* A pipeline left unfinished by a broken connection (db/session.c): start afresh. */
+	if (c->pg && PQpipelineStatus(c->pg) != PQ_PIPELINE_OFF) {
+		PQfinish(c->pg);
+		c->pg = NULL;
+	}
 	if (c->pg && PQstatus(c->pg) == CONNECTION_OK &&
 	    PQtransactionStatus(c->pg) != PQTRANS_IDLE) {
 		PGresult *r = PQexec(c->pg, "ROLLBACK");
@@ -171,52 +167,6 @@ db_release(struct db_conn *c)
 	pool.free[pool.nfree++] = c;
 	pthread_cond_signal(&pool.cv);
 	pthread_mutex_unlock(&pool.mu);
-}
-
-/* Maps a failed result to how callers must treat it. */
-static enum db_err
-classify(struct db_conn *c, const PGresult *r, char *reason)
-{
-	const char *state = r ? PQresultErrorField(r, PG_DIAG_SQLSTATE) : NULL;
-	const char *msg = r ? PQresultErrorField(r, PG_DIAG_MESSAGE_PRIMARY) : NULL;
-	const char *cons = r ? PQresultErrorField(r, PG_DIAG_CONSTRAINT_NAME) : NULL;
-	enum db_err e = DB_ERROR;
-
-	if (reason)
-		reason[0] = '\0';
-	if (PQstatus(c->pg) != CONNECTION_OK || state == NULL)
-		return DB_UNAVAILABLE;
-	if (strncmp(state, "P04", 3) == 0) {
-		if (strcmp(state, "P0404") == 0)
-			e = DB_NOT_FOUND;
-		else if (strcmp(state, "P0409") == 0)
-			e = DB_CONFLICT;
-		else if (strcmp(state, "P0403") == 0)
-			e = DB_FORBIDDEN;
-		else if (strcmp(state, "P0412") == 0)
-			e = DB_PRECONDITION;
-		else if (strcmp(state, "P0422") == 0)
-			e = DB_INVALID;
-		else if (strcmp(state, "P0429") == 0)
-			e = DB_RATE_LIMITED;
-		if (reason && msg)
-			snprintf(reason, 64, "%s", msg);
-		return e;
-	}
-	if (strcmp(state, "23505") == 0 || strcmp(state, "23P01") == 0)
-		e = DB_CONFLICT;
-	else if (strncmp(state, "23", 2) == 0 || strncmp(state, "22", 2) == 0)
-		e = DB_INVALID;
-	else if (strncmp(state, "08", 2) == 0 || strcmp(state, "57014") == 0 ||
-	         strcmp(state, "55P03") == 0 || strcmp(state, "40001") == 0 ||
-	         strcmp(state, "40P01") == 0 || strncmp(state, "57P", 3) == 0 ||
-	         strcmp(state, "53300") == 0)
-		e = DB_UNAVAILABLE;
-	if (reason)
-		snprintf(reason, 64, "%s", cons ? cons : state);
-	if (e == DB_ERROR)
-		log_msg(LOG_ERROR, "database error %s: %s", state, msg ? msg : "");
-	return e;
 }
 
 static int
@@ -236,14 +186,28 @@ stmt_slot(struct db_stmt *s)
 	return slot;
 }
 
-/* Prepares s on c if needed and runs it; on failure returns NULL with r's error fields set
- * (err, reason and, for raised errors, the DETAIL in extra). */
+/* The name s is prepared under: its variable's and a hash of its SQL, so that a statement
+ * of that name met on a server connection shared through a pooler (with another release
+ * of the service, say) is this very one. */
+static void
+stmt_name(const struct db_stmt *s, char *buf, size_t n)
+{
+	uint32_t h = 2166136261u;   /* FNV-1a */
+
+	for (const char *p = s->sql; *p; p++)
+		h = (h ^ (unsigned char)*p) * 16777619u;
+	snprintf(buf, n, "%s_%08x", s->name, (unsigned)h);
+}
+
+/* Runs s on c; on failure returns NULL with r's error fields set (err, reason and, for
+ * raised errors, the DETAIL in extra). */
 static PGresult *
 exec_stmt(struct db_conn *c, struct db_stmt *s, int n, const char *const *vals,
           struct db_reply *r)
 {
 	int slot = stmt_slot(s);
 	const char *state, *detail;
+	char name[96];
 	PGresult *res;
 
 	if (slot >= DB_MAX_STMTS) {
@@ -251,33 +215,19 @@ exec_stmt(struct db_conn *c, struct db_stmt *s, int n, const char *const *vals,
 		r->err = DB_ERROR;
 		return NULL;
 	}
-	if (!c->prepared[slot]) {
-		res = PQprepare(c->pg, s->name, s->sql, 0, NULL);
-		if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-			r->err = classify(c, res, r->reason);
-			if (r->err == DB_ERROR)
-				log_msg(LOG_ERROR, "cannot prepare %s: %s", s->name, PQerrorMessage(c->pg));
-			PQclear(res);
-			return NULL;
-		}
-		PQclear(res);
-		c->prepared[slot] = true;
-	}
-	res = PQexecPrepared(c->pg, s->name, n, vals, NULL, NULL, 0);
+	stmt_name(s, name, sizeof name);
+	res = db_session_run(c->pg, name, s->sql, n, vals, &c->prepared[slot]);
 	if (PQresultStatus(res) == PGRES_TUPLES_OK || PQresultStatus(res) == PGRES_COMMAND_OK) {
 		r->err = DB_OK;
 		return res;
 	}
-	r->err = classify(c, res, r->reason);
+	r->err = db_classify(c->pg, res, r->reason);
 	state = PQresultErrorField(res, PG_DIAG_SQLSTATE);
 	detail = PQresultErrorField(res, PG_DIAG_MESSAGE_DETAIL);
 	/* Only our own raised errors carry a DETAIL meant for clients (a JSON pointer, a
 	 * Retry-After); PostgreSQL's own (e.g. "Failing row contains …") would leak data. */
 	if (detail && *detail && state && strncmp(state, "P04", 3) == 0)
 		r->extra = strdup(detail);
-	/* The session lost its prepared statements (e.g. a pooler reset it): prepare again. */
-	if (state && strcmp(state, "26000") == 0)
-		c->prepared[slot] = false;
 	PQclear(res);
 	return NULL;
 }
@@ -353,6 +303,10 @@ db_tx(struct db_conn *c, bool (*fn)(struct db_conn *, void *), void *arg)
 {
 	if (!db_exec_sql(c, "BEGIN", NULL))
 		return false;
+	if (db_session_per_transaction() && !db_session_apply(c->pg)) {
+		db_exec_sql(c, "ROLLBACK", NULL);
+		return false;
+	}
 	if (!fn(c, arg)) {
 		db_exec_sql(c, "ROLLBACK", NULL);
 		return false;

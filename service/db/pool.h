@@ -9,7 +9,8 @@
 
 #define DB_MAX_STMTS 256
 
-/* A named statement, prepared on each connection the first time it runs there. */
+/* A named statement, prepared on each connection the first time it runs there (sent
+ * unnamed behind a transaction pooler: db/session.c). */
 struct db_stmt {
 	const char *name;
 	const char *sql;
@@ -49,13 +50,14 @@ struct db_reply {
 
 struct db_conn;
 
-/* Creates the pool of size connections to url (connected lazily), whose sessions live in
+/* Creates the pool of size connections to url (connected lazily), whose statements run in
  * time_zone (an IANA name) with rendicion.answer_days set to answer_days (ANSWER_DAYS, read
  * by the observation trigger of migrations/functions/17_observations.sql) and
- * rendicion.mail to on when mail is configured (outbox_mail_on() of
- * migrations/functions/18_users.sql); false on bad url. */
+ * rendicion.mail on when mail is configured (outbox_mail_on() of
+ * migrations/functions/18_users.sql), set per transaction behind a transaction pooler
+ * (db/session.c); false on bad url. */
 bool db_pool_init(const char *url, int size, const char *time_zone, int answer_days,
-                  bool mail);
+                  bool mail, bool transaction_pooler);
 /* Closes every connection. */
 void db_pool_close(void);
 /* Takes a healthy connection, waiting a bounded time; NULL when the database is unavailable. */
@@ -66,6 +68,9 @@ void db_release(struct db_conn *c);
  * and, when given, the reason copied into reason[64]. */
 PGresult *db_exec(struct db_conn *c, struct db_stmt *s, int n, const char *const *vals,
                   enum db_err *err, char *reason);
+/* Maps a failed result (r may be NULL) to how callers must treat it; the raised message or
+ * constraint name goes into reason[64] when given. */
+enum db_err db_classify(PGconn *pg, const PGresult *r, char *reason);
 /* Runs plain SQL without parameters (migrations, transaction control); false on error,
  * with the server's message copied into msg (if given, 256 bytes). */
 bool db_exec_sql(struct db_conn *c, const char *sql, char *msg);

@@ -43,11 +43,31 @@ static const struct field reset_confirm_fields[] = {
 	{NULL, F_ANY, 0, 0, 0, NULL},
 };
 
-/* The client's address as text ("?" when unknown): what the login throttle counts by. */
+/* Whether addr (text) is one of the comma-separated addresses of list. */
+static bool
+listed(const char *list, const char *addr)
+{
+	size_t len = strlen(addr);
+
+	while (*list) {
+		size_t n = strcspn(list, ",");
+
+		if (n == len && strncmp(list, addr, n) == 0)
+			return true;
+		list += n + (list[n] == ',');
+	}
+	return false;
+}
+
+/* The client's address as text ("?" when unknown): what the login throttle and the
+ * registration limit count by. Behind a proxy named in TRUSTED_PROXIES, the address its
+ * X-Real-IP header gives (a proxy that sets it, replacing what the client sent). */
 static void
 client_address(const struct call *c, char out[INET6_ADDRSTRLEN])
 {
 	const struct sockaddr *sa = c->req->client_address;
+	const char *real;
+	unsigned char bin[sizeof(struct in6_addr)];
 
 	snprintf(out, INET6_ADDRSTRLEN, "?");
 	if (sa && sa->sa_family == AF_INET)
@@ -56,6 +76,13 @@ client_address(const struct call *c, char out[INET6_ADDRSTRLEN])
 	else if (sa && sa->sa_family == AF_INET6)
 		inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)(const void *)sa)->sin6_addr, out,
 		          INET6_ADDRSTRLEN);
+	if (!*cfg.trusted_proxies || !listed(cfg.trusted_proxies, out))
+		return;
+	real = header(c, "X-Real-IP");
+	if (real && inet_pton(AF_INET, real, bin) == 1)
+		inet_ntop(AF_INET, bin, out, INET6_ADDRSTRLEN);
+	else if (real && inet_pton(AF_INET6, real, bin) == 1)
+		inet_ntop(AF_INET6, bin, out, INET6_ADDRSTRLEN);
 }
 
 /* Answers {access_token, token_type, expires_in} for an account. */

@@ -1,4 +1,5 @@
-/* The response cache for anonymous GETs, keyed by URL and Accept: the request side.
+/* The response cache for the public's GETs (anonymous, or signed in where the answer is
+ * the same: public_view), keyed by URL and Accept: the request side.
  * http/cache_table.c keeps the entries; http/cache_listen.c retires them when PostgreSQL
  * announces a change the public could see, and makes a write wait until that is done (see
  * there for coherence). Entries also carry the administration's date, since "overdue" and
@@ -38,12 +39,31 @@ make_key(const struct call *c, char *key)
 	return n > 0 && n < MAX_KEY;
 }
 
+/* Whether c's answer is the one the public gets: c is anonymous, or signed in without
+ * being staff on a public read whose one statement binds nothing of the caller but
+ * "staff" (false for both). A route whose handler reads without a statement of its row
+ * (compliance) may use the caller otherwise: cached for the anonymous only. */
+static bool
+public_view(const struct call *c)
+{
+	const struct route *r = c->route;
+
+	if (c->who.role == ROLE_PUBLIC)
+		return header(c, "Authorization") == NULL;
+	if (c->actor.staff || r->action != ACT_READ || r->stmt == NULL)
+		return false;
+	for (int i = 0; i < ARGS_MAX && r->args[i] != A_END; i++)
+		if (r->args[i] == A_SUB || r->args[i] == A_ROLE || r->args[i] == A_UNIT)
+			return false;
+	return true;
+}
+
 static bool
 cacheable(const struct call *c)
 {
-	return atomic_load(&cache.listening) && strcmp(c->method, "GET") == 0 &&
-	       c->who.role == ROLE_PUBLIC && header(c, "Authorization") == NULL && c->route &&
-	       c->req->url_path && strncmp(c->req->url_path, "/api/v1/", 8) == 0;
+	return atomic_load(&cache.listening) && strcmp(c->method, "GET") == 0 && c->route &&
+	       c->req->url_path && strncmp(c->req->url_path, "/api/v1/", 8) == 0 &&
+	       public_view(c);
 }
 
 /* Answers c from a ready entry the caller holds a reference to. */

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <netinet/in.h>
 #include <sys/socket.h>
 
 #include "core/config.h"
@@ -169,15 +170,20 @@ begin(struct exchange *x, struct MHD_Connection *con, const char *method, const 
 	const union MHD_ConnectionInfo *peer =
 		MHD_get_connection_info(con, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
 	const union MHD_ConnectionInfo *size;
+	struct sockaddr_storage *addr;
 
 	x->started = true;
 	x->req.http_verb = strdup(method);
 	x->req.http_protocol = strdup(version);
-	x->req.client_address = calloc(1, sizeof *x->req.client_address);
-	if (x->req.http_verb == NULL || x->req.http_protocol == NULL ||
-	    x->req.client_address == NULL || peer == NULL)
+	/* Room for any family (an IPv6 peer's sockaddr_in6 is larger than a sockaddr). */
+	addr = calloc(1, sizeof *addr);
+	x->req.client_address = (struct sockaddr *)addr;
+	if (x->req.http_verb == NULL || x->req.http_protocol == NULL || addr == NULL ||
+	    peer == NULL)
 		return false;
-	memcpy(x->req.client_address, peer->client_addr, sizeof(struct sockaddr));
+	memcpy(addr, peer->client_addr, peer->client_addr->sa_family == AF_INET6
+	                                    ? sizeof(struct sockaddr_in6)
+	                                    : sizeof(struct sockaddr_in));
 	if (MHD_get_connection_values_n(con, MHD_HEADER_KIND, put_header, x) < 0 ||
 	    MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, put_argument,
 	                              x->req.map_url) < 0)

@@ -81,8 +81,8 @@ server_run(void)
 		deadline_stop();
 		return 1;
 	}
-	cache_start(cfg.database_url);
-	notify_start(cfg.database_url);
+	cache_start(cfg.listen_database_url);
+	notify_start(cfg.listen_database_url);
 	log_msg(LOG_INFO, "listening on http://%s:%d (%s, pool of %d database connections)",
 	        cfg.host, cfg.port, cfg.listener == LISTENER_POOL ? "worker pool" : "thread per connection",
 	        cfg.pool_size);

@@ -100,7 +100,7 @@ test('a change through another instance is visible here within 100 ms', async ()
   assert.ok(lag <= 100, `stale for ${lag} ms`);
 });
 
-test('reads with a token are never answered from the public cache', async () => {
+test('reads with a staff token are never answered from the public cache', async () => {
   const id = await importedPlan('Plan cache C');
   await get(BASE, `/api/v1/plans/${id}/document`);
   sql(`SET session_replication_role = replica; UPDATE plans SET title = 'seen by staff' WHERE id = ${id}`);

@@ -4,7 +4,10 @@
 # Starts a private PostgreSQL, checks that migrate and seed are idempotent,
 # serves on a free port, runs the node:test suites in this folder against it,
 # and checks graceful shutdown. With SANITIZED=1 (ASan/UBSan build) it also
-# fails on any sanitizer report. Everything is cleaned up on any exit.
+# fails on any sanitizer report. With PGBOUNCER=1 (make test-pgbouncer) the service's
+# request pool goes through a private PgBouncer in transaction mode (its LISTEN
+# connection, the CLI and the tests' own SQL go to PostgreSQL directly), and the suites of
+# tests/pgbouncer/ run too. Everything is cleaned up on any exit.
 set -euo pipefail
 
 if [[ $# -ne 1 ]]; then
@@ -49,6 +52,9 @@ cleanup() {
     echo "---- last 50 lines of the service log ($SVC_LOG) ----" >&2
     tail -n 50 "$SVC_LOG" >&2 || true
     echo "---- end of service log ----" >&2
+  fi
+  if [[ "${PGBOUNCER:-0}" == "1" ]]; then
+    "$ROOT/scripts/pgbouncer.sh" stop "$TMP/pgbouncer" >/dev/null 2>&1 || true
   fi
   if [[ "$pg_started" -eq 1 ]]; then
     "$ROOT/scripts/pg.sh" stop "$PGDATA_DIR" >/dev/null 2>&1 || true
@@ -136,6 +142,20 @@ plans="$(psql "$DATABASE_URL" -XAtq -v ON_ERROR_STOP=1 -c 'SELECT count(*) FROM 
   plans="(query failed)"
 [[ "$plans" == "1" ]] || fail "expected 1 row in plans after two seeds, found $plans"
 
+# ---- PgBouncer (PGBOUNCER=1) ------------------------------------------------------
+svc_db=()
+if [[ "${PGBOUNCER:-0}" == "1" ]]; then
+  # Fewer server connections (2) than the service holds (DB_POOL_SIZE 6): consecutive
+  # statements of one service connection meet different server sessions.
+  bouncer_port="$("$ROOT/scripts/free-port.sh")"
+  PGBOUNCER_URL="$("$ROOT/scripts/pgbouncer.sh" start "$TMP/pgbouncer" "$bouncer_port" "$pg_port" 2)" ||
+    { fail "PgBouncer did not start"; exit 1; }
+  export PGBOUNCER_URL PGBOUNCER_DIR="$TMP/pgbouncer"
+  svc_db=(DATABASE_URL="$PGBOUNCER_URL" LISTEN_DATABASE_URL="$DATABASE_URL"
+          DB_POOL_MODE=transaction DB_POOL_SIZE=6)
+  echo "integration: the service's requests go through PgBouncer at $PGBOUNCER_URL" >&2
+fi
+
 # ---- serve ------------------------------------------------------------------
 svc_port="$("$ROOT/scripts/free-port.sh")"
 export BASE_URL="http://127.0.0.1:$svc_port"
@@ -144,8 +164,8 @@ echo "integration: serve on $BASE_URL (log: $SVC_LOG)" >&2
 # per-address limits are tested on instances of their own (limits.test.mjs). Webhook
 # receivers of the tests listen on 127.0.0.1 too (webhooks.test.mjs). No SMTP_URL: the
 # mail tests start instances of their own with an SMTP sink (tests/mail/).
-HOST=127.0.0.1 PORT="$svc_port" REGISTRATIONS_PER_HOUR=1000000 MAX_CONNECTIONS_PER_ADDRESS=100000 \
-  WEBHOOK_ALLOW_PRIVATE=1 "$BINARY" serve >>"$SVC_LOG" 2>&1 &
+env "${svc_db[@]}" HOST=127.0.0.1 PORT="$svc_port" REGISTRATIONS_PER_HOUR=1000000 \
+  MAX_CONNECTIONS_PER_ADDRESS=100000 WEBHOOK_ALLOW_PRIVATE=1 "$BINARY" serve >>"$SVC_LOG" 2>&1 &
 svc_pid=$!
 
 ready=0

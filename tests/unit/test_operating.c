@@ -1,4 +1,4 @@
-/* The operator's settings and answers: TIME_ZONE, and reasons that never name a
+/* The operator's settings and answers: TIME_ZONE, the pooler's and the proxy's, and reasons that never name a
  * database constraint. */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -48,6 +48,38 @@ time_zone_takes_iana_names_only(void **state)
 }
 
 static void
+pooler_and_proxy_settings_are_checked(void **state)
+{
+	static const char *const bad_proxies[] = {"proxy.example", "10.0.0.1,", ",10.0.0.1",
+	                                          "10.0.0.1,,::1", "10.0.0.256", NULL};
+
+	(void)state;
+	unsetenv("DB_POOL_MODE");
+	unsetenv("LISTEN_DATABASE_URL");
+	setenv("DATABASE_URL", "postgresql://pgbouncer:6432/rendicion", 1);
+	assert_true(config_load(0));
+	assert_int_equal(cfg.db_pool_mode, POOL_SESSION);
+	assert_string_equal(cfg.listen_database_url, "postgresql://pgbouncer:6432/rendicion");
+	setenv("DB_POOL_MODE", "transaction", 1);
+	setenv("LISTEN_DATABASE_URL", "postgresql://db:5432/rendicion", 1);
+	assert_true(config_load(0));
+	assert_int_equal(cfg.db_pool_mode, POOL_TRANSACTION);
+	assert_string_equal(cfg.listen_database_url, "postgresql://db:5432/rendicion");
+	setenv("DB_POOL_MODE", "statement", 1);
+	assert_false(config_load(0));
+	unsetenv("DB_POOL_MODE");
+	for (int i = 0; bad_proxies[i]; i++) {
+		setenv("TRUSTED_PROXIES", bad_proxies[i], 1);
+		assert_false(config_load(0));
+	}
+	setenv("TRUSTED_PROXIES", "172.28.0.10,::1", 1);
+	assert_true(config_load(0));
+	unsetenv("TRUSTED_PROXIES");
+	unsetenv("LISTEN_DATABASE_URL");
+	unsetenv("DATABASE_URL");
+}
+
+static void
 constraints_answer_with_domain_reasons(void **state)
 {
 	const struct reason *r;
@@ -76,6 +108,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(time_zone_defaults_to_guayaquil_and_sets_the_process_zone),
 		cmocka_unit_test(time_zone_takes_iana_names_only),
+		cmocka_unit_test(pooler_and_proxy_settings_are_checked),
 		cmocka_unit_test(constraints_answer_with_domain_reasons),
 	};
 
