@@ -50,8 +50,8 @@ declare -A SOURCES=(
 	[validate]="core/validate.c core/text.c core/address.c"
 	[document]="core/document.c core/document_links.c core/validate.c core/text.c core/address.c"
 	[cursor]="core/cursor.c core/hash.c"
-	[token]="auth/token.c core/config.c"
-	[token_claims]="auth/token.c core/config.c"
+	[token]="auth/token.c auth/token_cache.c core/config.c"
+	[token_claims]="auth/token.c auth/token_cache.c core/config.c"
 	[csv]="core/csv.c core/buf.c"
 	[jsontext]="core/jsontext.c"
 )

@@ -16,7 +16,8 @@
  *   - a token signed with another key or with a changed signature is never accepted;
  *   - an accepted token has alg HS256 in its header and claims that meet the contract
  *     (checked here independently of token.c): iss, aud (string or list), exp + 60 s
- *     after now, nbf and iat - 60 s not after now, sub of 1..255 bytes, a role, a
+ *     after now, nbf and iat - 60 s not after now, a lifetime (exp − iat, or exp − now)
+ *     of at most a day + 60 s, sub of 1..255 bytes, a role, a
  *     director's unit_id > 0, and struct claims agrees with them;
  *   - with the standard header and a payload written by jansson, a token whose claims
  *     meet the contract is accepted (no false rejection). */
@@ -76,7 +77,7 @@ claims_meet_contract(const json_t *c)
 {
 	const json_t *aud = json_object_get(c, "aud"), *sub = json_object_get(c, "sub");
 	const json_t *role = json_object_get(c, "role"), *v;
-	__int128 t;
+	__int128 t, exp;
 	bool aud_ok = false;
 	size_t i;
 	json_t *a;
@@ -92,11 +93,15 @@ claims_meet_contract(const json_t *c)
 		aud_ok |= json_is_string(a) && strcmp(json_string_value(a), AUDIENCE) == 0;
 	if (!aud_ok)
 		return false;
-	if (!date_of(json_object_get(c, "exp"), &t) || t + LEEWAY <= NOW)
+	if (!date_of(json_object_get(c, "exp"), &exp) || exp + LEEWAY <= NOW)
 		return false;
 	if ((v = json_object_get(c, "nbf")) && (!date_of(v, &t) || t - LEEWAY > NOW))
 		return false;
+	t = NOW;
 	if ((v = json_object_get(c, "iat")) && (!date_of(v, &t) || t - LEEWAY > NOW))
+		return false;
+	/* JWT_MAX_LIFETIME_SECONDS (fuzz_jwt.h sets 86400): exp − iat, or exp − now. */
+	if (exp - t > 86400 + LEEWAY)
 		return false;
 	if (!json_is_string(sub) || json_string_length(sub) < 1 || json_string_length(sub) > 255)
 		return false;

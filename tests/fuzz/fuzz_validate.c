@@ -205,10 +205,14 @@ ref_text_ok(const unsigned char *p, size_t n)
 	return true;
 }
 
+/* The blanks as the contract states them: Unicode's White_Space property (PropList.txt),
+ * plus U+200B and U+FEFF, written here as ranges independently of core/text.c's list. */
 static bool
-ref_space(unsigned char c)
+ref_blank(uint32_t cp)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r');
+	return (cp >= 0x09 && cp <= 0x0D) || cp == 0x20 || cp == 0x85 || cp == 0xA0 ||
+	       cp == 0x1680 || (cp >= 0x2000 && cp <= 0x200B) || cp == 0x2028 || cp == 0x2029 ||
+	       cp == 0x202F || cp == 0x205F || cp == 0x3000 || cp == 0xFEFF;
 }
 
 static void
@@ -226,17 +230,22 @@ check_utf8(const uint8_t *data, size_t size)
 	s[z] = '\0';
 	len = utf8_trimmed_len(s);
 	CHECK(len <= z);
-	/* on valid text it counts the code points between the outer white space */
+	/* on valid text it counts the code points between the outer blanks */
 	if (ref_text_ok((const unsigned char *)s, z)) {
-		b = z;
-		while (a < z && ref_space((unsigned char)s[a]))
-			a++;
-		while (b > a && ref_space((unsigned char)s[b - 1]))
-			b--;
-		while (a < b) {
-			a += ref_decode((const unsigned char *)s + a, b - a, &cp);
-			count++;
+		size_t last = 0;   /* code points up to the last one that is not blank */
+		bool leading = true;
+
+		b = 0;
+		while (a < z) {
+			a += ref_decode((const unsigned char *)s + a, z - a, &cp);
+			if (leading && ref_blank(cp))
+				continue;
+			leading = false;
+			b++;
+			if (!ref_blank(cp))
+				last = b;
 		}
+		count = last;
 		CHECK(len == count);
 	}
 	free(s);
