@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "core/cursor.h"
+#include "core/text.h"
 #include "http/route.h"
 
 #define LIMIT_DEFAULT 50
@@ -42,12 +43,15 @@ int_in_range(const char *v, int64_t min, int64_t max, int64_t *out)
 	return true;
 }
 
-/* True if v is an acceptable value of the declared parameter f. */
+/* True if v is an acceptable value of the declared parameter f: text (valid UTF-8, as
+ * every value is, whatever the handler then checks), and of f's form. */
 static bool
 param_ok(const struct field *f, const char *v)
 {
 	int64_t n;
 
+	if (!utf8_valid(v, strlen(v)))
+		return false;
 	switch (f->type) {
 	case F_INT:
 		return int_in_range(v, f->min, f->max, &n);

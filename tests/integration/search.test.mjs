@@ -177,6 +177,13 @@ test('query parameters are checked: q required and sane, plan_id an id, nothing 
     assert.ok(JSON.stringify(p.errors ?? p.detail).includes(name), `${JSON.stringify(query)}: ${res.text}`);
   }
   assertProblem(await api('GET', '/api/v1/search?q=agua&q=luz'), 400, 'invalid_parameter');
+  // A value that is not UTF-8 once decoded (URLSearchParams would re-encode it: raw here).
+  for (const [query, name] of [['q=%FF', 'q'], ['q=%C3', 'q'], ['q=agua%C3%28', 'q'],
+    ['q=%F4%90%80%80', 'q'], ['q=agua&plan_id=%FF', 'plan_id']]) {
+    const res = await api('GET', `/api/v1/search?${query}`);
+    const p = assertProblem(res, 400, 'invalid_parameter');
+    assert.deepEqual(p.errors, [{ pointer: `/query/${name}`, message: p.detail }], `${query}: ${res.text}`);
+  }
   assertProblem(await api('GET', '/api/v1/search?q=agua&cursor=nope'), 400);
   // Only stop words or punctuation: nothing to search for, an empty page.
   for (const q of ['de la', '¿?', '!!!']) {

@@ -78,6 +78,21 @@ test('staff see the whole plan, filtered by axis, kind, status and source', asyn
   assertProblem(await api('GET', `/api/v1/plans/${plan.id}/observations?axis_id=x`, { token: DIRECTOR }), 400, 'invalid_parameter');
 });
 
+test('a query value that is not UTF-8 is 400 invalid_parameter naming it, for staff and public', async () => {
+  const bad = [['q=%FF', 'q'], ['q=ab%C3', 'q'], ['q=%C3%28x', 'q'], ['q=%ED%A0%80', 'q'],
+    ['source=online&q=%C0%AF', 'q'], ['q=agua&status=%FF', 'status']];
+  for (const [query, name] of bad) {
+    for (const token of [DIRECTOR, undefined]) {
+      const res = await api('GET', `/api/v1/plans/${plan.id}/observations?${query}`, { token });
+      const p = assertProblem(res, 400, 'invalid_parameter');
+      assert.deepEqual(p.errors, [{ pointer: `/query/${name}`, message: p.detail }], `${query}: ${res.text}`);
+    }
+  }
+  // The same text well encoded is searched.
+  const ok = await api('GET', `/api/v1/plans/${plan.id}/observations?q=%C3%B1`, { token: DIRECTOR });
+  assert.equal(ok.status, 200, ok.text.slice(0, 300));
+});
+
 test('the public sees only answered ones, a citizen also their own; a draft plan is 404', async () => {
   const mine = await submit(plan.axes[1], who.token, 'Otra más');
   const other = citizen();

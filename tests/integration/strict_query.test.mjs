@@ -47,3 +47,9 @@ test('declared parameters once each, and empty pieces, still pass', async () => 
   assert.equal((await api('GET', '/api/v1/plans?status=draft&limit=2&', { token: staff })).status, 200);
   assert.equal((await api('GET', '/api/v1/plans?&&year=2024')).status, 200);
 });
+
+test('a value that is not UTF-8 is refused on every route, whatever the parameter', async () => {
+  names(await api('GET', '/api/v1/plans?status=%FF'), 'status');
+  names(await api('GET', `/api/v1/plans/${planId}/compliance?as_of=2024-01-0%C3`), 'as_of');
+  names(await api('GET', `/api/v1/plans/${planId}/activities?agreement_id=%FF1`), 'agreement_id');
+});
