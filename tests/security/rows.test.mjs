@@ -152,6 +152,31 @@ test('row 10: anonymous GET /activities/{id}/updates shows the unit, not the per
   assert.equal(staff.json.items.find((u) => u.id === made.json.id).author_sub, made.json.author_sub);
 });
 
+test('row 10: the unit is recorded when the update is reported: moving its director to another unit later leaves it; the administradora on an activity of several units → null', async () => {
+  const plan = await importApproved();
+  const activity = Number(sql(`SELECT au.activity_id FROM activity_units au
+    JOIN activities t ON t.id = au.activity_id JOIN axes a ON a.id = t.axis_id
+    WHERE a.plan_id = ${plan.id} GROUP BY au.activity_id HAVING count(*) > 1 ORDER BY 1 LIMIT 1`));
+  const unit = Number(sql(`SELECT max(unit_id) FROM activity_units WHERE activity_id = ${activity}`));
+  const d = await account('directores', unit);
+  const made = await api('POST', `/api/v1/activities/${activity}/updates`, { token: d.token, body: { progress: 15, note: 'Antes del traslado' } });
+  assert.equal(made.status, 201, made.text);
+  assert.equal(made.json.unit.id, unit);
+  const byAdmin = await api('POST', `/api/v1/activities/${activity}/updates`, { token: admin, body: { progress: 16, note: 'Por la administradora' } });
+  assert.equal(byAdmin.status, 201, byAdmin.text);
+  assert.equal(byAdmin.json.unit, null);
+  const other = Number(sql(`SELECT unit_ensure('Unidad de traslado ${uniq()}')`));
+  const cur = await api('GET', `/api/v1/users/${d.id}`, { token: admin });
+  const moved = await api('PATCH', `/api/v1/users/${d.id}`, {
+    token: admin, body: { unit_id: other }, headers: { 'If-Match': cur.headers.get('etag') },
+  });
+  assert.equal(moved.status, 200, moved.text);
+  const pub = await api('GET', `/api/v1/activities/${activity}/updates`);
+  const item = pub.json.items.find((u) => u.id === made.json.id);
+  assert.deepEqual(item.unit, made.json.unit);
+  assert.equal(Number(sql(`SELECT unit_id FROM progress_updates WHERE id = ${made.json.id}`)), unit);
+});
+
 // Row 11's other half (registration never telling whether an email exists: 202) is the
 // accounts issue's answer, not this one's.
 test('row 11: blank, short, repeated and common passwords → 422 at /password', async () => {
