@@ -27,20 +27,21 @@ static bool enabled;
 void
 wire_init(void)
 {
-	/* Another release may lay the head out otherwise (later ones copy or refuse NULs
-	 * themselves): the walk would then refuse good requests. */
+	/* Another release may lay the head out otherwise, and the walk would then refuse
+	 * good requests. */
 	enabled = strcmp(MHD_get_version(), "0.9.75") == 0;
 	if (!enabled)
 		log_msg(LOG_WARN, "libmicrohttpd %s: a NUL inside a header value is not detected "
 		        "(README \"Security\")", MHD_get_version());
 }
 
-/* n NULs between at and at + n, when the two are n bytes apart. The addresses are
- * compared as integers: after a folded line they need not be in one object. */
+/* Whether next is n bytes after at, all of them NULs. The addresses are compared as
+ * integers (a wrapped difference is never n): after a folded line they need not point
+ * into one object. */
 static bool
 nuls_between(const char *at, const char *next, size_t n)
 {
-	if ((uintptr_t)next - (uintptr_t)at != n || (uintptr_t)next < (uintptr_t)at)
+	if ((uintptr_t)next - (uintptr_t)at != n)
 		return false;
 	for (size_t i = 0; i < n; i++)
 		if (at[i] != '\0')
