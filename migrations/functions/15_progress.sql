@@ -2,17 +2,18 @@
 -- progress and status to the activity happen in one function, so in the one statement
 -- (and transaction) the service sends; the triggers of 01_audit.sql log both rows.
 
--- The unit a report speaks for (issue 17: the public sees the unit, not the person): the
--- reporter's own unit when their account belongs to one of the activity's responsible
--- units, else the activity's only responsible unit; NULL when neither tells.
-CREATE FUNCTION progress_update_unit(u progress_updates) RETURNS json
+-- The unit a report speaks for (issue 17: the public sees the unit, not the person),
+-- recorded when it is reported (progress_updates.unit_id, 015_progress_unit.sql): the
+-- reporter's unit (a director's own, from the token) when it is one of the activity's
+-- responsible units, else the activity's only responsible unit; NULL when neither tells
+-- (the administradora on an activity of several units).
+CREATE FUNCTION progress_reporting_unit(p_unit bigint, p_activity bigint) RETURNS bigint
 LANGUAGE sql STABLE AS $$
-	SELECT json_build_object('id', n.id, 'name', n.name)
-	FROM activity_units au JOIN units n ON n.id = au.unit_id
-	WHERE au.activity_id = u.activity_id
-	  AND (au.unit_id = (SELECT usr.unit_id FROM users usr WHERE 'user:' || usr.id = u.author_sub)
-	       OR (SELECT count(*) FROM activity_units c WHERE c.activity_id = u.activity_id) = 1)
-	ORDER BY n.id
+	SELECT au.unit_id FROM activity_units au
+	WHERE au.activity_id = p_activity
+	  AND (au.unit_id = p_unit
+	       OR (SELECT count(*) FROM activity_units c WHERE c.activity_id = p_activity) = 1)
+	ORDER BY au.unit_id
 	LIMIT 1;
 $$;
 
@@ -21,11 +22,11 @@ CREATE FUNCTION progress_update_json(u progress_updates, p_staff boolean) RETURN
 LANGUAGE sql STABLE AS $$
 	SELECT CASE WHEN p_staff THEN json_build_object(
 		'id', u.id, 'activity_id', u.activity_id, 'progress', u.progress, 'status', u.status,
-		'note', u.note, 'evidence_url', u.evidence_url, 'unit', progress_update_unit(u),
+		'note', u.note, 'evidence_url', u.evidence_url, 'unit', unit_json(u.unit_id),
 		'author_sub', u.author_sub, 'created_at', rfc3339(u.created_at))
 	ELSE json_build_object(
 		'id', u.id, 'activity_id', u.activity_id, 'progress', u.progress, 'status', u.status,
-		'note', u.note, 'evidence_url', u.evidence_url, 'unit', progress_update_unit(u),
+		'note', u.note, 'evidence_url', u.evidence_url, 'unit', unit_json(u.unit_id),
 		'created_at', rfc3339(u.created_at)) END;
 $$;
 
@@ -114,9 +115,9 @@ BEGIN
 		PERFORM api_raise(422, 'invalid_progress', '/progress');
 	END IF;
 	INSERT INTO progress_updates (activity_id, progress, status, note, evidence_url,
-	                              author_sub, author_role)
+	                              author_sub, author_role, unit_id)
 	VALUES (p_activity, v_progress, v_status, trim_blanks(p_body->>'note'),
-	        p_body->>'evidence_url', p_sub, p_role)
+	        p_body->>'evidence_url', p_sub, p_role, progress_reporting_unit(p_unit, p_activity))
 	RETURNING * INTO v_update;
 	UPDATE activities SET progress = v_progress, status = v_status WHERE id = p_activity;
 	RETURN progress_update_json(v_update, true);

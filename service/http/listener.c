@@ -14,10 +14,11 @@
 #include "core/config.h"
 #include "http/deadline.h"
 #include "http/pipeline.h"
+#include "http/wire.h"
 
-/* Below libmicrohttpd's own limit (its 32 KB buffer per connection), so that a request
- * over these is answered here, as a problem with the usual headers; over that buffer,
- * libmicrohttpd answers 414/431 itself, in HTML (README "Security"). */
+/* Well below libmicrohttpd's own limit (LISTENER_MEMORY_BYTES per connection), so that a
+ * request over these is answered here, as a problem with the usual headers; over that
+ * memory, libmicrohttpd answers 414/431 itself, in HTML (README "Security"). */
 #define URI_MAX 8192
 #define HEADERS_MAX 16384
 #define DROP_FACTOR 4   /* a body up to 4 × MAX_BODY_BYTES is read (and dropped) for its 413 */
@@ -188,6 +189,8 @@ begin(struct exchange *x, struct MHD_Connection *con, const char *method, const 
 	    MHD_get_connection_values(con, MHD_GET_ARGUMENT_KIND, put_argument,
 	                              x->req.map_url) < 0)
 		return false;
+	if (!wire_head_whole(con, method, version))
+		x->flags |= ARRIVED_BAD_HEADER;
 	if (strlen(x->req.http_url) > URI_MAX)
 		x->flags |= ARRIVED_URI_TOO_LONG;
 	size = MHD_get_connection_info(con, MHD_CONNECTION_INFO_REQUEST_HEADER_SIZE);

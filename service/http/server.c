@@ -19,6 +19,7 @@
 #include "http/pipeline.h"
 #include "notify/notify.h"
 #include "http/router.h"
+#include "http/wire.h"
 
 #define DRAIN_SECONDS 10
 
@@ -46,6 +47,7 @@ server_run(void)
 	(void)signal(SIGPIPE, SIG_IGN);   /* fails only for an invalid signal number */
 
 	router_init();
+	wire_init();   /* logs when the NUL check is off */
 	json_object_seed(0);
 	struct MHD_OptionItem ops[] = {
 		{MHD_OPTION_URI_LOG_CALLBACK, (intptr_t)listener_request_begin, NULL},
@@ -60,6 +62,7 @@ server_run(void)
 		 * from one address held a MAX_CONNECTIONS of 100). */
 		{MHD_OPTION_PER_IP_CONNECTION_LIMIT, (intptr_t)cfg.conn_per_address, NULL},
 		{MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, NULL},
+		{MHD_OPTION_CONNECTION_MEMORY_LIMIT, (intptr_t)LISTENER_MEMORY_BYTES, NULL},
 		{cfg.listener == LISTENER_POOL ? MHD_OPTION_THREAD_POOL_SIZE : MHD_OPTION_END,
 		 (intptr_t)cfg.workers, NULL},
 		{MHD_OPTION_END, 0, NULL},

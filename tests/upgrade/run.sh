@@ -134,6 +134,13 @@ kept() {
    "$(kept <<<"$counts_once")" == "$(counts upgraded | kept)" ]] ||
   fail "rows changed in the upgrade (< before, > after):"$'\n'"$(
     diff <(kept <<<"$counts_before") <(counts upgraded | kept) || true)"
+# Release 1's progress update (reported as 'dir', who has no account) takes the unit it
+# speaks for, its activity's only one (015_progress_unit.sql).
+wrong_unit="$(sql upgraded -c "SELECT count(*) FILTER (WHERE unit_id IS DISTINCT FROM (
+                 SELECT min(au.unit_id) FROM activity_units au WHERE au.activity_id = u.activity_id
+                 HAVING count(*) = 1)) || '/' || count(*) FROM progress_updates u")"
+[[ "$wrong_unit" == "0/1" ]] ||
+  fail "release 1's progress updates without the unit they speak for (wrong/all): $wrong_unit"
 # Each current file is recorded with its current sum, as a fresh migrate records it.
 missing="$(grep -vxF -f <(sql upgraded -c 'SELECT name, sha256 FROM schema_migrations') \
              <(sql fresh -c 'SELECT name, sha256 FROM schema_migrations') || true)"
