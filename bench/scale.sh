@@ -4,15 +4,16 @@
 # Starts a private PostgreSQL with one database per size (SCALE_FACTORS, default "1 10"),
 # each migrated and seeded by the binary, with bench/gen.sql's large plan at that scale
 # (1: 10,000 activities and 100,000 observations; 10: 100,000 and 1,000,000). Then, in
-# SCALE_ROUNDS rounds (3; a statement over SCALE_HEAVY seconds, 20, in one), each statement at each size in turn (so that the machine's
-# other work falls on both alike): pgbench -M prepared, one client, SCALE_SECONDS (3) on
-# the exact SQL the service prepares (bench/tool.py, as make bench), with the service's
-# session settings except statement_timeout (so that a statement over it is measured and
-# flagged, not cut). Prints one table: the median over the rounds of each run's median
-# latency at each size, their ratio and its target: a page read costs the same at every
-# size (ratio <= 1.2), whatever reads the whole plan grows at most linearly (ratio <= 1.2 ×
-# the factor). PostgreSQL's CPU per statement is beside it (the steadier figure on a
-# shared machine). bench/README.md says more. Everything it started is stopped on exit.
+# SCALE_ROUNDS rounds (2), each statement at each size in turn (so that the machine's other
+# work falls on both alike): pgbench -M prepared, one client, SCALE_SECONDS (3) on the
+# exact SQL the service prepares (bench/tool.py, as make bench), with the service's session
+# settings except statement_timeout (so that a statement over it is measured and flagged,
+# not cut); a statement of over SCALE_HEAVY seconds (20) is measured in one round. Prints
+# one table: the median over the rounds of each run's median latency at each size, their
+# ratio and its target: a page read costs the same at every size (ratio <= 1.2), whatever
+# reads the whole plan grows at most linearly (ratio <= 1.2 x the factor). PostgreSQL's CPU
+# per statement is beside it (the steadier figure on a shared machine). bench/README.md
+# says more. Everything it started is stopped on exit.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd -P)"
@@ -23,7 +24,7 @@ cd "$ROOT"
 
 read -r -a FACTORS <<<"${SCALE_FACTORS:-1 10}"
 SECS="${SCALE_SECONDS:-3}"
-ROUNDS="${SCALE_ROUNDS:-3}"
+ROUNDS="${SCALE_ROUNDS:-2}"
 PGBIN=/usr/lib/postgresql/15/bin
 ((${#FACTORS[@]} == 2)) || { echo "bench-scale: SCALE_FACTORS names two sizes" >&2; exit 2; }
 for t in "$PGBIN/pgbench" psql python3 cc; do
@@ -113,6 +114,15 @@ done
 # PostgreSQL's CPU ticks: the postmaster's reaped children (pgbench's backend ends with it).
 pg_ticks() { awk '{ print $16 + $17 }' "/proc/$PM_PID/stat"; }
 HZ="$(getconf CLK_TCK)"
+# True while a client backend (of any scale_x database) is alive.
+client_backends() {
+  local c kids
+  read -r -a kids <"/proc/$PM_PID/task/$PM_PID/children" || return 1
+  for c in "${kids[@]}"; do
+    grep -qa '^postgres: postgres scale_x' "/proc/$c/cmdline" 2>/dev/null && return 0
+  done
+  return 1
+}
 declare -A HEAVY
 # One run: appends {"row", "factor", "n", "p50_us", "pg_us", "wall_s"} to RESULTS.
 measure() {
@@ -124,7 +134,12 @@ measure() {
   PGOPTIONS="$SERVICE_PGOPTIONS" "$PGBIN/pgbench" -n -M prepared -c 1 -j 1 -T "$SECS" \
     -l --log-prefix="$dir/log" ${VARS[$f]} -f "$TMP/script-$i.sql" "${URL[$f]}" >"$dir/out" 2>&1 ||
     { cat "$dir/out" >&2; exit 1; }
-  sleep 0.3 # the postmaster reaps the backend
+  # The postmaster reaps pgbench's backend (a large one takes seconds to exit): wait until
+  # no client backend is left (none other runs now), up to a minute.
+  for _ in $(seq 600); do
+    client_backends || break
+    sleep 0.1
+  done
   a="$(pg_ticks)"
   # The median of the per-transaction latencies (µs, the log's third field).
   read -r n p50 < <(cat "$dir"/log* | awk '{ print $3 }' | sort -n |
@@ -147,7 +162,7 @@ LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 # ---- the table ----------------------------------------------------------------------
 python3 - "$RESULTS" "$TMP/sizes.jsonl" "${FACTORS[0]}" "${FACTORS[1]}" "$TIMEOUT_MS" \
   "$LOAD_BEFORE" "$LOAD_AFTER" "$SECS" "$ROUNDS" "${ROWS[@]}" <<'PY'
-import json, statistics, sys
+import json, os, statistics, sys
 res, sizes, f1, f2, timeout_ms, lb, la, secs, rounds = sys.argv[1:10]
 defs = [r.split('|') for r in sys.argv[10:]]
 f1, f2, timeout_ms = int(f1), int(f2), int(timeout_ms or 0)
@@ -158,7 +173,7 @@ size = {d['factor']: d for d in (json.loads(l) for l in open(sizes))}
 print(f"data: x{f1} = {size[f1]['activities']} activities, {size[f1]['observations']} observations; "
       f"x{f2} = {size[f2]['activities']}, {size[f2]['observations']}")
 print(f"pgbench -M prepared -c 1, {secs} s per run (at least one statement), the median of {rounds} rounds' "
-      f"medians (statements of over 20 s: one round); load average before/after: {lb} / {la}")
+      f"medians (statements of over {os.environ.get('SCALE_HEAVY', '20')} s: one round); load average before/after: {lb} / {la}")
 print()
 names = list(dict.fromkeys(r['name'] for r in rows))
 hdr = ['statement', f'ms x{f1}', f'ms x{f2}', 'ratio', 'pg ms x' + str(f1), 'pg ms x' + str(f2),
