@@ -5,11 +5,11 @@
 -- bulk load through them would take ten times longer. Idempotent: does nothing when the
 -- plan is there. Prints the new plan's id.
 --
--- psql -v scale=N multiplies the activities (about 10,000 × N), the observations (100,000 × N)
--- and their authors (5,000 × N). An axis holds at most 10,000 activities (the table's
--- CHECK): 2,500 × N per axis up to that, then more axes (N = 10: 10 axes of 10,000). The
--- units stay 40, the agreements 10 per axis. The plan is then 'Plan de carga (bench ×N)'
--- (make bench-scale, bench/scale.sh).
+-- psql -v scale=N multiplies the activities (about 10,000 × N), the observations
+-- (100,000 × N) and their authors (5,000 × N). An axis holds at most 10,000 activities
+-- (the table's CHECK): 2,500 × N per axis up to that, then more axes (N = 10: 10 axes of
+-- 10,000). The units stay 40, the agreements 10 per axis. The plan is then
+-- 'Plan de carga (bench ×N)' (make bench-scale, bench/scale.sh).
 \set ON_ERROR_STOP 1
 \if :{?scale}
 \else
@@ -18,7 +18,8 @@
 SELECT CASE WHEN :scale = 1 THEN 'Plan de carga (bench)'
             ELSE 'Plan de carga (bench ×' || :scale || ')' END AS bench_title,
        least(2500 * :scale, 10000) AS per_axis,
-       (10000 * :scale + least(2500 * :scale, 10000) - 1) / least(2500 * :scale, 10000) AS naxes \gset
+       (10000 * :scale + least(2500 * :scale, 10000) - 1)
+         / least(2500 * :scale, 10000) AS naxes \gset
 BEGIN;
 SET LOCAL session_replication_role = replica;
 SELECT pg_advisory_xact_lock(7243099);
@@ -48,8 +49,9 @@ SELECT a.id, n, 'Acuerdo de carga ' || a.number || '.' || n || ': ' ||
        repeat('compromiso de la entidad ', 4)
 FROM axes a JOIN bench_plan p ON p.id = a.plan_id, generate_series(1, 10) n;
 
--- 2,500 activities per axis (at scale 1); status cycles so every kind of count is non-zero, done ones at
--- 100 (the table's CHECK), about one in five linked to an agreement of its axis.
+-- 2,500 activities per axis (at scale 1); status cycles so every kind of count is
+-- non-zero, done ones at 100 (the table's CHECK), about one in five linked to an agreement
+-- of its axis.
 INSERT INTO activities (axis_id, number, description, due_month, agreement_id, status, progress)
 SELECT a.id, n,
        'Actividad de carga ' || a.number || '.' || n || ': ' ||
@@ -75,8 +77,9 @@ CROSS JOIN LATERAL generate_series(1, 1 + (t.id * 2654435761 % 3)::int) k
 JOIN units u ON u.name = 'Unidad de carga ' ||
                           lpad((1 + ((t.id * 31 + k * 13) % 40))::text, 2, '0');
 
--- 100,000 observations and contributions by 5,000 citizens (both × scale) over the last 60 days (none in
--- the last hour, so they leave the hourly limit alone); reviewed ones have a response.
+-- 100,000 observations and contributions by 5,000 citizens (both × scale) over the last
+-- 60 days (none in the last hour, so they leave the hourly limit alone); reviewed ones
+-- have a response.
 -- Numbered within their axis and kind (the trigger that numbers them is bypassed here);
 -- online ones due 15 days after submission, answered ones answered 0-19 days after it (so
 -- some late). Each names one of 40 topics, so that a search word (make bench: inbox and

@@ -35,7 +35,9 @@ bound_arenas(void)
 {
 	long cores = sysconf(_SC_NPROCESSORS_ONLN);
 
-	(void)mallopt(M_ARENA_MAX, cores > 2 ? (int)cores : 2);   /* 0 only for a bad value */
+	/* Before any thread starts (server_run); 0 only for a bad value.
+	 * NOLINTNEXTLINE(concurrency-mt-unsafe) */
+	(void)mallopt(M_ARENA_MAX, cores > 2 ? (int)cores : 2);
 }
 
 static int
