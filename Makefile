@@ -181,9 +181,17 @@ lint:
 valgrind: $(B)/rendicion
 	scripts/valgrind.sh $(B)/rendicion
 
-# The benchmark: the service beside pgbench on the same SQL (prints one table).
+# The benchmark: the service beside pgbench on the same SQL (prints one table); with
+# BENCH_SCALE=1 then the scale step (bench-scale).
 bench: $(B)/rendicion
 	bench/run.sh $(B)/rendicion
+	if [ "$(BENCH_SCALE)" = 1 ]; then bench/scale.sh $(B)/rendicion; fi
+
+# The same SQL at today's size and at ten times the data, side by side (bench/scale.sh,
+# about 10 minutes on 2 cores; not in make test or CI).
+.PHONY: bench-scale
+bench-scale: $(B)/rendicion
+	bench/scale.sh $(B)/rendicion
 
 # Mixed traffic through HAProxy to two replicas through PgBouncer for SOAK_MINUTES
 # (default 10); one table of errors, RSS, p99, descriptors and connections (bench/soak.sh).
