@@ -13,39 +13,13 @@ set -euo pipefail
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 DB_NAME="rendicion"
 
+# die, as_pg (every server-side command), make_traversable
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 usage() {
   echo "usage: $0 start DIR PORT | $0 stop DIR" >&2
   exit 2
-}
-
-die() {
-  echo "pg.sh: $*" >&2
-  exit 1
-}
-
-# PostgreSQL refuses to run as root, so as root every server-side command runs
-# as the "postgres" user. cd / first: postgres may not be able to enter the
-# caller's working directory (e.g. under /root), which makes initdb complain.
-as_pg() {
-  if [[ "$(id -u)" -eq 0 ]]; then
-    (cd / && runuser -u postgres -- "$@")
-  else
-    "$@"
-  fi
-}
-
-# Make every ancestor of $1 traversable (o+x) for the postgres user; mktemp -d
-# makes 0700 directories, which would hide the data directory from it.
-make_traversable() {
-  local d
-  d="$(dirname "$1")"
-  if (cd / && runuser -u postgres -- test -x "$d") 2>/dev/null; then
-    return 0
-  fi
-  while [[ "$d" != "/" ]]; do
-    chmod o+x "$d"
-    d="$(dirname "$d")"
-  done
 }
 
 # Port of the server currently running on DIR, if any (line 4 of postmaster.pid).

@@ -12,22 +12,13 @@
 # its own. Trust authentication, loopback only, as scripts/pg.sh's server.
 set -euo pipefail
 
+# die, as_pg (PgBouncer too refuses to run as root), make_traversable
+# shellcheck source=scripts/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
 usage() {
   echo "usage: $0 start DIR PORT PG_PORT [SERVER_CONNECTIONS] | $0 stop DIR" >&2
   exit 2
-}
-die() {
-  echo "pgbouncer.sh: $*" >&2
-  exit 1
-}
-
-# PgBouncer refuses to run as root: as root it runs as the postgres user (who must reach DIR).
-as_pg() {
-  if [[ "$(id -u)" -eq 0 ]]; then
-    (cd / && runuser -u postgres -- "$@")
-  else
-    "$@"
-  fi
 }
 
 cmd_start() {
@@ -36,8 +27,7 @@ cmd_start() {
   mkdir -p "$dir"
   dir="$(cd "$dir" && pwd -P)"
   if [[ "$(id -u)" -eq 0 ]]; then
-    local d="$dir"
-    while [[ "$d" != "/" ]]; do chmod o+x "$d"; d="$(dirname "$d")"; done
+    make_traversable "$dir"
     chown postgres:postgres "$dir"
   fi
   echo '"postgres" ""' >"$dir/userlist.txt"

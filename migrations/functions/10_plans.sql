@@ -253,16 +253,9 @@ $$;
 -- kept for staff; its title, entity and year are free again for a new plan.
 CREATE FUNCTION api_plan_withdraw(p_sub text, p_role text, p_id bigint, p_body jsonb)
 RETURNS json LANGUAGE plpgsql AS $$
-DECLARE
-	v_status text;
 BEGIN
 	PERFORM api_as(p_sub, p_role);
-	v_status := plan_lock(p_id);
-	IF v_status = 'closed' THEN
-		PERFORM api_raise(409, 'plan_closed');
-	ELSIF v_status = 'withdrawn' THEN
-		PERFORM api_raise(409, 'plan_withdrawn');
-	END IF;
+	PERFORM plan_require_open(p_id);
 	UPDATE plans SET status = 'withdrawn', withdrawn_at = now(),
 	                 withdrawn_reason = p_body->>'reason'
 	WHERE id = p_id;

@@ -128,6 +128,22 @@ RETURNS json LANGUAGE sql STABLE AS $$
 	                        OR observation_is_own(o, p_sub, p_role))));
 $$;
 
+-- A list's page of observations: p_rows in the list's order, at most p_limit + 1 of them
+-- (one more says another page follows), each with its outcome and, for staff and its
+-- author, author_sub; and the id of the page's last row when another page follows.
+CREATE FUNCTION observation_page(p_rows observations[], p_limit int, p_staff boolean,
+                                 p_sub text, p_role text, OUT items json, OUT next_after bigint)
+LANGUAGE sql STABLE AS $$
+	SELECT coalesce(json_agg(observation_json(p_rows[n],
+	                                          p_staff OR observation_is_own(p_rows[n], p_sub, p_role),
+	                                          x.outcome)
+	                         ORDER BY n) FILTER (WHERE n <= p_limit), '[]'),
+	       max((p_rows[n]).id) FILTER (WHERE n = p_limit AND cardinality(p_rows) > p_limit)
+	FROM generate_subscripts(p_rows, 1) AS n
+	LEFT JOIN observation_outcomes(ARRAY(SELECT r.id FROM unnest(p_rows) AS r)) x
+	       ON x.observation_id = (p_rows[n]).id;
+$$;
+
 -- GET /axes/{id}/observations: keyset page of the visible observations of a visible axis
 -- (items NULL, i.e. 404, when the axis is not visible), and the last id if more follow.
 CREATE FUNCTION api_observation_list(p_sub text, p_role text, p_staff boolean, p_axis bigint,
@@ -139,7 +155,8 @@ BEGIN
 	               WHERE a.id = p_axis AND (p_staff OR p.status <> 'draft')) THEN
 		RETURN;
 	END IF;
-	WITH page AS (
+	SELECT * INTO items, next_after
+	FROM observation_page(ARRAY(
 		SELECT o FROM observations o
 		WHERE o.axis_id = p_axis AND o.id > p_after
 		  AND (p_kind IS NULL OR o.kind = p_kind)
@@ -147,15 +164,7 @@ BEGIN
 		  AND (p_staff OR o.status IN ('accepted', 'rejected')
 		       OR observation_is_own(o, p_sub, p_role))
 		ORDER BY o.id
-		LIMIT p_limit + 1),
-	numbered AS (SELECT o, row_number() OVER (ORDER BY (o).id) AS n FROM page),
-	outcomes AS (SELECT * FROM observation_outcomes(ARRAY(SELECT (o).id FROM page)))
-	SELECT coalesce(json_agg(observation_json(o, p_staff OR observation_is_own(o, p_sub, p_role),
-	                                          x.outcome)
-	                         ORDER BY n) FILTER (WHERE n <= p_limit), '[]'),
-	       max((o).id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
-	INTO items, next_after
-	FROM numbered LEFT JOIN outcomes x ON x.observation_id = (o).id;
+		LIMIT p_limit + 1), p_limit, p_staff, p_sub, p_role);
 END;
 $$;
 
@@ -164,19 +173,13 @@ $$;
 CREATE FUNCTION api_observation_mine(p_sub text, p_after bigint, p_limit int,
                                      OUT items json, OUT next_after bigint)
 LANGUAGE sql STABLE AS $$
-	WITH page AS (
+	SELECT * FROM observation_page(ARRAY(
 		SELECT o FROM observations o
 		JOIN axes a ON a.id = o.axis_id
 		JOIN plans p ON p.id = a.plan_id
 		WHERE o.author_sub = p_sub AND p.status <> 'draft' AND o.id > p_after
 		ORDER BY o.id
-		LIMIT p_limit + 1),
-	numbered AS (SELECT o, row_number() OVER (ORDER BY (o).id) AS n FROM page),
-	outcomes AS (SELECT * FROM observation_outcomes(ARRAY(SELECT (o).id FROM page)))
-	SELECT coalesce(json_agg(observation_json(o, true, x.outcome) ORDER BY n)
-	                FILTER (WHERE n <= p_limit), '[]'),
-	       max((o).id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
-	FROM numbered LEFT JOIN outcomes x ON x.observation_id = (o).id;
+		LIMIT p_limit + 1), p_limit, true, p_sub, 'ciudadanos');
 $$;
 
 -- POST /axes/{id}/observations. p_body is validated by the service ({kind, body, source?,
@@ -400,7 +403,8 @@ BEGIN
 	IF p_after > 0 THEN
 		SELECT observation_sort_key(o, v_sort) INTO v_key FROM observations o WHERE o.id = p_after;
 	END IF;
-	WITH page AS (
+	SELECT * INTO items, next_after
+	FROM observation_page(ARRAY(
 		SELECT o FROM observations o
 		JOIN axes a ON a.id = o.axis_id
 		WHERE a.plan_id = p_plan
@@ -423,15 +427,6 @@ BEGIN
 		  AND (p_staff OR o.status IN ('accepted', 'rejected')
 		       OR observation_is_own(o, p_sub, p_role))
 		ORDER BY observation_sort_key(o, v_sort), o.id
-		LIMIT p_limit + 1),
-	numbered AS (SELECT o, row_number() OVER (ORDER BY observation_sort_key(o, v_sort), (o).id)
-	                       AS n FROM page),
-	outcomes AS (SELECT * FROM observation_outcomes(ARRAY(SELECT (o).id FROM page)))
-	SELECT coalesce(json_agg(observation_json(o, p_staff OR observation_is_own(o, p_sub, p_role),
-	                                          x.outcome)
-	                         ORDER BY n) FILTER (WHERE n <= p_limit), '[]'),
-	       max((o).id) FILTER (WHERE n = p_limit AND (SELECT count(*) FROM page) > p_limit)
-	INTO items, next_after
-	FROM numbered LEFT JOIN outcomes x ON x.observation_id = (o).id;
+		LIMIT p_limit + 1), p_limit, p_staff, p_sub, p_role);
 END;
 $$;

@@ -443,56 +443,39 @@ BEGIN
 END;
 $$;
 
--- POST /auth/register, before the password is hashed: counts a registration of the
--- client address; over p_limit within an hour of the first → 429 too_many_registrations
--- (detail: seconds to wait). Extra accounts bypassed the hourly limit of observations per
--- citizen (issue 17).
-CREATE FUNCTION api_registration_allowed(p_address text, p_limit int) RETURNS json
+-- Before POST /auth/register (p_action 'register', before the password is hashed) and
+-- POST /auth/password-reset ('password-reset', before anything else): counts a request of
+-- the client address p_address, each action in a table of its own (registrations_by_address,
+-- password_resets_by_address: an hourly window per address). Over p_limit within an hour of
+-- the window's first request → 429 too_many_registrations or too_many_resets (detail:
+-- seconds to wait). Extra accounts bypassed the hourly limit of observations per citizen
+-- (issue 17). Now and then forgets the windows that have passed.
+CREATE FUNCTION api_address_allowed(p_action text, p_address text, p_limit int) RETURNS json
 LANGUAGE plpgsql AS $$
 DECLARE
-	v registrations_by_address;
+	v_table regclass := CASE p_action WHEN 'register' THEN 'registrations_by_address'
+	                                  ELSE 'password_resets_by_address' END;
+	v_count int;
+	v_wait text;
 BEGIN
-	INSERT INTO registrations_by_address AS r (address, count, window_start)
-	VALUES (p_address, 1, now())
-	ON CONFLICT (address) DO UPDATE SET
-		count = CASE WHEN r.window_start + interval '1 hour' > now() THEN r.count + 1 ELSE 1 END,
-		window_start = CASE WHEN r.window_start + interval '1 hour' > now() THEN r.window_start
-		                    ELSE now() END
-	RETURNING * INTO v;
-	IF v.count > p_limit THEN
-		PERFORM api_raise(429, 'too_many_registrations',
-		                  greatest(1, ceil(extract(epoch FROM v.window_start + interval '1 hour'
-		                                            - now())))::text);
+	EXECUTE format($q$
+		INSERT INTO %s AS r (address, count, window_start)
+		VALUES ($1, 1, now())
+		ON CONFLICT (address) DO UPDATE SET
+			count = CASE WHEN r.window_start + interval '1 hour' > now() THEN r.count + 1 ELSE 1 END,
+			window_start = CASE WHEN r.window_start + interval '1 hour' > now() THEN r.window_start
+			                    ELSE now() END
+		RETURNING count,
+		          greatest(1, ceil(extract(epoch FROM window_start + interval '1 hour' - now())))::text
+		$q$, v_table)
+	INTO v_count, v_wait USING p_address;
+	IF v_count > p_limit AND p_action = 'register' THEN
+		PERFORM api_raise(429, 'too_many_registrations', v_wait);
+	ELSIF v_count > p_limit THEN
+		PERFORM api_raise(429, 'too_many_resets', v_wait);
 	END IF;
 	IF random() < 0.01 THEN
-		DELETE FROM registrations_by_address WHERE window_start + interval '1 hour' < now();
-	END IF;
-	RETURN '{}'::json;
-END;
-$$;
-
--- POST /auth/password-reset, before anything else: counts a request of the client
--- address; over p_limit within an hour of the first → 429 too_many_resets (detail:
--- seconds to wait), apart from registrations (REGISTRATIONS_PER_HOUR each).
-CREATE FUNCTION api_password_reset_allowed(p_address text, p_limit int) RETURNS json
-LANGUAGE plpgsql AS $$
-DECLARE
-	v password_resets_by_address;
-BEGIN
-	INSERT INTO password_resets_by_address AS r (address, count, window_start)
-	VALUES (p_address, 1, now())
-	ON CONFLICT (address) DO UPDATE SET
-		count = CASE WHEN r.window_start + interval '1 hour' > now() THEN r.count + 1 ELSE 1 END,
-		window_start = CASE WHEN r.window_start + interval '1 hour' > now() THEN r.window_start
-		                    ELSE now() END
-	RETURNING * INTO v;
-	IF v.count > p_limit THEN
-		PERFORM api_raise(429, 'too_many_resets',
-		                  greatest(1, ceil(extract(epoch FROM v.window_start + interval '1 hour'
-		                                            - now())))::text);
-	END IF;
-	IF random() < 0.01 THEN
-		DELETE FROM password_resets_by_address WHERE window_start + interval '1 hour' < now();
+		EXECUTE format('DELETE FROM %s WHERE window_start + interval ''1 hour'' < now()', v_table);
 	END IF;
 	RETURN '{}'::json;
 END;

@@ -13,21 +13,17 @@ command -v haproxy >/dev/null && command -v pgbouncer >/dev/null ||
 # shellcheck source=tests/cluster/topology.sh
 source tests/cluster/topology.sh
 TMP="$(mktemp -d "${TMPDIR:-/tmp}/rendicion-cluster.XXXXXX")"
-cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
-  if ((rc != 0)); then
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+cleanup() { # the logs of a failed run, then everything stopped
+  if (($1 != 0)); then
     for f in replica1.log replica2.log haproxy.log pgbouncer/pgbouncer.log; do
       [[ -s "$TMP/$f" ]] && { echo "---- last lines of $f ----" >&2; tail -n 15 "$TMP/$f" >&2; }
     done
   fi
   cluster_down
-  rm -rf "$TMP"
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 cluster_up "$BINARY" "$TMP"
 export BASE_URL="$PROXY_URL"

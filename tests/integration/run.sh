@@ -39,9 +39,11 @@ fail() {
   failed=1
 }
 
+# shellcheck source=scripts/lib.sh
+source scripts/lib.sh
+
 cleanup() {
-  local rc=$?
-  trap - EXIT INT TERM
+  local rc="$1"
   if [[ -n "$svc_pid" ]] && kill -0 "$svc_pid" 2>/dev/null; then
     kill -TERM "$svc_pid" 2>/dev/null || true
     for _ in $(seq 50); do kill -0 "$svc_pid" 2>/dev/null || break; sleep 0.1; done
@@ -59,12 +61,8 @@ cleanup() {
   if [[ "$pg_started" -eq 1 ]]; then
     "$ROOT/scripts/pg.sh" stop "$PGDATA_DIR" >/dev/null 2>&1 || true
   fi
-  rm -rf "$TMP"
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 if [[ "${SANITIZED:-0}" == "1" ]]; then
   # Leaks are reported at exit; the first error stops the process with a

@@ -22,16 +22,12 @@ TMP="$(mktemp -d "${TMPDIR:-/tmp}/rendicion-upgrade.XXXXXX")"
 PGDATA_DIR="$TMP/pgdata"
 failures=()
 
+# shellcheck source=scripts/lib.sh
+source "$ROOT/scripts/lib.sh"
 cleanup() { # pg.sh stop does nothing where no server was started
-  local rc=$?
-  trap - EXIT INT TERM
   "$ROOT/scripts/pg.sh" stop "$PGDATA_DIR" >/dev/null 2>&1 || true
-  rm -rf "$TMP"
-  exit "$rc"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
+on_exit cleanup
 
 fail() { failures+=("$*"); }
 die() {
