@@ -6,8 +6,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import http from 'node:http';
-import { api, tokenFor, seedPlanId, seedDocument, sql } from '../integration/lib.mjs';
+import { api, tokenFor, seedPlanId, seedDocument, sql, loginFrom as login } from '../integration/lib.mjs';
 
 const PROXY = process.env.PROXY_URL;
 const R1 = process.env.REPLICA1_URL;
@@ -44,25 +43,10 @@ test('a write through one replica is read through the other', async () => {
   assert.deepEqual(mine.json.items.map((o) => o.id), [sent.json.id]);
 });
 
-/** POST /api/v1/auth/token through the proxy from a given local address (all of 127/8
- * reaches the loopback interface). */
-function loginFrom(localAddress, email, password) {
-  const url = new URL('/api/v1/auth/token', PROXY);
-  const body = JSON.stringify({ email, password });
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress,
-      headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), 'x-real-ip': '10.9.8.7' },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+/** POST /api/v1/auth/token through the proxy from a given local address, with an
+ * X-Real-IP that the proxy must replace. */
+const loginFrom = (localAddress, email, password) => login(localAddress, email, password,
+  { base: PROXY, headers: { 'x-real-ip': '10.9.8.7' } });
 
 test('behind the proxy the login throttle counts each client\'s own address, not the proxy\'s', async () => {
   const email = `owner.${randomUUID()}@example.org`;

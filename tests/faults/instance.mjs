@@ -1,10 +1,11 @@
 // A service instance of its own for tests that stop it or starve it: same database and
-// secret as the suite's, a free port, extra environment as given.
+// secret as the suite's, a free port (or the one given), extra environment as given.
+// Resolves to {port, base, proc, exited}.
 import { spawn } from 'node:child_process';
 import { freePort } from '../integration/lib.mjs';
 
-export async function startInstance(env = {}) {
-  const port = await freePort();
+export async function startInstance(env = {}, port = undefined) {
+  port = port ?? await freePort();
   const base = `http://127.0.0.1:${port}`;
   const proc = spawn(process.env.BINARY, ['serve'], {
     // Every client here is 127.0.0.1: the per-address cap (tested on its own in
@@ -23,7 +24,7 @@ export async function startInstance(env = {}) {
   throw new Error('instance did not start');
 }
 
-export async function stopInstance(inst) {
-  if (inst.proc.exitCode === null && inst.proc.signalCode === null) inst.proc.kill('SIGTERM');
+export async function stopInstance(inst, signal = 'SIGTERM') {
+  if (inst.proc.exitCode === null && inst.proc.signalCode === null) inst.proc.kill(signal);
   return inst.exited;
 }

@@ -2,9 +2,10 @@
 // The environment comes from tests/integration/run.sh: BASE_URL, DATABASE_URL,
 // JWT_SECRET, JWT_ISSUER, JWT_AUDIENCE, BINARY.
 import assert from 'node:assert/strict';
-import { createHmac } from 'node:crypto';
+import { createHmac, randomBytes } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
 import { appendFileSync, readFileSync } from 'node:fs';
+import http from 'node:http';
 import net from 'node:net';
 
 export const BASE = (process.env.BASE_URL ?? 'http://127.0.0.1:8080').replace(/\/+$/, '');
@@ -351,4 +352,42 @@ export function freePort() {
       srv.close(() => resolve(port));
     });
   });
+}
+
+/** POST /api/v1/auth/token from the local address localAddress (all of 127/8 reaches the
+ * loopback interface; fetch cannot choose it), to base, with headers added:
+ * {status, headers: {lowercased name: value}, json (the body parsed, or null), text}. */
+export function loginFrom(localAddress, email, password, { base = BASE, headers = {} } = {}) {
+  const url = new URL('/api/v1/auth/token', base);
+  const body = JSON.stringify({ email, password });
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress,
+      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), ...headers },
+    }, (res) => {
+      let text = '';
+      res.setEncoding('utf8');
+      res.on('data', (d) => { text += d; });
+      res.on('end', () => {
+        let json = null;
+        try { json = JSON.parse(text); } catch { /* not JSON: json stays null */ }
+        resolve({ status: res.statusCode, headers: res.headers, json, text });
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A new account of role (and unit, for directores) that admin (a token) creates, signed
+ * in with password: {id, email, token, etag (the account's ETag)}. */
+export async function newAccount(admin, role, { unitId, password, prefix = 'account' } = {}) {
+  const email = `${prefix}.${randomBytes(5).toString('hex')}@example.org`;
+  const body = { email, password, name: 'Cuenta de prueba', role };
+  if (unitId) body.unit_id = unitId;
+  const res = await api('POST', '/api/v1/users', { token: admin, body });
+  assert.equal(res.status, 201, res.text);
+  const tok = await api('POST', '/api/v1/auth/token', { body: { email, password } });
+  assert.equal(tok.status, 200, tok.text);
+  return { id: res.json.id, email, token: tok.json.access_token, etag: res.headers.get('etag') };
 }

@@ -4,30 +4,10 @@
 // routes all of 127/8 to the loopback interface).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { randomBytes } from 'node:crypto';
-import { api, assertProblem, BASE } from './lib.mjs';
+import { api, assertProblem, loginFrom } from './lib.mjs';
 
 const uniq = () => randomBytes(5).toString('hex');
-
-/** POST /api/v1/auth/token from a given local address. */
-function loginFrom(localAddress, email, password) {
-  const url = new URL('/api/v1/auth/token', BASE);
-  const body = JSON.stringify({ email, password });
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
-    }, (res) => {
-      let text = '';
-      res.setEncoding('utf8');
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, headers: res.headers, json: JSON.parse(text || 'null'), text }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 test('the issue: five wrong passwords from another address do not lock the owner out', async () => {
   const email = `owner.${uniq()}@example.org`;

@@ -4,22 +4,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
-import { api, assertProblem, tokenFor, sql } from './lib.mjs';
+import { api, assertProblem, tokenFor, sql, newAccount } from './lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'admin-revocation-tests' });
 const uniq = () => randomBytes(5).toString('hex');
 const PASSWORD = 'revocation test password';
-
-async function account(role, unitId) {
-  const email = `revoke.${uniq()}@example.org`;
-  const body = { email, password: PASSWORD, name: 'Cuenta Revocable', role };
-  if (unitId) body.unit_id = unitId;
-  const res = await api('POST', '/api/v1/users', { token: admin, body });
-  assert.equal(res.status, 201, res.text);
-  const tok = await api('POST', '/api/v1/auth/token', { body: { email, password: PASSWORD } });
-  assert.equal(tok.status, 200, tok.text);
-  return { id: res.json.id, email, token: tok.json.access_token, etag: res.headers.get('etag') };
-}
+const account = (role, unitId) => newAccount(admin, role, { unitId, password: PASSWORD, prefix: 'revoke' });
 
 /** Polls GET /me with token until it answers 401 (at most 5 s); returns the seconds it took. */
 async function revokedWithin5s(token) {

@@ -8,6 +8,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startInstance, stopInstance } from '../faults/instance.mjs';
 import { freePort } from '../integration/lib.mjs';
 
 const SINK = path.join(path.dirname(fileURLToPath(import.meta.url)), 'smtp_sink.py');
@@ -93,34 +94,17 @@ export function removeDir(dir) {
   rmSync(dir, { recursive: true, force: true });
 }
 
-/** A service instance (same database and secret as the suite's) that sends mail through
- * the sink on smtpPort; PUBLIC_BASE_URL is its own address. {port, base, proc, exited}. */
+/** A service instance (tests/faults/instance.mjs) that sends mail through the sink on
+ * smtpPort; PUBLIC_BASE_URL is its own address. {port, base, proc, exited}. */
 export async function startMailInstance(smtpPort, env = {}) {
   const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const proc = spawn(process.env.BINARY, ['serve'], {
-    env: {
-      ...process.env, PORT: String(port), LOG_LEVEL: 'warn', MAX_CONNECTIONS_PER_ADDRESS: '100000',
-      REGISTRATIONS_PER_HOUR: '1000000', SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM,
-      PUBLIC_BASE_URL: base, WEBHOOK_ALLOW_PRIVATE: '1', ...env,
-    },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
-  const exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
-  for (let i = 0; i < 100; i++) {
-    try {
-      if ((await fetch(`${base}/health`)).status === 200) return { port, base, proc, exited };
-    } catch { /* not listening yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  proc.kill('SIGKILL');
-  throw new Error('instance did not start');
+  return startInstance({
+    REGISTRATIONS_PER_HOUR: '1000000', SMTP_URL: `smtp://127.0.0.1:${smtpPort}`, MAIL_FROM,
+    PUBLIC_BASE_URL: `http://127.0.0.1:${port}`, WEBHOOK_ALLOW_PRIVATE: '1', ...env,
+  }, port);
 }
 
-export async function stopInstance(inst, signal = 'SIGTERM') {
-  if (inst.proc.exitCode === null && inst.proc.signalCode === null) inst.proc.kill(signal);
-  return inst.exited;
-}
+export { stopInstance };
 
 /**
  * An HTTP receiver of webhooks: records {headers, body} of each POST and answers with

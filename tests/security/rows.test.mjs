@@ -4,26 +4,15 @@
 // rows 4, 5 and 6 run in tests/faults/ (make test-faults).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
 import { createHmac, randomBytes } from 'node:crypto';
 import {
-  api, assertProblem, rawHttp, tokenFor, sql, seedDocument, BASE, ISSUER, AUDIENCE,
+  api, assertProblem, rawHttp, tokenFor, sql, seedDocument, loginFrom, newAccount, ISSUER, AUDIENCE,
 } from '../integration/lib.mjs';
 
 const admin = tokenFor('administradora', { sub: 'security-rows' });
 const uniq = () => randomBytes(5).toString('hex');
 const PASSWORD = 'security rows password';
-
-async function account(role, unitId) {
-  const email = `sec.${uniq()}@example.org`;
-  const body = { email, password: PASSWORD, name: 'Cuenta de seguridad', role };
-  if (unitId) body.unit_id = unitId;
-  const res = await api('POST', '/api/v1/users', { token: admin, body });
-  assert.equal(res.status, 201, res.text);
-  const tok = await api('POST', '/api/v1/auth/token', { body: { email, password: PASSWORD } });
-  assert.equal(tok.status, 200, tok.text);
-  return { id: res.json.id, email, token: tok.json.access_token };
-}
+const account = (role, unitId) => newAccount(admin, role, { unitId, password: PASSWORD, prefix: 'sec' });
 
 async function importApproved() {
   const doc = seedDocument();
@@ -36,23 +25,6 @@ async function importApproved() {
 const firstActivity = (planId) => Number(sql(`SELECT t.id FROM activities t JOIN axes a ON a.id = t.axis_id
   WHERE a.plan_id = ${planId} ORDER BY a.number, t.number LIMIT 1`));
 const unitOf = (activity) => Number(sql(`SELECT min(unit_id) FROM activity_units WHERE activity_id = ${activity}`));
-
-function loginFrom(localAddress, email, password) {
-  const url = new URL('/api/v1/auth/token', BASE);
-  const body = JSON.stringify({ email, password });
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: url.hostname, port: url.port, path: url.pathname, method: 'POST', localAddress,
-      headers: { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body) },
-    }, (res) => {
-      let text = '';
-      res.on('data', (d) => { text += d; });
-      res.on('end', () => resolve({ status: res.statusCode, json: JSON.parse(text || 'null') }));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 test('row 1: a director disabled and moved to unit 2 loses his earlier token (401 within 5 s)', async () => {
   const plan = await importApproved();
