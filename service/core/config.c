@@ -50,6 +50,50 @@ env_long(const char *var, long def, long min, long max, long *out)
 	return true;
 }
 
+/* An integer setting kept in an int of cfg. */
+struct int_setting {
+	const char *var;
+	long def, min, max;
+	int *out;
+};
+
+/* Reads the n settings of s in order; false at the first bad one. */
+static bool
+env_ints(const struct int_setting *s, size_t n)
+{
+	long v;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!env_long(s[i].var, s[i].def, s[i].min, s[i].max, &v))
+			return false;
+		*s[i].out = (int)v;
+	}
+	return true;
+}
+
+/* The position in names (n of them, in the order of their enum) of var's value, or of def
+ * when var is unset. */
+static bool
+env_choice(const char *var, const char *def, const char *const *names, int n, int *out)
+{
+	const char *v = env_or(var, def);
+	char why[128] = "must be ";
+
+	for (int i = 0; i < n; i++) {
+		if (strcmp(v, names[i]) == 0) {
+			*out = i;
+			return true;
+		}
+	}
+	for (int i = 0; i < n; i++) {
+		size_t len = strlen(why);
+
+		snprintf(why + len, sizeof why - len, "%s%s", names[i],
+		         i == n - 1 ? "" : i == n - 2 ? " or " : ", ");
+	}
+	return fail(var, why);
+}
+
 static bool
 read_file(const char *var, const char *path, unsigned char **data, size_t *len)
 {
@@ -167,7 +211,7 @@ one_line(const char *s)
 	return strpbrk(s, "\r\n") == NULL;
 }
 
-/* SMTP_URL, MAIL_FROM, PUBLIC_BASE_URL, WEBHOOK_ALLOW_PRIVATE, OUTBOX_MAX_ATTEMPTS
+/* SMTP_URL, MAIL_FROM, PUBLIC_BASE_URL, WEBHOOK_ALLOW_PRIVATE
  * (README, "Mail and webhooks"). Without SMTP_URL no mail is sent and accounts work at
  * once. */
 static bool
@@ -203,9 +247,6 @@ load_notify(void)
 	if (!env_long("WEBHOOK_ALLOW_PRIVATE", 0, 0, 1, &l))
 		return false;
 	cfg.webhook_allow_private = l == 1;
-	if (!env_long("OUTBOX_MAX_ATTEMPTS", 20, 1, 100, &l))
-		return false;
-	cfg.outbox_max_attempts = (int)l;
 	return true;
 }
 
@@ -234,26 +275,42 @@ addresses_ok(const char *list)
 bool
 config_load(int needs)
 {
-	const char *lvl;
+	const long cores = sysconf(_SC_NPROCESSORS_ONLN);
+	const struct int_setting ints[] = {
+		{"PORT", 8080, 1, 65535, &cfg.port},
+		/* Each connection costs PostgreSQL a process; measured (make bench, 2 cores),
+		 * cores + 1 beat 2 × cores + 2 by 16-23%: fewer backends spend less CPU per query. */
+		{"DB_POOL_SIZE", cores + 1, 1, 500, &cfg.pool_size},
+		{"WORKERS", cores * 2, 1, 256, &cfg.workers},
+		{"CONNECTION_TIMEOUT_SECONDS", 30, 1, 3600, &cfg.conn_timeout},
+		{"MAX_CONNECTIONS", 1000, 4, 100000, &cfg.conn_limit},
+		{"REGISTRATIONS_PER_HOUR", 10, 1, 1000000, &cfg.regs_per_hour},
+		{"MAX_CONNECTIONS_PER_ADDRESS", 64, 1, 100000, &cfg.conn_per_address},
+		/* Absolute deadlines a trickling client cannot reset (issue 17, http/deadline.c). */
+		{"HEADER_TIMEOUT_SECONDS", 10, 1, 600, &cfg.header_timeout},
+		{"BODY_TIMEOUT_SECONDS", 60, 1, 3600, &cfg.body_timeout},
+		{"OBSERVATIONS_PER_HOUR", 20, 1, 100000, &cfg.obs_per_hour},
+		{"ANSWER_DAYS", 15, 1, 3650, &cfg.answer_days},
+		{"OUTBOX_MAX_ATTEMPTS", 20, 1, 100, &cfg.outbox_max_attempts},
+	};
+	static const char *const pool_modes[] = {"session", "transaction"};
+	static const char *const levels[] = {"debug", "info", "warn", "error"};
+	static const char *const listeners[] = {"threads", "pool"};
+	int choice;
 	long n;
 
+	if (!env_ints(ints, sizeof ints / sizeof ints[0]))
+		return false;
 	cfg.database_url = env_or("DATABASE_URL", NULL);
 	if ((needs & NEED_DB) && cfg.database_url == NULL)
 		return fail("DATABASE_URL", "is required");
 	/* The response cache's LISTEN needs a session of its own: behind a transaction pooler
 	 * (PgBouncer) it goes to PostgreSQL directly (README, Beyond one machine). */
 	cfg.listen_database_url = env_or("LISTEN_DATABASE_URL", cfg.database_url);
-	lvl = env_or("DB_POOL_MODE", "session");
-	if (strcmp(lvl, "session") == 0)
-		cfg.db_pool_mode = POOL_SESSION;
-	else if (strcmp(lvl, "transaction") == 0)
-		cfg.db_pool_mode = POOL_TRANSACTION;
-	else
-		return fail("DB_POOL_MODE", "must be session or transaction");
-	cfg.host = env_or("HOST", "127.0.0.1");
-	if (!env_long("PORT", 8080, 1, 65535, &n))
+	if (!env_choice("DB_POOL_MODE", "session", pool_modes, 2, &choice))
 		return false;
-	cfg.port = (int)n;
+	cfg.db_pool_mode = (enum pool_mode)choice;
+	cfg.host = env_or("HOST", "127.0.0.1");
 	cfg.jwt_issuer = env_or("JWT_ISSUER", "rendicion");
 	cfg.jwt_audience = env_or("JWT_AUDIENCE", "rendicion-api");
 	if (!env_long("TOKEN_TTL_SECONDS", 3600, 60, 31L * 86400, &cfg.token_ttl))
@@ -269,61 +326,16 @@ config_load(int needs)
 		return fail("JWT_MAX_LIFETIME_SECONDS", "must be at least TOKEN_TTL_SECONDS");
 	if ((needs & (NEED_JWT | NEED_SIGNING)) && !load_jwt(needs))
 		return false;
-	/* Each connection costs PostgreSQL a process; measured (make bench, 2 cores), cores + 1
-	 * beat 2 × cores + 2 by 16-23%: fewer backends spend less CPU per query. */
-	if (!env_long("DB_POOL_SIZE", sysconf(_SC_NPROCESSORS_ONLN) + 1, 1, 500, &n))
-		return false;
-	cfg.pool_size = (int)n;
 	if (!env_long("MAX_BODY_BYTES", 1048576, 1024, 64L * 1048576, &n))
 		return false;
 	cfg.max_body = (size_t)n;
-	lvl = env_or("LOG_LEVEL", "info");
-	if (strcmp(lvl, "debug") == 0)
-		cfg.log_level = LOG_DEBUG;
-	else if (strcmp(lvl, "info") == 0)
-		cfg.log_level = LOG_INFO;
-	else if (strcmp(lvl, "warn") == 0)
-		cfg.log_level = LOG_WARN;
-	else if (strcmp(lvl, "error") == 0)
-		cfg.log_level = LOG_ERROR;
-	else
-		return fail("LOG_LEVEL", "must be debug, info, warn or error");
-	lvl = env_or("LISTENER", "threads");
-	if (strcmp(lvl, "threads") == 0)
-		cfg.listener = LISTENER_THREADS;
-	else if (strcmp(lvl, "pool") == 0)
-		cfg.listener = LISTENER_POOL;
-	else
-		return fail("LISTENER", "must be threads or pool");
-	if (!env_long("WORKERS", sysconf(_SC_NPROCESSORS_ONLN) * 2, 1, 256, &n))
+	if (!env_choice("LOG_LEVEL", "info", levels, 4, &choice))
 		return false;
-	cfg.workers = (int)n;
-	if (!env_long("CONNECTION_TIMEOUT_SECONDS", 30, 1, 3600, &n))
+	cfg.log_level = (enum log_level)choice;
+	if (!env_choice("LISTENER", "threads", listeners, 2, &choice))
 		return false;
-	cfg.conn_timeout = (int)n;
-	if (!env_long("MAX_CONNECTIONS", 1000, 4, 100000, &n))
-		return false;
-	cfg.conn_limit = (int)n;
-	if (!env_long("REGISTRATIONS_PER_HOUR", 10, 1, 1000000, &n))
-		return false;
-	cfg.regs_per_hour = (int)n;
-	if (!env_long("MAX_CONNECTIONS_PER_ADDRESS", 64, 1, 100000, &n))
-		return false;
-	cfg.conn_per_address = (int)n;
-	/* Absolute deadlines a trickling client cannot reset (issue 17, http/deadline.c). */
-	if (!env_long("HEADER_TIMEOUT_SECONDS", 10, 1, 600, &n))
-		return false;
-	cfg.header_timeout = (int)n;
-	if (!env_long("BODY_TIMEOUT_SECONDS", 60, 1, 3600, &n))
-		return false;
-	cfg.body_timeout = (int)n;
+	cfg.listener = (enum listener)choice;
 	cfg.metrics_token = env_or("METRICS_TOKEN", "");
-	if (!env_long("OBSERVATIONS_PER_HOUR", 20, 1, 100000, &n))
-		return false;
-	cfg.obs_per_hour = (int)n;
-	if (!env_long("ANSWER_DAYS", 15, 1, 3650, &n))
-		return false;
-	cfg.answer_days = (int)n;
 	cfg.cors_origins = env_or("CORS_ORIGINS", "");
 	if (!load_notify())
 		return false;
