@@ -85,12 +85,26 @@ bad(struct verr *v, const char *ptr, const char *es, const char *en)
 	return false;
 }
 
+/* A length, number or count outside f's range: "<verb> between min and max<unit>", in
+ * Spanish and English. */
+static bool
+bad_range(struct verr *v, const char *ptr, const struct field *f, const char *es_verb,
+          const char *en_verb, const char *es_unit, const char *en_unit)
+{
+	char es[160], en[160];
+
+	snprintf(es, sizeof es, "%s entre %lld y %lld%s", es_verb, (long long)f->min,
+	         (long long)f->max, es_unit);
+	snprintf(en, sizeof en, "%s between %lld and %lld%s", en_verb, (long long)f->min,
+	         (long long)f->max, en_unit);
+	return bad(v, ptr, es, en);
+}
+
 static bool
 check_string(const json_t *val, const struct field *f, const char *ptr, struct verr *v)
 {
 	const char *s = json_string_value(val);
 	size_t n = utf8_trimmed_len(s);
-	char es[160], en[160];
 
 	if (!utf8_text_ok(s, json_string_length(val)))
 		return bad(v, ptr, "contiene caracteres de control no permitidos",
@@ -103,24 +117,17 @@ check_string(const json_t *val, const struct field *f, const char *ptr, struct v
 		for (const char *const *c = f->choices; *c; c++)
 			if (strcmp(s, *c) == 0)
 				return true;
-		snprintf(es, sizeof es, "no es un valor permitido");
-		snprintf(en, sizeof en, "is not an allowed value");
-		return bad(v, ptr, es, en);
+		return bad(v, ptr, "no es un valor permitido", "is not an allowed value");
 	}
-	if (f->max > 0 && ((int64_t)n < f->min || (int64_t)n > f->max)) {
-		snprintf(es, sizeof es, "debe tener entre %lld y %lld caracteres",
-		         (long long)f->min, (long long)f->max);
-		snprintf(en, sizeof en, "must have between %lld and %lld characters",
-		         (long long)f->min, (long long)f->max);
-		return bad(v, ptr, es, en);
-	}
+	if (f->max > 0 && ((int64_t)n < f->min || (int64_t)n > f->max))
+		return bad_range(v, ptr, f, "debe tener", "must have", " caracteres", " characters");
 	return true;
 }
 
 bool
 validate_value(const json_t *val, const struct field *f, const char *ptr, struct verr *v)
 {
-	char es[160], en[160], sub[256];
+	char sub[256];
 	size_t i;
 	json_t *item;
 	bool ok = true;
@@ -130,21 +137,17 @@ validate_value(const json_t *val, const struct field *f, const char *ptr, struct
 			return true;
 		return bad(v, ptr, "no puede ser nulo", "must not be null");
 	}
+	if ((f->type == F_STRING || f->type == F_URL || f->type == F_EMAIL) && !json_is_string(val))
+		return bad(v, ptr, "debe ser un texto", "must be a string");
 	switch (f->type) {
 	case F_STRING:
-		if (!json_is_string(val))
-			return bad(v, ptr, "debe ser un texto", "must be a string");
 		return check_string(val, f, ptr, v);
 	case F_URL:
-		if (!json_is_string(val))
-			return bad(v, ptr, "debe ser un texto", "must be a string");
 		if (json_string_length(val) > 2000 || !url_ok(json_string_value(val), false))
 			return bad(v, ptr, "debe ser una URL http o https",
 			           "must be an http or https URL");
 		return true;
 	case F_EMAIL:
-		if (!json_is_string(val))
-			return bad(v, ptr, "debe ser un texto", "must be a string");
 		if (json_string_length(val) > 254 || !email_ok(json_string_value(val)))
 			return bad(v, ptr, "debe ser un correo electrónico válido",
 			           "must be a valid email address");
@@ -152,13 +155,8 @@ validate_value(const json_t *val, const struct field *f, const char *ptr, struct
 	case F_INT:
 		if (!json_is_integer(val))
 			return bad(v, ptr, "debe ser un número entero", "must be an integer");
-		if (json_integer_value(val) < f->min || json_integer_value(val) > f->max) {
-			snprintf(es, sizeof es, "debe estar entre %lld y %lld",
-			         (long long)f->min, (long long)f->max);
-			snprintf(en, sizeof en, "must be between %lld and %lld",
-			         (long long)f->min, (long long)f->max);
-			return bad(v, ptr, es, en);
-		}
+		if (json_integer_value(val) < f->min || json_integer_value(val) > f->max)
+			return bad_range(v, ptr, f, "debe estar", "must be", "", "");
 		return true;
 	case F_BOOL:
 		if (!json_is_boolean(val))
@@ -167,13 +165,8 @@ validate_value(const json_t *val, const struct field *f, const char *ptr, struct
 	case F_INT_ARRAY:
 		if (!json_is_array(val))
 			return bad(v, ptr, "debe ser una lista", "must be an array");
-		if ((int64_t)json_array_size(val) < f->min || (int64_t)json_array_size(val) > f->max) {
-			snprintf(es, sizeof es, "debe tener entre %lld y %lld elementos",
-			         (long long)f->min, (long long)f->max);
-			snprintf(en, sizeof en, "must have between %lld and %lld items",
-			         (long long)f->min, (long long)f->max);
-			return bad(v, ptr, es, en);
-		}
+		if ((int64_t)json_array_size(val) < f->min || (int64_t)json_array_size(val) > f->max)
+			return bad_range(v, ptr, f, "debe tener", "must have", " elementos", " items");
 		json_array_foreach(val, i, item) {
 			snprintf(sub, sizeof sub, "%s/%zu", ptr, i);
 			if (!json_is_integer(item) || json_integer_value(item) < 1 ||

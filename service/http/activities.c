@@ -57,26 +57,25 @@ schedule_csv(struct call *c)
 	reply_csv(c, &r, head, sizeof head / sizeof head[0], filename, R_plan_not_found);
 }
 
+/* A page of the JSON list: the page is read here, as only the JSON is paged. */
+static void
+activity_page(struct call *c)
+{
+	if (query_page(c))
+		route_call(c);
+}
+
 /* GET /api/v1/plans/{id}/activities: a page of JSON, or with Accept: text/csv the whole
  * schedule; 406 when Accept allows neither. */
 static void
 activity_list(struct call *c)
 {
-	static const char *const media[] = {"application/json", "text/csv"};
+	static const struct media_choice media[] = {
+		{"application/json", activity_page, NULL},
+		{"text/csv", schedule_csv, NULL},
+	};
 
-	reply_header(c, "Vary", "Accept");
-	switch (accept_media(header(c, "Accept"), media, 2)) {
-	case 0:
-		if (query_page(c))
-			route_call(c);
-		break;
-	case 1:
-		schedule_csv(c);
-		break;
-	default:
-		reply_reason(c, R_not_acceptable);
-		break;
-	}
+	reply_negotiated(c, media, 2);
 }
 
 const struct route activity_routes[] = {
@@ -92,17 +91,9 @@ const struct route activity_routes[] = {
 	 .body = activity_create_fields,
 	 .stmt = &db_activity_create, .args = {A_SUB, A_ROLE, A_ID, A_BODY},
 	 .answer = ANSWER_CREATED, .location = "/api/v1/activities"},
-	{.method = "GET", .pattern = "/api/v1/activities/:id", .action = ACT_READ,
-	 .stmt = &db_activity_get, .args = {A_ID, A_STAFF},
-	 .answer = ANSWER_ONE, .missing = R_activity_not_found},
-	/* Structure members only; unit_ids and observation_ids replace their lists. */
-	{.method = "PATCH", .pattern = "/api/v1/activities/:id", .action = ACT_PLAN_WRITE,
-	 .body = activity_patch_fields, .patch = true,
-	 .stmt = &db_activity_update, .args = {A_SUB, A_ROLE, A_ID, A_BODY, A_IF_MATCH},
-	 .answer = ANSWER_ONE, .missing = R_activity_not_found},
-	/* With its progress updates. */
-	{.method = "DELETE", .pattern = "/api/v1/activities/:id", .action = ACT_PLAN_WRITE,
-	 .stmt = &db_activity_delete, .args = {A_SUB, A_ROLE, A_ID},
-	 .answer = ANSWER_EMPTY, .missing = R_activity_not_found},
+	/* PATCH changes structure members only, unit_ids and observation_ids their whole
+	 * lists; DELETE takes the activity's progress updates with it. */
+	STRUCTURE_ITEM_ROUTES("/api/v1/activities/:id", activity, activity_patch_fields,
+	                      R_activity_not_found),
 	ROUTES_END,
 };

@@ -30,17 +30,9 @@ const struct route agreement_routes[] = {
 	 .body = agreement_create_fields,
 	 .stmt = &db_agreement_create, .args = {A_SUB, A_ROLE, A_ID, A_BODY},
 	 .answer = ANSWER_CREATED, .location = "/api/v1/agreements"},
-	{.method = "GET", .pattern = "/api/v1/agreements/:id", .action = ACT_READ,
-	 .stmt = &db_agreement_get, .args = {A_ID, A_STAFF},
-	 .answer = ANSWER_ONE, .missing = R_agreement_not_found},
-	/* Changes the members given; observation_ids replaces the whole list. */
-	{.method = "PATCH", .pattern = "/api/v1/agreements/:id", .action = ACT_PLAN_WRITE,
-	 .body = agreement_patch_fields, .patch = true,
-	 .stmt = &db_agreement_update, .args = {A_SUB, A_ROLE, A_ID, A_BODY, A_IF_MATCH},
-	 .answer = ANSWER_ONE, .missing = R_agreement_not_found},
-	/* Its activities stay, with agreement_id null. */
-	{.method = "DELETE", .pattern = "/api/v1/agreements/:id", .action = ACT_PLAN_WRITE,
-	 .stmt = &db_agreement_delete, .args = {A_SUB, A_ROLE, A_ID},
-	 .answer = ANSWER_EMPTY, .missing = R_agreement_not_found},
+	/* PATCH changes the members given, observation_ids the whole list; after a DELETE the
+	 * agreement's activities stay, with agreement_id null. */
+	STRUCTURE_ITEM_ROUTES("/api/v1/agreements/:id", agreement, agreement_patch_fields,
+	                      R_agreement_not_found),
 	ROUTES_END,
 };

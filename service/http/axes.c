@@ -28,17 +28,8 @@ const struct route axis_routes[] = {
 	 .body = axis_create_fields,
 	 .stmt = &db_axis_create, .args = {A_SUB, A_ROLE, A_ID, A_BODY},
 	 .answer = ANSWER_CREATED, .location = "/api/v1/axes"},
-	{.method = "GET", .pattern = "/api/v1/axes/:id", .action = ACT_READ,
-	 .stmt = &db_axis_get, .args = {A_ID, A_STAFF},
-	 .answer = ANSWER_ONE, .missing = R_axis_not_found},
-	/* Changes the members given. */
-	{.method = "PATCH", .pattern = "/api/v1/axes/:id", .action = ACT_PLAN_WRITE,
-	 .body = axis_patch_fields, .patch = true,
-	 .stmt = &db_axis_update, .args = {A_SUB, A_ROLE, A_ID, A_BODY, A_IF_MATCH},
-	 .answer = ANSWER_ONE, .missing = R_axis_not_found},
-	/* With its observations, agreements and activities. */
-	{.method = "DELETE", .pattern = "/api/v1/axes/:id", .action = ACT_PLAN_WRITE,
-	 .stmt = &db_axis_delete, .args = {A_SUB, A_ROLE, A_ID},
-	 .answer = ANSWER_EMPTY, .missing = R_axis_not_found},
+	/* PATCH changes the members given; DELETE takes the axis's observations, agreements
+	 * and activities with it. */
+	STRUCTURE_ITEM_ROUTES("/api/v1/axes/:id", axis, axis_patch_fields, R_axis_not_found),
 	ROUTES_END,
 };

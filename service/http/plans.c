@@ -61,20 +61,12 @@ static const struct rendering document_pdf = {
 static void
 document_get(struct call *c)
 {
-	static const char *const media[] = {"application/json", "application/pdf"};
+	static const struct media_choice media[] = {
+		{"application/json", NULL, NULL},
+		{"application/pdf", NULL, &document_pdf},
+	};
 
-	reply_header(c, "Vary", "Accept");
-	switch (accept_media(header(c, "Accept"), media, 2)) {
-	case 0:
-		route_call(c);
-		break;
-	case 1:
-		reply_rendered(c, &document_pdf, R_plan_not_found);
-		break;
-	default:
-		reply_reason(c, R_not_acceptable);
-		break;
-	}
+	reply_negotiated(c, media, 2);
 }
 
 const struct route plan_routes[] = {
@@ -91,19 +83,9 @@ const struct route plan_routes[] = {
 	{.method = "POST", .pattern = "/api/v1/plans/import", .action = ACT_PLAN_WRITE,
 	 .rule = document_rule, .stmt = &db_plan_import, .args = {A_SUB, A_ROLE, A_BODY, A_FALSE},
 	 .answer = ANSWER_CREATED, .location = "/api/v1/plans"},
-	/* The plan and its axes; drafts only for staff. */
-	{.method = "GET", .pattern = "/api/v1/plans/:id", .action = ACT_READ,
-	 .stmt = &db_plan_get, .args = {A_ID, A_STAFF},
-	 .answer = ANSWER_ONE, .missing = R_plan_not_found},
-	/* Edits a draft. */
-	{.method = "PATCH", .pattern = "/api/v1/plans/:id", .action = ACT_PLAN_WRITE,
-	 .body = plan_patch_fields, .patch = true,
-	 .stmt = &db_plan_update, .args = {A_SUB, A_ROLE, A_ID, A_BODY, A_IF_MATCH},
-	 .answer = ANSWER_ONE, .missing = R_plan_not_found},
-	/* Only drafts. */
-	{.method = "DELETE", .pattern = "/api/v1/plans/:id", .action = ACT_PLAN_WRITE,
-	 .stmt = &db_plan_delete, .args = {A_SUB, A_ROLE, A_ID},
-	 .answer = ANSWER_EMPTY, .missing = R_plan_not_found},
+	/* GET: the plan and its axes, drafts only for staff. PATCH edits a draft; DELETE
+	 * deletes a draft. */
+	STRUCTURE_ITEM_ROUTES("/api/v1/plans/:id", plan, plan_patch_fields, R_plan_not_found),
 	/* {name, position}: "Revisado y aprobado por". */
 	{.method = "POST", .pattern = "/api/v1/plans/:id/approve", .action = ACT_PLAN_WRITE,
 	 .body = approver_fields, .stmt = &db_plan_approve, .args = {A_SUB, A_ROLE, A_ID, A_BODY},

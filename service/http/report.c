@@ -37,26 +37,14 @@ static const struct rendering printable = {
 static void
 report_get(struct call *c)
 {
-	static const char *const media[] = {"application/json", "text/csv", XLSX, "application/pdf"};
+	static const struct media_choice media[] = {
+		{"application/json", NULL, NULL},
+		{"text/csv", report_csv, NULL},
+		{XLSX, NULL, &workbook},
+		{"application/pdf", NULL, &printable},
+	};
 
-	reply_header(c, "Vary", "Accept");
-	switch (accept_media(header(c, "Accept"), media, 4)) {
-	case 0:
-		route_call(c);
-		break;
-	case 1:
-		report_csv(c);
-		break;
-	case 2:
-		reply_rendered(c, &workbook, R_plan_not_found);
-		break;
-	case 3:
-		reply_rendered(c, &printable, R_plan_not_found);
-		break;
-	default:
-		reply_reason(c, R_not_acceptable);
-		break;
-	}
+	reply_negotiated(c, media, 4);
 }
 
 const struct route report_routes[] = {

@@ -101,6 +101,26 @@ route_call(struct call *c)
 }
 
 void
+reply_negotiated(struct call *c, const struct media_choice *choices, int n)
+{
+	const char *types[MEDIA_CHOICES_MAX];
+	int i;
+
+	for (i = 0; i < n && i < MEDIA_CHOICES_MAX; i++)
+		types[i] = choices[i].type;
+	reply_header(c, "Vary", "Accept");
+	i = accept_media(header(c, "Accept"), types, i);
+	if (i < 0)
+		reply_reason(c, R_not_acceptable);
+	else if (choices[i].reply)
+		choices[i].reply(c);
+	else if (choices[i].rendered)
+		reply_rendered(c, choices[i].rendered, c->route->missing);
+	else
+		route_call(c);
+}
+
+void
 route_run(struct call *c)
 {
 	const struct route *r = c->route;

@@ -55,6 +55,36 @@ struct route {
 	void (*handler)(struct call *c);  /* a flow of its own instead of the statement */
 };
 
+/* The three rows of an item of the plan's structure (a plan, an axis, an agreement, an
+ * activity) at path ("/api/v1/<items>/:id"), alike for all four: GET as the plan's
+ * visibility allows (db_<name>_get), PATCH with the members of patch_fields and If-Match
+ * (db_<name>_update) and DELETE (db_<name>_delete) as the plan's state allows (the SQL
+ * functions decide); not_found when there is no such item. */
+#define STRUCTURE_ITEM_ROUTES(path, name, patch_fields, not_found)                        \
+	{.method = "GET", .pattern = path, .action = ACT_READ,                           \
+	 .stmt = &db_##name##_get, .args = {A_ID, A_STAFF},                               \
+	 .answer = ANSWER_ONE, .missing = not_found},                                     \
+	{.method = "PATCH", .pattern = path, .action = ACT_PLAN_WRITE,                   \
+	 .body = patch_fields, .patch = true,                                              \
+	 .stmt = &db_##name##_update, .args = {A_SUB, A_ROLE, A_ID, A_BODY, A_IF_MATCH},  \
+	 .answer = ANSWER_ONE, .missing = not_found},                                     \
+	{.method = "DELETE", .pattern = path, .action = ACT_PLAN_WRITE,                  \
+	 .stmt = &db_##name##_delete, .args = {A_SUB, A_ROLE, A_ID},                      \
+	 .answer = ANSWER_EMPTY, .missing = not_found}
+
+/* One representation a handler with content negotiation offers: its media type and how it
+ * is answered: by reply, else as the file rendered renders, else by the route's statement. */
+struct media_choice {
+	const char *type;
+	void (*reply)(struct call *c);
+	const struct rendering *rendered;
+};
+#define MEDIA_CHOICES_MAX 8
+
+/* Answers c in the first of the n choices that its Accept prefers, with Vary: Accept; 406
+ * when Accept allows none. A rendered file's missing row is c->route's missing reason. */
+void reply_negotiated(struct call *c, const struct media_choice *choices, int n);
+
 /* Runs c->route for c. */
 void route_run(struct call *c);
 /* Runs c->route's statement with its args and answers (for handlers that decide to). */

@@ -150,7 +150,8 @@ function show(v, n = 300) {
 }
 
 // ---------------------------------------------------------------- routes in C
-/** {.method = "METHOD", .pattern = "/path", …} rows of the route tables in service/http/*.c. */
+/** {.method = "METHOD", .pattern = "/path", …} rows of the route tables in service/http/*.c,
+ * and those that STRUCTURE_ITEM_ROUTES writes. */
 function serviceRoutes() {
   const dir = path.join(ROOT, 'service/http');
   const out = [];
@@ -158,6 +159,11 @@ function serviceRoutes() {
     const src = readFileSync(path.join(dir, f), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '');
     const re = /\{\s*\.method\s*=\s*"([A-Z]+)"\s*,\s*\.pattern\s*=\s*"(\/[^"]*)"/g;
     for (let m = re.exec(src); m; m = re.exec(src)) out.push({ method: m[1], path: m[2], file: `service/http/${f}` });
+    // STRUCTURE_ITEM_ROUTES(path, …) in service/http/route.h: its GET, PATCH and DELETE rows.
+    const item = /\bSTRUCTURE_ITEM_ROUTES\(\s*"(\/[^"]*)"/g;
+    for (let m = item.exec(src); m; m = item.exec(src)) {
+      for (const method of ['GET', 'PATCH', 'DELETE']) out.push({ method, path: m[1], file: `service/http/${f}` });
+    }
   }
   return out;
 }
