@@ -102,6 +102,19 @@ function formMessage() {
   return el('div.form-message', { tabindex: -1 });
 }
 
+/** Runs send (async) when form is submitted, instead of the browser's submission; what it
+ * throws is shown in the form (formError). */
+function onSubmit(form, send) {
+  form.addEventListener('submit', async (ev) => {
+    ev.preventDefault();
+    try {
+      await send();
+    } catch (err) {
+      formError(form, err);
+    }
+  });
+}
+
 // ---------------------------------------------------------------- session in the header
 function refreshNav() {
   const claims = session.claims;
@@ -346,23 +359,21 @@ function back(params) {
   return to && to.startsWith('#/') ? to : '#/mis-observaciones';
 }
 
+/** Signs in and goes back where the visitor came from (back). */
+async function signIn(email, password, params) {
+  const t = await call('POST', '/auth/token', { body: { email, password }, auth: false });
+  session.save(t.access_token);
+  refreshNav();
+  location.hash = back(params);
+}
+
 function signInView(params) {
   const email = el('input', { type: 'email', name: 'email', autocomplete: 'email', required: true });
   const password = el('input', { type: 'password', name: 'password', autocomplete: 'current-password', required: true });
   const form = el('form', { novalidate: true }, formMessage(),
     field('Correo electrónico', email), field('Contraseña', password),
     el('button', { type: 'submit' }, 'Ingresar'));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    try {
-      const t = await call('POST', '/auth/token', { body: { email: email.value, password: password.value }, auth: false });
-      session.save(t.access_token);
-      refreshNav();
-      location.hash = back(params);
-    } catch (err) {
-      formError(form, err);
-    }
-  });
+  onSubmit(form, () => signIn(email.value, password.value, params));
   return view('Ingresar', el('h1', {}, 'Ingresar'),
     params.get('vencida') ? notice('Tu sesión terminó. Ingresa de nuevo para seguir.', 'info') : null,
     form,
@@ -397,20 +408,15 @@ function resetView(token) {
   const form = el('form', { novalidate: true }, formMessage(),
     token ? field('Contraseña nueva', input, 'Al menos 10 caracteres.') : field('Correo electrónico', input),
     el('button', { type: 'submit' }, token ? 'Guardar la contraseña' : 'Enviarme el enlace'));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    try {
-      if (token) {
-        await call('POST', '/auth/password-reset/confirm', { body: { token, password: input.value }, auth: false });
-        leaveLink('#/');
-        form.replaceWith(notice('Tu contraseña cambió. Ya puedes ingresar con ella.', 'info'),
-          el('p', {}, el('a', { href: '#/ingresar' }, 'Ingresar')));
-      } else {
-        await call('POST', '/auth/password-reset', { body: { email: input.value }, auth: false });
-        form.replaceWith(notice('Si ese correo tiene una cuenta, te enviamos un enlace para elegir una contraseña nueva. Vale por una hora.', 'info'));
-      }
-    } catch (err) {
-      formError(form, err);
+  onSubmit(form, async () => {
+    if (token) {
+      await call('POST', '/auth/password-reset/confirm', { body: { token, password: input.value }, auth: false });
+      leaveLink('#/');
+      form.replaceWith(notice('Tu contraseña cambió. Ya puedes ingresar con ella.', 'info'),
+        el('p', {}, el('a', { href: '#/ingresar' }, 'Ingresar')));
+    } else {
+      await call('POST', '/auth/password-reset', { body: { email: input.value }, auth: false });
+      form.replaceWith(notice('Si ese correo tiene una cuenta, te enviamos un enlace para elegir una contraseña nueva. Vale por una hora.', 'info'));
     }
   });
   return view('Restablecer la contraseña', el('h1', {}, 'Restablecer la contraseña'), form);
@@ -424,23 +430,15 @@ function registerView(params) {
     field('Nombre', name), field('Correo electrónico', email),
     field('Contraseña', password, 'Al menos 10 caracteres.'),
     el('button', { type: 'submit' }, 'Crear cuenta'));
-  form.addEventListener('submit', async (ev) => {
-    ev.preventDefault();
-    try {
-      const reg = await call('POST', '/auth/register', { body: { name: name.value, email: email.value, password: password.value }, auth: false });
-      // Where the service sends mail, the account works once the link in that mail is
-      // opened (the answer is the same whether or not the email already had an account).
-      if (reg?.verification === 'mail') {
-        form.replaceWith(notice('Te enviamos un correo: abre el enlace para activar tu cuenta y luego ingresa.', 'info'));
-        return;
-      }
-      const t = await call('POST', '/auth/token', { body: { email: email.value, password: password.value }, auth: false });
-      session.save(t.access_token);
-      refreshNav();
-      location.hash = back(params);
-    } catch (err) {
-      formError(form, err);
+  onSubmit(form, async () => {
+    const reg = await call('POST', '/auth/register', { body: { name: name.value, email: email.value, password: password.value }, auth: false });
+    // Where the service sends mail, the account works once the link in that mail is
+    // opened (the answer is the same whether or not the email already had an account).
+    if (reg?.verification === 'mail') {
+      form.replaceWith(notice('Te enviamos un correo: abre el enlace para activar tu cuenta y luego ingresa.', 'info'));
+      return;
     }
+    await signIn(email.value, password.value, params);
   });
   return view('Crear cuenta', el('h1', {}, 'Crear cuenta'),
     el('p', {}, 'Con una cuenta puedes enviar observaciones y aportes a los planes y seguir sus respuestas.'),
