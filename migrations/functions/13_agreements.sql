@@ -53,19 +53,30 @@ BEGIN
 END;
 $$;
 
--- Replaces the observations an agreement answers: accepted observations of the agreement's
--- plan (observation_links_check).
-CREATE FUNCTION agreement_link(p_id bigint, p_plan bigint, p_ids jsonb) RETURNS void
-LANGUAGE plpgsql AS $$
+-- Replaces the observations that p_id answers with p_ids, once observation_links_check
+-- has passed them: the rows (p_owner, observation_id) of the link table p_table
+-- (agreement_observations by agreement_id, activity_observations by activity_id).
+CREATE FUNCTION observation_links_replace(p_table regclass, p_owner text, p_id bigint,
+                                          p_plan bigint, p_axis bigint, p_ids jsonb)
+RETURNS void LANGUAGE plpgsql AS $$
 BEGIN
-	PERFORM observation_links_check(p_plan, NULL, p_ids);
-	DELETE FROM agreement_observations l
-	WHERE l.agreement_id = p_id
-	  AND l.observation_id NOT IN (SELECT value::text::bigint FROM jsonb_array_elements(p_ids));
-	INSERT INTO agreement_observations (agreement_id, observation_id)
-	SELECT p_id, value::text::bigint FROM jsonb_array_elements(p_ids)
-	ON CONFLICT DO NOTHING;
+	PERFORM observation_links_check(p_plan, p_axis, p_ids);
+	EXECUTE format('DELETE FROM %s l WHERE l.%I = $1 AND l.observation_id NOT IN '
+	               '(SELECT value::text::bigint FROM jsonb_array_elements($2))', p_table, p_owner)
+	USING p_id, p_ids;
+	EXECUTE format('INSERT INTO %s (%I, observation_id) '
+	               'SELECT $1, value::text::bigint FROM jsonb_array_elements($2) '
+	               'ON CONFLICT DO NOTHING', p_table, p_owner)
+	USING p_id, p_ids;
 END;
+$$;
+
+-- Replaces the observations an agreement answers: accepted observations of the agreement's
+-- plan.
+CREATE FUNCTION agreement_link(p_id bigint, p_plan bigint, p_ids jsonb) RETURNS void
+LANGUAGE sql AS $$
+	SELECT observation_links_replace('agreement_observations', 'agreement_id', p_id, p_plan,
+	                                 NULL, p_ids);
 $$;
 
 -- GET /axes/{id}/agreements: in number order (the key is the number); items NULL (404)

@@ -103,19 +103,11 @@ END;
 $$;
 
 -- Replaces the observations and contributions an activity answers directly: accepted ones
--- of the activity's axis (observation_links_check).
+-- of the activity's axis (observation_links_replace).
 CREATE FUNCTION activity_link(p_id bigint, p_plan bigint, p_ids jsonb) RETURNS void
-LANGUAGE plpgsql AS $$
-BEGIN
-	PERFORM observation_links_check(p_plan, (SELECT axis_id FROM activities WHERE id = p_id),
-	                                p_ids);
-	DELETE FROM activity_observations l
-	WHERE l.activity_id = p_id
-	  AND l.observation_id NOT IN (SELECT value::text::bigint FROM jsonb_array_elements(p_ids));
-	INSERT INTO activity_observations (activity_id, observation_id)
-	SELECT p_id, value::text::bigint FROM jsonb_array_elements(p_ids)
-	ON CONFLICT DO NOTHING;
-END;
+LANGUAGE sql AS $$
+	SELECT observation_links_replace('activity_observations', 'activity_id', p_id, p_plan,
+	                                 (SELECT axis_id FROM activities WHERE id = p_id), p_ids);
 $$;
 
 -- True if activity t passes the filters that no index serves (NULL: any): agreement, due

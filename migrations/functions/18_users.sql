@@ -202,31 +202,6 @@ LANGUAGE sql STABLE AS $$
 	FROM users u WHERE u.id = me_account_id(p_sub);
 $$;
 
--- PATCH /me/account {name?, password (its hash)?}: the service has checked the current
--- password against p_old_hash; a concurrent change of it in between → 409.
-CREATE FUNCTION api_me_account_update(p_sub text, p_role text, p_body jsonb, p_hash text,
-                                      p_old_hash text, p_if_match text) RETURNS json
-LANGUAGE plpgsql AS $$
-DECLARE
-	v_old users;
-	v_new users;
-BEGIN
-	PERFORM api_as(p_sub, p_role);
-	SELECT * INTO v_old FROM users WHERE id = me_account_id(p_sub) FOR UPDATE;
-	PERFORM check_if_match(p_if_match, user_json(v_old));
-	IF p_hash IS NOT NULL AND v_old.password_hash IS DISTINCT FROM p_old_hash THEN
-		PERFORM api_raise(409, 'password_changed_meanwhile');
-	END IF;
-	UPDATE users SET
-		name = coalesce(trim_blanks(p_body->>'name'), name),
-		password_hash = coalesce(p_hash, password_hash),
-		password_changed_at = CASE WHEN p_hash IS NULL THEN password_changed_at ELSE now() END
-	WHERE id = v_old.id
-	RETURNING * INTO v_new;
-	RETURN user_json(v_new);
-END;
-$$;
-
 -- DELETE /me/account: the account goes; its observations stay, without their author
 -- (the public never saw it; staff see null). Its tokens stop working (users_deleted).
 CREATE FUNCTION api_me_account_delete(p_sub text, p_role text) RETURNS json
@@ -275,6 +250,24 @@ BEGIN
 	WHERE id = p_id
 	RETURNING * INTO v_new;
 	RETURN user_json(v_new);
+END;
+$$;
+
+-- PATCH /me/account {name?, password (its hash)?}: the service has checked the current
+-- password against p_old_hash; a concurrent change of it in between → 409. Then the change
+-- is api_user_update's of one's own account (the body holds no role, unit nor flag).
+CREATE FUNCTION api_me_account_update(p_sub text, p_role text, p_body jsonb, p_hash text,
+                                      p_old_hash text, p_if_match text) RETURNS json
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_old users;
+BEGIN
+	SELECT * INTO v_old FROM users WHERE id = me_account_id(p_sub) FOR UPDATE;
+	PERFORM check_if_match(p_if_match, user_json(v_old));
+	IF p_hash IS NOT NULL AND v_old.password_hash IS DISTINCT FROM p_old_hash THEN
+		PERFORM api_raise(409, 'password_changed_meanwhile');
+	END IF;
+	RETURN api_user_update(p_sub, p_role, v_old.id, p_body, p_hash, NULL);
 END;
 $$;
 

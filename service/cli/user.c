@@ -1,7 +1,6 @@
 /* rendicion user add --email E --role R [--unit-id N] [--name N]: creates a local account
  * with the password read from standard input (its first line), so it never appears in a
  * process list or a shell history. */
-#include <errno.h>
 #include <jansson.h>
 #include <sodium.h>
 #include <stdio.h>
@@ -61,17 +60,6 @@ read_password(char *pw, size_t *n)
 	return true;
 }
 
-static bool
-parse_id(const char *s, long long *out)
-{
-	char *end;
-
-	errno = 0;
-	*out = strtoll(s, &end, 10);
-	return !errno && *s >= '0' && *s <= '9' && !*end && *out >= 1 &&
-	       *out <= ID_MAX;
-}
-
 int
 cli_user(int argc, char **argv)
 {
@@ -79,6 +67,13 @@ cli_user(int argc, char **argv)
 	char email[ACCOUNT_EMAIL_MAX + 1], pw[PASSWORD_MAX_BYTES + 2], hash[PASSWORD_HASH_MAX];
 	char unit[INT_TEXT_MAX] = "";
 	long long unit_id = 0;
+	const struct cli_option opts[] = {
+		{"--email", &email_arg, NULL, 0, 0},
+		{"--role", &role, NULL, 0, 0},
+		{"--name", &name, NULL, 0, 0},
+		{"--unit-id", NULL, &unit_id, 1, ID_MAX},
+		{NULL, NULL, NULL, 0, 0},
+	};
 	size_t pw_len = 0;
 	struct db_reply r;
 	struct verr v;
@@ -86,31 +81,12 @@ cli_user(int argc, char **argv)
 	bool ok;
 	int rc = 1;
 
-	for (int i = 0; i < argc; i++) {
-		if (i + 1 >= argc)
-			return usage();
-		if (strcmp(argv[i], "--email") == 0)
-			email_arg = argv[++i];
-		else if (strcmp(argv[i], "--role") == 0)
-			role = argv[++i];
-		else if (strcmp(argv[i], "--name") == 0)
-			name = argv[++i];
-		else if (strcmp(argv[i], "--unit-id") == 0) {
-			if (!parse_id(argv[++i], &unit_id))
-				return usage();
-		} else
-			return usage();
-	}
+	if (!cli_options(argc, argv, opts))
+		return usage();
 	if (email_arg == NULL || role == NULL)
 		return usage();
-	if (role_from_name(role) == ROLE_OTHER) {
-		fprintf(stderr, "rendicion: --role must be administradora, directores or ciudadanos\n");
+	if (!cli_role_ok(role, unit_id))
 		return 2;
-	}
-	if ((role_from_name(role) == ROLE_DIRECTORES) != (unit_id > 0)) {
-		fprintf(stderr, "rendicion: --unit-id is required for directores and only for them\n");
-		return 2;
-	}
 	if (strlen(name) > 800 || utf8_trimmed_len(name) > 200 ||
 	    !utf8_text_ok(name, strlen(name)) || utf8_has_bidi_control(name, strlen(name))) {
 		fprintf(stderr, "rendicion: --name must be text of at most 200 characters, "
