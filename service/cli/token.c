@@ -1,7 +1,6 @@
 /* rendicion token: prints a signed access token, for operators and tests. */
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 #include <time.h>
 
 #include "auth/token.h"
