@@ -13,6 +13,4 @@ DB_STMT(db_activity_get, "SELECT b::text, md5(b::text) FROM activities t "
                          "WHERE t.id = $1::bigint AND plan_visible(x.plan_id, $2::boolean)");
 DB_STMT(db_activity_create,
         DB_WITH_ETAG("api_activity_create($1, $2, $3::bigint, $4::jsonb)"));
-DB_STMT(db_activity_update,
-        DB_WITH_ETAG("api_activity_update($1, $2, $3::bigint, $4::jsonb, $5)"));
-DB_STMT(db_activity_delete, DB_WITH_ETAG("api_activity_delete($1, $2, $3::bigint)"));
+DB_ITEM_WRITES(activity);

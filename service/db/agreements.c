@@ -9,6 +9,4 @@ DB_STMT(db_agreement_get, "SELECT b::text, md5(b::text) FROM agreements g "
                           "WHERE g.id = $1::bigint AND plan_visible(x.plan_id, $2::boolean)");
 DB_STMT(db_agreement_create,
         DB_WITH_ETAG("api_agreement_create($1, $2, $3::bigint, $4::jsonb)"));
-DB_STMT(db_agreement_update,
-        DB_WITH_ETAG("api_agreement_update($1, $2, $3::bigint, $4::jsonb, $5)"));
-DB_STMT(db_agreement_delete, DB_WITH_ETAG("api_agreement_delete($1, $2, $3::bigint)"));
+DB_ITEM_WRITES(agreement);

@@ -7,5 +7,4 @@ DB_STMT(db_axis_get, "SELECT b::text, md5(b::text) FROM axes x "
                      "CROSS JOIN LATERAL axis_json(x.id) b "
                      "WHERE x.id = $1::bigint AND plan_visible(x.plan_id, $2::boolean)");
 DB_STMT(db_axis_create, DB_WITH_ETAG("api_axis_create($1, $2, $3::bigint, $4::jsonb)"));
-DB_STMT(db_axis_update, DB_WITH_ETAG("api_axis_update($1, $2, $3::bigint, $4::jsonb, $5)"));
-DB_STMT(db_axis_delete, DB_WITH_ETAG("api_axis_delete($1, $2, $3::bigint)"));
+DB_ITEM_WRITES(axis);

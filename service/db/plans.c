@@ -17,8 +17,7 @@ DB_STMT(db_plan_list,
 DB_STMT(db_plan_get, "SELECT b::text, md5(b::text) FROM plan_full_json($1::bigint) b "
                      "JOIN plans p ON p.id = $1::bigint AND ($2::boolean OR plan_status_public(p.status))");
 DB_STMT(db_plan_create, DB_WITH_ETAG("api_plan_create($1, $2, $3::jsonb)"));
-DB_STMT(db_plan_update, DB_WITH_ETAG("api_plan_update($1, $2, $3::bigint, $4::jsonb, $5)"));
-DB_STMT(db_plan_delete, DB_WITH_ETAG("api_plan_delete($1, $2, $3::bigint)"));
+DB_ITEM_WRITES(plan);
 DB_STMT(db_plan_approve, DB_WITH_ETAG("api_plan_approve($1, $2, $3::bigint, $4::jsonb)"));
 DB_STMT(db_plan_close, DB_WITH_ETAG("api_plan_close($1, $2, $3::bigint, $4::jsonb)"));
 DB_STMT(db_plan_withdraw, DB_WITH_ETAG("api_plan_withdraw($1, $2, $3::bigint, $4::jsonb)"));

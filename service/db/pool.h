@@ -22,6 +22,13 @@ struct db_stmt {
  * the MD5 of the body, as check_if_match() computes it for If-Match, and the id is the
  * body's "id" member (a created resource's Location). */
 #define DB_WITH_ETAG(call) "SELECT b::text, md5(b::text), b->>'id' FROM " call " b"
+/* The edit and the deletion of an item, db_<name>_update and db_<name>_delete, alike for
+ * plans, units, axes, agreements and activities: calls of api_<name>_update(sub, role, id,
+ * body, If-Match) and api_<name>_delete(sub, role, id). */
+#define DB_ITEM_WRITES(name)                                                                \
+	DB_STMT(db_##name##_update,                                                         \
+	        DB_WITH_ETAG("api_" #name "_update($1, $2, $3::bigint, $4::jsonb, $5)"));  \
+	DB_STMT(db_##name##_delete, DB_WITH_ETAG("api_" #name "_delete($1, $2, $3::bigint)"))
 
 /* How a statement ended, as the callers need to tell it apart. */
 enum db_err {

@@ -5,6 +5,5 @@ DB_STMT(db_unit_list, "SELECT items::text, next_after::text FROM "
                       "api_unit_list($1::boolean, $2::bigint, $3::int)");
 DB_STMT(db_unit_get, DB_WITH_ETAG("api_unit_get($1::boolean, $2::bigint)"));
 DB_STMT(db_unit_create, DB_WITH_ETAG("api_unit_create($1, $2, $3::jsonb)"));
-DB_STMT(db_unit_update, DB_WITH_ETAG("api_unit_update($1, $2, $3::bigint, $4::jsonb, $5)"));
-DB_STMT(db_unit_delete, DB_WITH_ETAG("api_unit_delete($1, $2, $3::bigint)"));
+DB_ITEM_WRITES(unit);
 DB_STMT(db_unit_merge, DB_WITH_ETAG("api_unit_merge($1, $2, $3::bigint, $4::jsonb)"));
