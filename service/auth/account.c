@@ -158,3 +158,16 @@ account_rules(const json_t *body, const void *arg, struct verr *v)
 	}
 	return ok;
 }
+
+char *
+account_body_without_passwords(const json_t *body)
+{
+	json_t *copy = json_copy((json_t *)body);  /* jansson's json_copy takes no const */
+	char *text;
+
+	json_object_del(copy, "password");
+	json_object_del(copy, "current_password");
+	text = copy ? json_dumps(copy, JSON_COMPACT) : NULL;
+	json_decref(copy);
+	return text;
+}

@@ -62,7 +62,6 @@ account_update(struct call *c)
 	char hash[PASSWORD_HASH_MAX], old_hash[PASSWORD_HASH_MAX], etag[ETAG_MAX], *rest;
 	struct account_rules rules = {NULL, true, true};
 	const char *pw;
-	json_t *copy;
 	struct db_reply r;
 
 	if (!body_checked(c, account_patch_fields, account_rules, &rules, false))
@@ -74,12 +73,7 @@ account_update(struct call *c)
 		reply_reason(c, R_service_unavailable);
 		return;
 	}
-	/* Passwords never reach the database (nor its logs): only hashes. */
-	copy = json_copy(c->body);
-	json_object_del(copy, "password");
-	json_object_del(copy, "current_password");
-	rest = copy ? json_dumps(copy, JSON_COMPACT) : NULL;
-	json_decref(copy);
+	rest = account_body_without_passwords(c->body);
 	if (rest == NULL) {
 		reply_reason(c, R_service_unavailable);
 		return;

@@ -63,7 +63,6 @@ user_update(struct call *c)
 	char hash[PASSWORD_HASH_MAX], etag[ETAG_MAX], id[INT_TEXT_MAX], *rest;
 	struct account_rules patch_rules = {NULL, true, true};
 	const char *pw;
-	json_t *copy;
 	struct db_reply r;
 
 	if (!body_checked(c, user_patch_fields, account_rules, &patch_rules, false))
@@ -73,11 +72,7 @@ user_update(struct call *c)
 		reply_reason(c, R_service_unavailable);
 		return;
 	}
-	/* The password itself never reaches the database (nor its logs): only the hash. */
-	copy = json_copy(c->body);
-	json_object_del(copy, "password");
-	rest = copy ? json_dumps(copy, JSON_COMPACT) : NULL;
-	json_decref(copy);
+	rest = account_body_without_passwords(c->body);
 	if (rest == NULL) {
 		reply_reason(c, R_service_unavailable);
 		return;
