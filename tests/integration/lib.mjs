@@ -268,15 +268,25 @@ let copies = 0;
 
 /**
  * Imports the seed document, passed through `change`, under a title of its own (`title`
- * with this process and a counter: no duplicate_plan), as `token`; returns the new plan's id.
+ * with this process and a counter: no duplicate_plan), as `token`; returns the new plan as
+ * the import answers it ({id, axes, …}).
  */
-export async function importSeedCopy(title, change = (d) => d, token = tokenFor('administradora')) {
+export async function importSeedPlan(title, change = (d) => d, token = tokenFor('administradora')) {
   copies += 1;
   const doc = change({ ...seedDocument(), title: `${title} ${process.pid}-${copies}` });
   const res = await api('POST', '/api/v1/plans/import', { token, body: doc });
   assert.equal(res.status, 201, res.text.slice(0, 400));
-  return res.json.id;
+  return res.json;
 }
+
+/** importSeedPlan's id. */
+export async function importSeedCopy(title, change = (d) => d, token = tokenFor('administradora')) {
+  return (await importSeedPlan(title, change, token)).id;
+}
+
+/** A change for importSeedPlan: the document in status (a draft has no approver). */
+export const withStatus = (status) => (doc) =>
+  ({ ...doc, status, ...(status === 'draft' ? { approved_by: null } : {}) });
 
 /** The id of activity `number` of axis `axis` of a plan (read from the database). */
 export function activityId(planId, axis, number) {

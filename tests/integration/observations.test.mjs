@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { api, assertProblem, tokenFor, seedDocument, sql } from './lib.mjs';
+import { api, assertProblem, tokenFor, seedDocument, sql, importSeedPlan, withStatus } from './lib.mjs';
 
 const ADMIN = tokenFor('administradora', { sub: 'obs-admin@example.org' });
 const DIRECTOR = tokenFor('directores', { sub: 'obs-director@example.org', unit_id: 1 });
@@ -18,13 +18,8 @@ const citizen = (name = 'cit') => {
 // Imports a copy of the seed plan with the given status and returns {id, axis (first
 // axis id), axes}.
 async function importPlan(status = 'approved') {
-  const doc = seedDocument();
-  doc.title = `Plan de observaciones ${status} ${randomUUID()}`;
-  doc.status = status;
-  if (status === 'draft') doc.approved_by = null;
-  const res = await api('POST', '/api/v1/plans/import', { token: ADMIN, body: doc });
-  assert.equal(res.status, 201, `import: ${res.text.slice(0, 300)}`);
-  return { id: res.json.id, axis: res.json.axes[0].id, axes: res.json.axes.map((a) => a.id) };
+  const plan = await importSeedPlan(`Plan de observaciones ${status}`, withStatus(status), ADMIN);
+  return { id: plan.id, axis: plan.axes[0].id, axes: plan.axes.map((a) => a.id) };
 }
 
 async function submit(axis, token, body, headers = {}) {

@@ -3,7 +3,7 @@
 import { test, before } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { api, assertProblem, tokenFor, seedDocument, sql } from './lib.mjs';
+import { api, assertProblem, tokenFor, sql, importSeedPlan, withStatus } from './lib.mjs';
 
 const ADMIN = tokenFor('administradora', { sub: 'staff-admin@example.org' });
 const DIRECTOR = tokenFor('directores', { sub: 'staff-director@example.org', unit_id: 1 });
@@ -13,13 +13,8 @@ const citizen = () => {
 };
 
 async function importPlan(status = 'approved') {
-  const doc = seedDocument();
-  doc.title = `Plan de bandeja ${status} ${randomUUID()}`;
-  doc.status = status;
-  if (status === 'draft') doc.approved_by = null;
-  const res = await api('POST', '/api/v1/plans/import', { token: ADMIN, body: doc });
-  assert.equal(res.status, 201, res.text.slice(0, 300));
-  return { id: res.json.id, axes: res.json.axes.map((a) => a.id) };
+  const plan = await importSeedPlan(`Plan de bandeja ${status}`, withStatus(status), ADMIN);
+  return { id: plan.id, axes: plan.axes.map((a) => a.id) };
 }
 
 async function submit(axis, token, body = 'Una observación de la bandeja', kind = 'observation') {
