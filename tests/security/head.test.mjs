@@ -7,30 +7,18 @@
 // On an instance of its own, to read its memory.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import net from 'node:net';
-import { freePort } from '../integration/lib.mjs';
+import { startInstance, stopInstance } from '../faults/instance.mjs';
 
 let inst;
 
-before(async () => {
-  const port = await freePort();
-  const env = { ...process.env, HOST: '127.0.0.1', PORT: String(port), DB_POOL_SIZE: '2' };
-  const child = spawn(process.env.BINARY, ['serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/health`)).status === 200) break; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  inst = { base, port, pid: child.pid, stop() { child.kill('SIGTERM'); return exited; } };
-});
+before(async () => { inst = await startInstance({ HOST: '127.0.0.1', DB_POOL_SIZE: '2' }); });
 
-after(async () => { assert.equal(await inst.stop(), 0); });
+after(async () => { assert.equal((await stopInstance(inst)).code, 0); });
 
 function kb(field) {
-  const line = readFileSync(`/proc/${inst.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
+  const line = readFileSync(`/proc/${inst.proc.pid}/status`, 'utf8').split('\n').find((l) => l.startsWith(`${field}:`));
   return Number(line.split(/\s+/)[1]);
 }
 

@@ -3,31 +3,23 @@
 // /metrics behind METRICS_TOKEN; 414 and 431 answered as problems with the security headers.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import http from 'node:http';
 import net from 'node:net';
 import { randomBytes } from 'node:crypto';
-import { freePort } from '../integration/lib.mjs';
+import { startInstance, stopInstance } from '../faults/instance.mjs';
 
 const METRICS_TOKEN = 'security-metrics-token-0123456789abcdef';
 let inst;
 
 before(async () => {
-  const port = await freePort();
-  const env = { ...process.env, HOST: '127.0.0.1', PORT: String(port), METRICS_TOKEN, DB_POOL_SIZE: '4' };
-  delete env.REGISTRATIONS_PER_HOUR;   // the default, 10
-  delete env.MAX_CONNECTIONS_PER_ADDRESS;
-  const child = spawn(process.env.BINARY, ['serve'], { env, stdio: ['ignore', 'ignore', 'inherit'] });
-  const exited = new Promise((resolve) => child.on('exit', (code) => resolve(code)));
-  const base = `http://127.0.0.1:${port}`;
-  for (let i = 0; i < 100; i++) {
-    try { if ((await fetch(`${base}/health`)).status === 200) break; } catch { /* not yet */ }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  inst = { base, port, stop() { child.kill('SIGTERM'); return exited; } };
+  // undefined: the variable is left out, so the defaults apply (REGISTRATIONS_PER_HOUR 10).
+  inst = await startInstance({
+    HOST: '127.0.0.1', METRICS_TOKEN, DB_POOL_SIZE: '4',
+    REGISTRATIONS_PER_HOUR: undefined, MAX_CONNECTIONS_PER_ADDRESS: undefined,
+  });
 });
 
-after(async () => { assert.equal(await inst.stop(), 0); });
+after(async () => { assert.equal((await stopInstance(inst)).code, 0); });
 
 function registerFrom(localAddress) {
   const body = JSON.stringify({ email: `sec.${randomBytes(5).toString('hex')}@example.org`, password: 'a registration password', name: 'Registro' });
