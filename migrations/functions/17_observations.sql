@@ -131,17 +131,22 @@ $$;
 -- A list's page of observations: p_rows in the list's order, at most p_limit + 1 of them
 -- (one more says another page follows), each with its outcome and, for staff and its
 -- author, author_sub; and the id of the page's last row when another page follows.
+-- PL/pgSQL, so that its plan is kept for the session instead of made again on every page;
+-- each row is taken out of the array once (OFFSET 0 keeps the subquery whole: flattened,
+-- every use of e.o would copy the row again, 15% of a page).
 CREATE FUNCTION observation_page(p_rows observations[], p_limit int, p_staff boolean,
                                  p_sub text, p_role text, OUT items json, OUT next_after bigint)
-LANGUAGE sql STABLE AS $$
-	SELECT coalesce(json_agg(observation_json(p_rows[n],
-	                                          p_staff OR observation_is_own(p_rows[n], p_sub, p_role),
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	SELECT coalesce(json_agg(observation_json(e.o, p_staff OR observation_is_own(e.o, p_sub, p_role),
 	                                          x.outcome)
-	                         ORDER BY n) FILTER (WHERE n <= p_limit), '[]'),
-	       max((p_rows[n]).id) FILTER (WHERE n = p_limit AND cardinality(p_rows) > p_limit)
-	FROM generate_subscripts(p_rows, 1) AS n
+	                         ORDER BY e.n) FILTER (WHERE e.n <= p_limit), '[]'),
+	       max((e.o).id) FILTER (WHERE e.n = p_limit AND cardinality(p_rows) > p_limit)
+	INTO items, next_after
+	FROM (SELECT p_rows[n] AS o, n FROM generate_subscripts(p_rows, 1) AS n OFFSET 0) e
 	LEFT JOIN observation_outcomes(ARRAY(SELECT r.id FROM unnest(p_rows) AS r)) x
-	       ON x.observation_id = (p_rows[n]).id;
+	       ON x.observation_id = (e.o).id;
+END;
 $$;
 
 -- GET /axes/{id}/observations: keyset page of the visible observations of a visible axis
