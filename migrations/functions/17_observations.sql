@@ -382,13 +382,41 @@ LANGUAGE sql IMMUTABLE AS $$
 	END;
 $$;
 
+-- Whether o passes the inbox's filters for the caller (api_plan_observation_list): the
+-- rules of observation_view, answer_overdue by observation_overdue, q as Spanish
+-- full-text search on body and response (search_tsv of 014_search.sql).
+CREATE FUNCTION observation_in_inbox(o observations, p_sub text, p_role text,
+                                     p_staff boolean, p_kind text, p_status text,
+                                     p_source text, p_incorporated text, p_overdue text,
+                                     p_unit bigint, p_q text)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT (p_kind IS NULL OR o.kind = p_kind)
+	   AND (p_status IS NULL OR o.status = p_status)
+	   AND (p_source IS NULL OR o.source = p_source)
+	   AND (p_unit IS NULL OR o.unit_id = p_unit)
+	   AND (p_q IS NULL
+	        OR o.search_tsv @@ websearch_to_tsquery('es_unaccent'::regconfig, p_q))
+	   AND (p_overdue IS NULL OR p_overdue::boolean = observation_overdue(o))
+	   AND (p_incorporated IS NULL OR p_incorporated::boolean =
+	        (o.status = 'accepted' AND EXISTS (
+	            SELECT 1 FROM activity_observations l WHERE l.observation_id = o.id
+	            UNION ALL
+	            SELECT 1 FROM agreement_observations ao
+	            JOIN activities t ON t.agreement_id = ao.agreement_id
+	            WHERE ao.observation_id = o.id)))
+	   AND (p_staff OR o.status IN ('accepted', 'rejected')
+	        OR observation_is_own(o, p_sub, p_role));
+$$;
+
 -- GET /plans/{id}/observations: keyset page of the plan's observations the caller may see
--- (the rules of observation_view; items NULL, i.e. 404, when the plan is not visible),
--- filtered (answer_overdue: observation_overdue; q: Spanish full-text search on body and
--- response, the column search_tsv of 014_search.sql and its GIN index) and sorted (created_at by default). The cursor holds the id of the page's last
--- row; its sort key is read back from that row (created_at and number never change, and
--- observations are never deleted), so the page after it stays exact under every sort while
--- new observations arrive.
+-- (items NULL, i.e. 404, when the plan is not visible), filtered (observation_in_inbox)
+-- and sorted (created_at by default). The cursor holds the id of the page's last row; its
+-- sort key is read back from that row (created_at and number never change, and
+-- observations are never deleted), so the page after it stays exact under every sort
+-- while new observations arrive. Without q each axis is read in the sort's order from its
+-- index (017_inbox_order.sql), limit + 1 rows of each, and merged: a page costs the same
+-- however many observations the plan has. With q the matches come from the GIN index and
+-- are sorted whole.
 CREATE FUNCTION api_plan_observation_list(p_sub text, p_role text, p_staff boolean,
                                           p_plan bigint, p_axis bigint, p_kind text,
                                           p_status text, p_source text, p_incorporated text,
@@ -399,39 +427,54 @@ CREATE FUNCTION api_plan_observation_list(p_sub text, p_role text, p_staff boole
 LANGUAGE plpgsql STABLE AS $$
 DECLARE
 	v_sort text := coalesce(p_sort, 'created_at');
-	v_key numeric;
+	v_after observations;
+	v_page observations[];
 BEGIN
 	IF NOT EXISTS (SELECT 1 FROM plans p
 	               WHERE p.id = p_plan AND (p_staff OR p.status <> 'draft')) THEN
 		RETURN;
 	END IF;
-	IF p_after > 0 THEN
-		SELECT observation_sort_key(o, v_sort) INTO v_key FROM observations o WHERE o.id = p_after;
+	SELECT * INTO v_after FROM observations o WHERE o.id = p_after;
+	IF p_q IS NOT NULL THEN
+		v_page := ARRAY(
+			SELECT o FROM observations o
+			JOIN axes a ON a.id = o.axis_id
+			WHERE a.plan_id = p_plan AND (p_axis IS NULL OR o.axis_id = p_axis)
+			  AND (p_after = 0 OR (observation_sort_key(o, v_sort), o.id) >
+			                      (observation_sort_key(v_after, v_sort), p_after))
+			  AND observation_in_inbox(o, p_sub, p_role, p_staff, p_kind, p_status, p_source,
+			                           p_incorporated, p_overdue, p_unit, p_q)
+			ORDER BY observation_sort_key(o, v_sort), o.id
+			LIMIT p_limit + 1);
+	ELSE
+		v_page := ARRAY(
+			SELECT s.o FROM axes a CROSS JOIN LATERAL (
+				(SELECT o FROM observations o
+				 WHERE v_sort = 'created_at' AND o.axis_id = a.id
+				   AND (p_after = 0 OR (o.created_at, o.id) > (v_after.created_at, p_after))
+				   AND observation_in_inbox(o, p_sub, p_role, p_staff, p_kind, p_status,
+				                            p_source, p_incorporated, p_overdue, p_unit, NULL)
+				 ORDER BY o.created_at, o.id LIMIT p_limit + 1)
+				UNION ALL
+				(SELECT o FROM observations o
+				 WHERE v_sort = '-created_at' AND o.axis_id = a.id
+				   AND (p_after = 0 OR o.created_at < v_after.created_at
+				        OR (o.created_at = v_after.created_at AND o.id > p_after))
+				   AND observation_in_inbox(o, p_sub, p_role, p_staff, p_kind, p_status,
+				                            p_source, p_incorporated, p_overdue, p_unit, NULL)
+				 ORDER BY o.created_at DESC, o.id LIMIT p_limit + 1)
+				UNION ALL
+				(SELECT o FROM observations o
+				 WHERE v_sort = 'number' AND o.axis_id = a.id
+				   AND (p_after = 0 OR (o.number, o.id) > (v_after.number, p_after))
+				   AND observation_in_inbox(o, p_sub, p_role, p_staff, p_kind, p_status,
+				                            p_source, p_incorporated, p_overdue, p_unit, NULL)
+				 ORDER BY o.number, o.id LIMIT p_limit + 1)) s
+			WHERE a.plan_id = p_plan AND (p_axis IS NULL OR a.id = p_axis)
+			ORDER BY observation_sort_key(s.o, v_sort), (s.o).id
+			LIMIT p_limit + 1);
 	END IF;
 	SELECT * INTO items, next_after
-	FROM observation_page(ARRAY(
-		SELECT o FROM observations o
-		JOIN axes a ON a.id = o.axis_id
-		WHERE a.plan_id = p_plan
-		  AND (p_after = 0 OR (observation_sort_key(o, v_sort), o.id) > (v_key, p_after))
-		  AND (p_axis IS NULL OR o.axis_id = p_axis)
-		  AND (p_kind IS NULL OR o.kind = p_kind)
-		  AND (p_status IS NULL OR o.status = p_status)
-		  AND (p_source IS NULL OR o.source = p_source)
-		  AND (p_unit IS NULL OR o.unit_id = p_unit)
-		  AND (p_q IS NULL
-		       OR o.search_tsv @@ websearch_to_tsquery('es_unaccent'::regconfig, p_q))
-		  AND (p_overdue IS NULL OR p_overdue::boolean = observation_overdue(o))
-		  AND (p_incorporated IS NULL OR p_incorporated::boolean =
-		       (o.status = 'accepted' AND EXISTS (
-		           SELECT 1 FROM activity_observations l WHERE l.observation_id = o.id
-		           UNION ALL
-		           SELECT 1 FROM agreement_observations ao
-		           JOIN activities t ON t.agreement_id = ao.agreement_id
-		           WHERE ao.observation_id = o.id)))
-		  AND (p_staff OR o.status IN ('accepted', 'rejected')
-		       OR observation_is_own(o, p_sub, p_role))
-		ORDER BY observation_sort_key(o, v_sort), o.id
-		LIMIT p_limit + 1), p_limit, p_staff, p_sub, p_role);
+	FROM observation_page(v_page, p_limit, p_staff, p_sub, p_role);
 END;
 $$;
