@@ -382,20 +382,18 @@ LANGUAGE sql IMMUTABLE AS $$
 	END;
 $$;
 
--- Whether o passes the inbox's filters for the caller (api_plan_observation_list): the
--- rules of observation_view, answer_overdue by observation_overdue, q as Spanish
--- full-text search on body and response (search_tsv of 014_search.sql).
+-- Whether o passes the inbox's filters but q for the caller (api_plan_observation_list):
+-- the rules of observation_view, answer_overdue by observation_overdue. (Not inlined, for
+-- its EXISTS: q stays in the callers' WHERE, where the GIN index can serve it.)
 CREATE FUNCTION observation_in_inbox(o observations, p_sub text, p_role text,
                                      p_staff boolean, p_kind text, p_status text,
                                      p_source text, p_incorporated text, p_overdue text,
-                                     p_unit bigint, p_q text)
+                                     p_unit bigint)
 RETURNS boolean LANGUAGE sql STABLE AS $$
 	SELECT (p_kind IS NULL OR o.kind = p_kind)
 	   AND (p_status IS NULL OR o.status = p_status)
 	   AND (p_source IS NULL OR o.source = p_source)
 	   AND (p_unit IS NULL OR o.unit_id = p_unit)
-	   AND (p_q IS NULL
-	        OR o.search_tsv @@ websearch_to_tsquery('es_unaccent'::regconfig, p_q))
 	   AND (p_overdue IS NULL OR p_overdue::boolean = observation_overdue(o))
 	   AND (p_incorporated IS NULL OR p_incorporated::boolean =
 	        (o.status = 'accepted' AND EXISTS (
@@ -442,8 +440,9 @@ BEGIN
 			WHERE a.plan_id = p_plan AND (p_axis IS NULL OR o.axis_id = p_axis)
 			  AND (p_after = 0 OR (observation_sort_key(o, v_sort), o.id) >
 			                      (observation_sort_key(v_after, v_sort), p_after))
+			  AND o.search_tsv @@ websearch_to_tsquery('es_unaccent'::regconfig, p_q)
 			  AND observation_in_inbox(o, p_sub, p_role, p_staff, p_kind, p_status, p_source,
-			                           p_incorporated, p_overdue, p_unit, p_q)
+			                           p_incorporated, p_overdue, p_unit)
 			ORDER BY observation_sort_key(o, v_sort), o.id
 			LIMIT p_limit + 1);
 	ELSE
@@ -453,7 +452,7 @@ BEGIN
 				 WHERE v_sort = 'created_at' AND o.axis_id = a.id
 				   AND (p_after = 0 OR (o.created_at, o.id) > (v_after.created_at, p_after))
 				   AND observation_in_inbox(o, p_sub, p_role, p_staff, p_kind, p_status,
-				                            p_source, p_incorporated, p_overdue, p_unit, NULL)
+				                            p_source, p_incorporated, p_overdue, p_unit)
 				 ORDER BY o.created_at, o.id LIMIT p_limit + 1)
 				UNION ALL
 				(SELECT o FROM observations o
@@ -461,14 +460,14 @@ BEGIN
 				   AND (p_after = 0 OR o.created_at < v_after.created_at
 				        OR (o.created_at = v_after.created_at AND o.id > p_after))
 				   AND observation_in_inbox(o, p_sub, p_role, p_staff, p_kind, p_status,
-				                            p_source, p_incorporated, p_overdue, p_unit, NULL)
+				                            p_source, p_incorporated, p_overdue, p_unit)
 				 ORDER BY o.created_at DESC, o.id LIMIT p_limit + 1)
 				UNION ALL
 				(SELECT o FROM observations o
 				 WHERE v_sort = 'number' AND o.axis_id = a.id
 				   AND (p_after = 0 OR (o.number, o.id) > (v_after.number, p_after))
 				   AND observation_in_inbox(o, p_sub, p_role, p_staff, p_kind, p_status,
-				                            p_source, p_incorporated, p_overdue, p_unit, NULL)
+				                            p_source, p_incorporated, p_overdue, p_unit)
 				 ORDER BY o.number, o.id LIMIT p_limit + 1)) s
 			WHERE a.plan_id = p_plan AND (p_axis IS NULL OR a.id = p_axis)
 			ORDER BY observation_sort_key(s.o, v_sort), (s.o).id
