@@ -432,7 +432,9 @@ BEGIN
 	               WHERE p.id = p_plan AND (p_staff OR p.status <> 'draft')) THEN
 		RETURN;
 	END IF;
-	SELECT * INTO v_after FROM observations o WHERE o.id = p_after;
+	IF p_after > 0 THEN
+		SELECT * INTO v_after FROM observations o WHERE o.id = p_after;
+	END IF;
 	IF p_q IS NOT NULL THEN
 		v_page := ARRAY(
 			SELECT o FROM observations o

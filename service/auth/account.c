@@ -160,10 +160,16 @@ account_rules(const json_t *body, const void *arg, struct verr *v)
 }
 
 char *
-account_body_without_passwords(const json_t *body)
+account_patch_body(const json_t *body, char *hash)
 {
-	json_t *copy = json_copy((json_t *)body);  /* jansson's json_copy takes no const */
+	const char *pw = json_string_value(json_object_get(body, "password"));
+	json_t *copy;
 	char *text;
+
+	hash[0] = '\0';
+	if (pw && !password_hash(pw, hash))
+		return NULL;
+	copy = json_copy((json_t *)body);  /* jansson's json_copy takes no const */
 
 	json_object_del(copy, "password");
 	json_object_del(copy, "current_password");

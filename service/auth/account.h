@@ -21,10 +21,11 @@ bool account_new_password(const json_t *val, struct verr *v);
 /* The same rule on raw text: NULL when acceptable, else why not (English). */
 const char *account_password_problem(const char *pw, size_t n);
 
-/* The JSON text of body without its "password" and "current_password" members: a
- * password never reaches the database (nor its logs), only its hash. malloc'd; NULL when
- * out of memory. */
-char *account_body_without_passwords(const json_t *body);
+/* For a PATCH of an account: the Argon2id hash of body's "password" into hash
+ * (PASSWORD_HASH_MAX bytes; "" when body has none), and the JSON text of body without its
+ * "password" and "current_password" members, so that a password never reaches the
+ * database (nor its logs), only its hash. malloc'd; NULL when hashing or memory failed. */
+char *account_patch_body(const json_t *body, char *hash);
 
 /* What account_rules checks besides the fields. */
 struct account_rules {

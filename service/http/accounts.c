@@ -69,11 +69,7 @@ account_update(struct call *c)
 	pw = json_string_value(json_object_get(c->body, "password"));
 	if (pw && !current_password_ok(c, old_hash))
 		return;
-	if (pw && !password_hash(pw, hash)) {
-		reply_reason(c, R_service_unavailable);
-		return;
-	}
-	rest = account_body_without_passwords(c->body);
+	rest = account_patch_body(c->body, hash);
 	if (rest == NULL) {
 		reply_reason(c, R_service_unavailable);
 		return;

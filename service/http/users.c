@@ -62,23 +62,17 @@ user_update(struct call *c)
 {
 	char hash[PASSWORD_HASH_MAX], etag[ETAG_MAX], id[INT_TEXT_MAX], *rest;
 	struct account_rules patch_rules = {NULL, true, true};
-	const char *pw;
 	struct db_reply r;
 
 	if (!body_checked(c, user_patch_fields, account_rules, &patch_rules, false))
 		return;
-	pw = member(c, "password");
-	if (pw && !password_hash(pw, hash)) {
-		reply_reason(c, R_service_unavailable);
-		return;
-	}
-	rest = account_body_without_passwords(c->body);
+	rest = account_patch_body(c->body, hash);
 	if (rest == NULL) {
 		reply_reason(c, R_service_unavailable);
 		return;
 	}
 	db_call(&db_user_update, 6, (const char *[]){c->actor.sub, c->actor.role,
-	        db_int(id, c->id), rest, pw ? hash : NULL, if_match(c, etag)}, &r);
+	        db_int(id, c->id), rest, hash[0] ? hash : NULL, if_match(c, etag)}, &r);
 	free(rest);
 	route_answer(c, &r);
 }
