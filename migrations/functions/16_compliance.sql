@@ -1,22 +1,147 @@
 -- How far a plan has come: the counts behind its compliance figures, which
 -- service/core/compliance.c turns into percentages.
 
--- The activities of plan p_plan (visible to the caller) with their status and progress:
--- as they are now (p_history false: the rows themselves), or as they stood at p_end (the
--- end of the asked day in the session's time zone, TIME_ZONE) from their progress history:
+-- activity_tally (migrations/018_activity_tally.sql) holds, per axis (unit_id 0) and per
+-- axis and unit, the activities counted by status and due month with their progress sum.
+-- The rule that keeps it true: every statement that changes activities or activity_units
+-- adds, in its own transaction, minus the rows as they were plus the rows as they are.
+-- Two exceptions, both deletions by cascade: the links of a deleted activity are counted
+-- out by the activity's own trigger (when the links go, it is gone and their status with
+-- it), and the rows of a deleted axis are dropped whole. Every migrate rebuilds the table
+-- from the rows (the last statement of this file), and tests/integration/tally.test.mjs
+-- and tests/integration/run.sh compare the two after each change and after every suite.
+
+-- What activity_tally must hold: counted from the rows.
+CREATE FUNCTION activity_tally_expected() RETURNS SETOF activity_tally
+LANGUAGE sql STABLE AS $$
+	SELECT t.axis_id, 0::bigint, t.status, t.due_month, count(*), sum(t.progress)
+	FROM activities t
+	GROUP BY t.axis_id, t.status, t.due_month
+	UNION ALL
+	SELECT t.axis_id, au.unit_id, t.status, t.due_month, count(*), sum(t.progress)
+	FROM activities t JOIN activity_units au ON au.activity_id = t.id
+	GROUP BY t.axis_id, au.unit_id, t.status, t.due_month;
+$$;
+
+-- Adds differences to activity_tally, key by key in key order (two transactions that
+-- touch the same keys lock them in the same order: no deadlock).
+CREATE FUNCTION activity_tally_add(p_rows activity_tally[]) RETURNS void
+LANGUAGE sql AS $$
+	INSERT INTO activity_tally AS k (axis_id, unit_id, status, due_month, n, progress_sum)
+	SELECT d.axis_id, d.unit_id, d.status, d.due_month, sum(d.n), sum(d.progress_sum)
+	FROM unnest(p_rows) d
+	GROUP BY d.axis_id, d.unit_id, d.status, d.due_month
+	HAVING sum(d.n) <> 0 OR sum(d.progress_sum) <> 0
+	ORDER BY d.axis_id, d.unit_id, d.status, d.due_month
+	ON CONFLICT (axis_id, unit_id, status, due_month) DO UPDATE
+	SET n = k.n + excluded.n, progress_sum = k.progress_sum + excluded.progress_sum;
+$$;
+
+-- activities, per statement: inserted rows count in (they have no links yet), updated
+-- rows count out as they were and in as they are, for the axis and for each of their units.
+CREATE FUNCTION activities_tally() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		PERFORM activity_tally_add(array_agg((n.axis_id, 0, n.status, n.due_month, 1,
+		                                      n.progress)::activity_tally))
+		FROM tally_new n;
+	ELSE
+		PERFORM activity_tally_add(array_agg((c.axis_id, u.unit_id, c.status, c.due_month,
+		                                      c.n, c.progress)::activity_tally))
+		FROM (SELECT o.id, o.axis_id, o.status, o.due_month, -1 AS n, -o.progress AS progress
+		      FROM tally_old o
+		      UNION ALL
+		      SELECT n.id, n.axis_id, n.status, n.due_month, 1, n.progress
+		      FROM tally_new n) c
+		CROSS JOIN LATERAL (SELECT 0::bigint AS unit_id
+		                    UNION ALL
+		                    SELECT au.unit_id FROM activity_units au
+		                    WHERE au.activity_id = c.id) u;
+	END IF;
+	RETURN NULL;
+END;
+$$;
+
+-- An activity deleted: counted out with its links while they are still there; in an
+-- axis's cascade (the axis already gone) there is nothing to count out.
+CREATE FUNCTION activities_tally_delete() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF EXISTS (SELECT 1 FROM axes WHERE id = OLD.axis_id) THEN
+		PERFORM activity_tally_add(array_agg((OLD.axis_id, u.unit_id, OLD.status,
+		                                      OLD.due_month, -1, -OLD.progress)::activity_tally))
+		FROM (SELECT 0::bigint AS unit_id
+		      UNION ALL
+		      SELECT au.unit_id FROM activity_units au WHERE au.activity_id = OLD.id) u;
+	END IF;
+	RETURN OLD;
+END;
+$$;
+
+-- activity_units, per statement: links counted out as they were and in as they are, for
+-- activities that still exist (a deleted activity counted its own out).
+CREATE FUNCTION activity_units_tally() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	IF TG_OP = 'INSERT' THEN
+		PERFORM activity_tally_add(array_agg((t.axis_id, l.unit_id, t.status, t.due_month, 1,
+		                                      t.progress)::activity_tally))
+		FROM tally_new l JOIN activities t ON t.id = l.activity_id;
+	ELSIF TG_OP = 'DELETE' THEN
+		PERFORM activity_tally_add(array_agg((t.axis_id, l.unit_id, t.status, t.due_month, -1,
+		                                      -t.progress)::activity_tally))
+		FROM tally_old l JOIN activities t ON t.id = l.activity_id;
+	ELSE
+		PERFORM activity_tally_add(array_agg((t.axis_id, l.unit_id, t.status, t.due_month,
+		                                      l.n, l.n * t.progress)::activity_tally))
+		FROM (SELECT o.activity_id, o.unit_id, -1 AS n FROM tally_old o
+		      UNION ALL
+		      SELECT n.activity_id, n.unit_id, 1 FROM tally_new n) l
+		JOIN activities t ON t.id = l.activity_id;
+	END IF;
+	RETURN NULL;
+END;
+$$;
+
+-- An axis deleted: its rows go with it.
+CREATE FUNCTION axes_tally_delete() RETURNS trigger
+LANGUAGE plpgsql AS $$
+BEGIN
+	DELETE FROM activity_tally k USING tally_old o WHERE k.axis_id = o.id;
+	RETURN NULL;
+END;
+$$;
+
+-- Transition tables allow one event per trigger, hence three per table.
+CREATE TRIGGER activities_tally_insert AFTER INSERT ON activities
+	REFERENCING NEW TABLE AS tally_new FOR EACH STATEMENT EXECUTE FUNCTION activities_tally();
+CREATE TRIGGER activities_tally_update AFTER UPDATE ON activities
+	REFERENCING OLD TABLE AS tally_old NEW TABLE AS tally_new
+	FOR EACH STATEMENT EXECUTE FUNCTION activities_tally();
+CREATE TRIGGER activities_tally_delete BEFORE DELETE ON activities
+	FOR EACH ROW EXECUTE FUNCTION activities_tally_delete();
+CREATE TRIGGER activity_units_tally_insert AFTER INSERT ON activity_units
+	REFERENCING NEW TABLE AS tally_new FOR EACH STATEMENT EXECUTE FUNCTION activity_units_tally();
+CREATE TRIGGER activity_units_tally_update AFTER UPDATE ON activity_units
+	REFERENCING OLD TABLE AS tally_old NEW TABLE AS tally_new
+	FOR EACH STATEMENT EXECUTE FUNCTION activity_units_tally();
+CREATE TRIGGER activity_units_tally_delete AFTER DELETE ON activity_units
+	REFERENCING OLD TABLE AS tally_old FOR EACH STATEMENT EXECUTE FUNCTION activity_units_tally();
+CREATE TRIGGER axes_tally_delete AFTER DELETE ON axes
+	REFERENCING OLD TABLE AS tally_old FOR EACH STATEMENT EXECUTE FUNCTION axes_tally_delete();
+
+-- The activities of plan p_plan (visible to the caller) with their status and progress
+-- as they stood at p_end (the end of the asked day in the session's time zone, TIME_ZONE),
+-- from their progress history:
 -- the last report before p_end; with no report by then, the state the plan gave them
 -- (pending and 0 when reports came only later, since the row then shows the reports'
 -- state; not_done only from closing, so pending); and not_done if the plan was closed
 -- before p_end with the activity neither done nor cancelled. Reports are never in the
 -- future, so a day after today gives today's states.
-CREATE FUNCTION compliance_activities(p_plan bigint, p_staff boolean, p_history boolean,
-                                      p_end timestamptz)
+CREATE FUNCTION compliance_activities(p_plan bigint, p_staff boolean, p_end timestamptz)
 RETURNS TABLE (id bigint, axis_id bigint, year int, due_month int, status text, progress int)
 LANGUAGE sql STABLE AS $$
-	SELECT t.id, t.axis_id, p.year, t.due_month, t.status, t.progress
-	FROM plans p JOIN axes a ON a.plan_id = p.id JOIN activities t ON t.axis_id = a.id
-	WHERE NOT p_history AND p.id = p_plan AND (p_staff OR plan_status_public(p.status))
-	UNION ALL
 	SELECT t.id, t.axis_id, p.year, t.due_month,
 	       CASE WHEN p.closed_at < p_end AND s.status NOT IN ('done', 'cancelled')
 	            THEN 'not_done' ELSE s.status END,
@@ -38,7 +163,7 @@ LANGUAGE sql STABLE AS $$
 		       CASE WHEN r.by_then THEN r.progress
 		            WHEN r.activity_id IS NOT NULL THEN 0
 		            ELSE t.progress END AS progress) s
-	WHERE p_history AND p.id = p_plan AND (p_staff OR plan_status_public(p.status));
+	WHERE p.id = p_plan AND (p_staff OR plan_status_public(p.status));
 $$;
 
 -- GET /plans/{id}/compliance: per group (the plan, each axis, each unit with activities
@@ -47,7 +172,8 @@ $$;
 -- Each (axis, status, month) and (unit, status, month) is counted once, then those few
 -- hundred rows are added up per group (make bench: 1.6-1.8× cheaper than aggregating
 -- every activity once per group). p_history: the activities as they stood at the end of
--- p_as_of (compliance_activities), else as they are; overdue is judged on p_as_of.
+-- p_as_of (compliance_activities), else as they are (activity_tally, counted already);
+-- overdue is judged on p_as_of.
 -- Answers to online observations (the CPCCS rule: they "deberán ser atendidas"): answered_late,
 -- answered after their answer_due, by the end of p_as_of; unanswered_overdue, due on a
 -- day before p_as_of (judged by the day, as activities' overdue is, so that the figures
@@ -66,14 +192,27 @@ LANGUAGE sql STABLE AS $$
 		       (p_as_of + 1)::timestamptz AS day_end, p_as_of::timestamptz AS due_before
 		FROM plans p
 		WHERE p.id = p_plan AND (p_staff OR plan_status_public(p.status))),
+	-- As of a day: the activities as they stood then, counted here. Now: activity_tally.
 	t AS MATERIALIZED (
-		SELECT x.* FROM p, compliance_activities(p_plan, p_staff, p_history, p.day_end) x),
+		SELECT x.* FROM p, compliance_activities(p_plan, p_staff, p.day_end) x
+		WHERE p_history),
+	k AS (
+		SELECT k.* FROM p JOIN axes a ON a.plan_id = p.id
+		JOIN activity_tally k ON k.axis_id = a.id
+		WHERE NOT p_history AND k.n > 0),
 	s AS (
-		SELECT t.axis_id, t.status, t.due_month, count(*) AS n, sum(t.progress) AS prog
+		SELECT k.axis_id, k.status, k.due_month, k.n, k.progress_sum AS prog
+		FROM k WHERE k.unit_id = 0
+		UNION ALL
+		SELECT t.axis_id, t.status, t.due_month, count(*), sum(t.progress)
 		FROM t
 		GROUP BY t.axis_id, t.status, t.due_month),
 	su AS (
-		SELECT au.unit_id, t.status, t.due_month, count(*) AS n, sum(t.progress) AS prog
+		SELECT k.unit_id, k.status, k.due_month, sum(k.n) AS n, sum(k.progress_sum) AS prog
+		FROM k WHERE k.unit_id <> 0
+		GROUP BY k.unit_id, k.status, k.due_month
+		UNION ALL
+		SELECT au.unit_id, t.status, t.due_month, count(*), sum(t.progress)
 		FROM t JOIN activity_units au ON au.activity_id = t.id
 		GROUP BY au.unit_id, t.status, t.due_month),
 	-- Answers: each kind from its own partial index (014_search.sql); today's waiting ones
@@ -131,3 +270,15 @@ LANGUAGE sql STABLE AS $$
 	FROM c
 	ORDER BY c.k, c.gnum, c.gname, c.gid;
 $$;
+
+-- The tally counted afresh from the rows: on every migrate (below), and by tests that
+-- change activities with the triggers off (session_replication_role = replica).
+CREATE FUNCTION activity_tally_rebuild() RETURNS void
+LANGUAGE sql AS $$
+	DELETE FROM activity_tally;
+	INSERT INTO activity_tally SELECT * FROM activity_tally_expected();
+$$;
+
+-- This file runs whole in the migrate's transaction, which holds the tables locked from
+-- the drop of the old triggers on: no change can slip between the count and the triggers.
+SELECT activity_tally_rebuild();

@@ -201,6 +201,17 @@ read -r -a test_files <<< "${TEST_FILES:-tests/integration/}"
 echo "integration: node ${node_args[*]} ${test_files[*]}" >&2
 node "${node_args[@]}" "${test_files[@]}" || fail "node tests failed"
 
+# ---- the running counts, after everything the suites changed ------------------
+# activity_tally (compliance as things stand now) against the count from the rows.
+drifted="$(psql "$DATABASE_URL" -XAtq -v ON_ERROR_STOP=1 -c "
+  SELECT count(*) FROM (
+    (SELECT * FROM activity_tally WHERE n <> 0 OR progress_sum <> 0
+     EXCEPT ALL SELECT * FROM activity_tally_expected())
+    UNION ALL
+    (SELECT * FROM activity_tally_expected() EXCEPT ALL SELECT * FROM activity_tally)) x")" ||
+  drifted="unreadable"
+[[ "$drifted" == 0 ]] || fail "activity_tally differs from the activities in $drifted rows"
+
 # ---- graceful shutdown ------------------------------------------------------
 if ! kill -0 "$svc_pid" 2>/dev/null; then
   fail "service died during the tests"
