@@ -14,18 +14,23 @@ $$;
 -- The audit's image of a stored row, in the API's words: a plan's author and approver as
 -- {name, position}, times as RFC 3339 UTC ("…Z"; to the microsecond, so that two changes
 -- within a second still differ), never a password hash nor a search vector (014_search.sql).
+-- PL/pgSQL, which keeps the query's plan for the session: a SQL function called from the
+-- audit trigger was parsed and planned for every image of every audited write.
 CREATE FUNCTION audit_image(p_row jsonb) RETURNS jsonb
-LANGUAGE sql STABLE AS $$
-	SELECT jsonb_object_agg(k, CASE WHEN k LIKE '%\_at' AND jsonb_typeof(v) = 'string'
-	                                THEN to_jsonb(to_char((v #>> '{}')::timestamptz AT TIME ZONE 'UTC',
-	                                                      'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
-	                                ELSE v END)
-	FROM jsonb_each(CASE WHEN p_row ? 'elaborated_name' THEN
-		p_row - 'elaborated_name' - 'elaborated_position' - 'approved_name' - 'approved_position'
-		|| jsonb_build_object(
-			'elaborated_by', person_json(p_row ->> 'elaborated_name', p_row ->> 'elaborated_position'),
-			'approved_by', person_json(p_row ->> 'approved_name', p_row ->> 'approved_position'))
-		ELSE p_row END - 'password_hash' - 'search_tsv') AS e(k, v);
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (
+		SELECT jsonb_object_agg(k, CASE WHEN k LIKE '%\_at' AND jsonb_typeof(v) = 'string'
+		                                THEN to_jsonb(to_char((v #>> '{}')::timestamptz AT TIME ZONE 'UTC',
+		                                                      'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'))
+		                                ELSE v END)
+		FROM jsonb_each(CASE WHEN p_row ? 'elaborated_name' THEN
+			p_row - 'elaborated_name' - 'elaborated_position' - 'approved_name' - 'approved_position'
+			|| jsonb_build_object(
+				'elaborated_by', person_json(p_row ->> 'elaborated_name', p_row ->> 'elaborated_position'),
+				'approved_by', person_json(p_row ->> 'approved_name', p_row ->> 'approved_position'))
+			ELSE p_row END - 'password_hash' - 'search_tsv') AS e(k, v));
+END;
 $$;
 
 -- What the response caches of the service instances must hear about a changed row

@@ -72,10 +72,14 @@ LANGUAGE sql STABLE AS $$
 	WHERE o.id = ANY (p_ids);
 $$;
 
--- The outcome of one observation.
+-- The outcome of one observation. In PL/pgSQL, which keeps the query's plan for the
+-- session: as a SQL function called from PL/pgSQL it was parsed and planned on every
+-- call, 0.7 ms of each submission's 1.8 ms in PostgreSQL (make bench).
 CREATE FUNCTION observation_outcome(p_id bigint) RETURNS json
-LANGUAGE sql STABLE AS $$
-	SELECT outcome FROM observation_outcomes(ARRAY[p_id]);
+LANGUAGE plpgsql STABLE AS $$
+BEGIN
+	RETURN (SELECT outcome FROM observation_outcomes(ARRAY[p_id]));
+END;
 $$;
 
 -- True if o is past its answer_due without an answer (accepted or rejected; a withdrawn
@@ -105,6 +109,18 @@ RETURNS json LANGUAGE sql STABLE AS $$
 		                  'answer_overdue', observation_overdue(o), 'unit_id', o.unit_id,
 		                  'activity_id', o.activity_id, 'created_at', rfc3339(o.created_at), 'updated_at', rfc3339(o.updated_at))
 	END;
+$$;
+
+-- What a write answers: the observation with its author and outcome. The outcome goes
+-- through a variable: passed as a call, it would be evaluated twice in
+-- observation_json's body, which is therefore not inlined (and was planned per call).
+CREATE FUNCTION observation_reply(o observations) RETURNS json
+LANGUAGE plpgsql STABLE AS $$
+DECLARE
+	v_outcome json := observation_outcome(o.id);
+BEGIN
+	RETURN observation_json(o, true, v_outcome);
+END;
 $$;
 
 -- True if the caller submitted o: only citizens have "own" observations.
@@ -259,7 +275,7 @@ BEGIN
 	        CASE WHEN p_staff THEN coalesce(p_body->>'source', 'deliberation') ELSE 'online' END,
 	        p_sub, p_role, (p_body->>'activity_id')::bigint)
 	RETURNING * INTO v_obs;
-	v_json := observation_json(v_obs, true, observation_outcome(v_obs.id));
+	v_json := observation_reply(v_obs);
 	IF p_key IS NOT NULL THEN
 		INSERT INTO idempotency_keys (actor_sub, key, request_hash, status, body, location)
 		VALUES (p_sub, p_key, v_hash, 201, v_json::text, '/api/v1/observations/' || v_obs.id);
@@ -321,8 +337,7 @@ BEGIN
 	PERFORM api_as(p_sub, p_role);
 	v_obs := observation_lock(p_id);
 	PERFORM observation_require_open(v_obs);
-	PERFORM check_if_match(p_if_match,
-	                       observation_json(v_obs, true, observation_outcome(v_obs.id)));
+	PERFORM check_if_match(p_if_match, observation_reply(v_obs));
 	IF p_body ? 'unit_id' AND p_body->>'unit_id' IS NOT NULL
 	   AND NOT EXISTS (SELECT 1 FROM units WHERE id = (p_body->>'unit_id')::bigint) THEN
 		PERFORM api_raise(422, 'unknown_unit', '/unit_id');
@@ -343,7 +358,7 @@ BEGIN
 	                      ELSE unit_id END
 	WHERE id = p_id
 	RETURNING * INTO v_obs;
-	RETURN observation_json(v_obs, true, observation_outcome(v_obs.id));
+	RETURN observation_reply(v_obs);
 END;
 $$;
 
@@ -367,7 +382,7 @@ BEGIN
 		PERFORM api_raise(409, 'illegal_transition');
 	END IF;
 	UPDATE observations SET status = 'withdrawn' WHERE id = p_id RETURNING * INTO v_obs;
-	RETURN observation_json(v_obs, true, observation_outcome(v_obs.id));
+	RETURN observation_reply(v_obs);
 END;
 $$;
 
