@@ -10,7 +10,7 @@
 # Everything it started is stopped on any exit.
 #
 # The "mixed" endpoint measures anonymous readers beside a steady stream of writes
-# (bench/writer.mjs): citizens' submissions (invisible to the public) and progress reports
+# (bench/writer.c): citizens' submissions (invisible to the public) and progress reports
 # (visible), to show what the response cache keeps under writes.
 #
 # The "report" and "pdf" endpoints are the seed plan's report (JSON) and its document as
@@ -297,11 +297,12 @@ for ((ax = AXIS_LO; ax <= AXIS_HI; ax++)); do
   paths_observations+=("/api/v1/axes/$ax/observations")
 done
 # ---- the mixed measurement: anonymous readers beside a stream of writes ---------------
-# One wrk run per row, a writer (bench/writer.mjs) posting at a fixed rate through the
+# One wrk run per row, a writer (bench/writer.c) posting at a fixed rate through the
 # warm-up and the run: nothing, citizens' submissions to the large plan (received: the
 # public cannot see them) at 5 and 50 a second, then progress reports on the large plan
 # (visible) at 5 a second, read by readers of the seed plan only and of the large plan only.
 node bench/tokens.mjs administradora bench-admin- 1 >"$TMP/admin.tok"
+cc -std=c11 -D_GNU_SOURCE -O2 -o "$TMP/writer" bench/writer.c
 mapfile -t progress_paths < <(sql -c "SELECT '/api/v1/activities/' || t.id || '/updates'
   FROM activities t JOIN axes a ON a.id = t.axis_id
   WHERE a.plan_id = $PLAN AND t.status IN ('pending', 'in_progress') ORDER BY t.id LIMIT 500")
@@ -314,10 +315,10 @@ run_mixed() {
       tokens="$TMP/mixed-$i-$conc-$rate.tok"
       node bench/tokens.mjs ciudadanos "bench-m$i-c$conc-r$rate-" \
         "$((rate * (WARMUP + SECS + 2) + 1))" >"$tokens"
-      node bench/writer.mjs "$url" "$rate" "$((WARMUP + SECS + 1))" submit "$tokens" \
+      "$TMP/writer" "$url" "$rate" "$((WARMUP + SECS + 1))" submit "$tokens" \
         "${paths_observations[@]}" >"$TMP/writer.out" &
     else
-      node bench/writer.mjs "$url" "$rate" "$((WARMUP + SECS + 1))" progress "$TMP/admin.tok" \
+      "$TMP/writer" "$url" "$rate" "$((WARMUP + SECS + 1))" progress "$TMP/admin.tok" \
         "${progress_paths[@]}" >"$TMP/writer.out" &
     fi
     wpid=$!
