@@ -350,8 +350,11 @@ for conc in $CONCS; do
       all=("${paths_activities[@]}" "/api/v1/plans/$SEED_PLAN/document" "/api/v1/plans/$PLAN/compliance")
       large=("${paths_activities[@]}" "/api/v1/plans/$PLAN/compliance")
       for ((i = 0; i < ${#SVC_PIDS[@]}; i++)); do
+        # Each row with writes right after its baseline without them (tool.py compares
+        # the two): on a shared machine the rate drifts more over minutes than writes cost.
         run_mixed "$conc" "$i" "no writes" none 0 all "${all[@]}"
         run_mixed "$conc" "$i" "+5 subm/s" submit 5 all "${all[@]}"
+        run_mixed "$conc" "$i" "no writes" none 0 all "${all[@]}"
         run_mixed "$conc" "$i" "+50 subm/s" submit 50 all "${all[@]}"
         run_mixed "$conc" "$i" "no writes" none 0 seed "/api/v1/plans/$SEED_PLAN/document"
         run_mixed "$conc" "$i" "+5 prog/s" progress 5 seed "/api/v1/plans/$SEED_PLAN/document"

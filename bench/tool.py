@@ -201,13 +201,17 @@ def table(results_file, machine_file):
                 print(f"  {ep} c{conc} {r['variant']}: {ratio:.2f}x pgbench (>= {want}): "
                       f"{'met' if ratio >= want else 'MISSED'}; p99 {p99r:.2f}x (<= 1.5): "
                       f"{'met' if p99r <= 1.5 else 'MISSED'}")
-    # Reads under writes (issue 20): each row against the same readers without writes.
+    # Reads under writes (issue 20): each row against the same readers without writes,
+    # measured just before it (the machine drifts more over a run than writes cost).
+    last_base = {}
     for r in rows:
-        if r['endpoint'] != 'mixed' or r['variant'].endswith('no writes'):
+        if r['endpoint'] != 'mixed':
             continue
         cfg, readers = r['variant'].split(' ')[:2]
-        base = next((b for b in rows if b['endpoint'] == 'mixed' and b['conc'] == r['conc']
-                     and b['variant'] == f"{cfg} {readers} no writes"), None)
+        if r['variant'].endswith('no writes'):
+            last_base[(r['conc'], cfg, readers)] = r
+            continue
+        base = last_base.get((r['conc'], cfg, readers))
         p99 = r['p99_us'] / 1000
         if readers == 'large':
             print(f"  mixed c{r['conc']} {r['variant']}: p99 {p99:.1f} ms (<= 50): "
