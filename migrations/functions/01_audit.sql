@@ -4,11 +4,15 @@
 -- transaction with api_as(); changes made outside the service are logged as 'system'.
 -- Another trigger keeps each row's updated_at.
 
--- Declares who is acting for the rest of the current transaction.
+-- Declares who is acting for the rest of the current transaction. PL/pgSQL, like every
+-- function the writes call on each request: a SQL function called from PL/pgSQL is parsed
+-- and planned on every call, a PL/pgSQL one keeps its plans for the session.
 CREATE FUNCTION api_as(p_sub text, p_role text) RETURNS void
-LANGUAGE sql AS $$
-	SELECT set_config('rendicion.actor_sub', p_sub, true),
-	       set_config('rendicion.actor_role', p_role, true);
+LANGUAGE plpgsql AS $$
+BEGIN
+	PERFORM set_config('rendicion.actor_sub', p_sub, true),
+	        set_config('rendicion.actor_role', p_role, true);
+END;
 $$;
 
 -- The audit's image of a stored row, in the API's words: a plan's author and approver as
