@@ -9,7 +9,8 @@
 -- out by the activity's own trigger (when the links go, it is gone and their status with
 -- it), and the rows of a deleted axis are dropped whole. Every migrate rebuilds the table
 -- from the rows (the last statement of this file), and tests/integration/tally.test.mjs
--- and tests/integration/run.sh compare the two after each change and after every suite.
+-- and tests/integration/run.sh compare the two (activity_tally_drift) after each change
+-- and after every suite.
 
 -- What activity_tally must hold: counted from the rows.
 CREATE FUNCTION activity_tally_expected() RETURNS SETOF activity_tally
@@ -24,9 +25,12 @@ LANGUAGE sql STABLE AS $$
 $$;
 
 -- Adds differences to activity_tally, key by key in key order (two transactions that
--- touch the same keys lock them in the same order: no deadlock).
+-- touch the same keys lock them in the same order: no deadlock). PL/pgSQL, like the
+-- trigger functions below, so that their plans last the session: they run on every
+-- progress report.
 CREATE FUNCTION activity_tally_add(p_rows activity_tally[]) RETURNS void
-LANGUAGE sql AS $$
+LANGUAGE plpgsql AS $$
+BEGIN
 	INSERT INTO activity_tally AS k (axis_id, unit_id, status, due_month, n, progress_sum)
 	SELECT d.axis_id, d.unit_id, d.status, d.due_month, sum(d.n), sum(d.progress_sum)
 	FROM unnest(p_rows) d
@@ -35,30 +39,37 @@ LANGUAGE sql AS $$
 	ORDER BY d.axis_id, d.unit_id, d.status, d.due_month
 	ON CONFLICT (axis_id, unit_id, status, due_month) DO UPDATE
 	SET n = k.n + excluded.n, progress_sum = k.progress_sum + excluded.progress_sum;
+END;
 $$;
 
--- activities, per statement: inserted rows count in (they have no links yet), updated
--- rows count out as they were and in as they are, for the axis and for each of their units.
-CREATE FUNCTION activities_tally() RETURNS trigger
+-- A change of activities: each row as it was counts out and as it is counts in, for its
+-- axis and for each unit it has (an inserted row has none yet).
+CREATE FUNCTION activity_tally_change(p_old activities[], p_new activities[]) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-	IF TG_OP = 'INSERT' THEN
-		PERFORM activity_tally_add(array_agg((n.axis_id, 0, n.status, n.due_month, 1,
-		                                      n.progress)::activity_tally))
-		FROM tally_new n;
-	ELSE
-		PERFORM activity_tally_add(array_agg((c.axis_id, u.unit_id, c.status, c.due_month,
-		                                      c.n, c.progress)::activity_tally))
-		FROM (SELECT o.id, o.axis_id, o.status, o.due_month, -1 AS n, -o.progress AS progress
-		      FROM tally_old o
-		      UNION ALL
-		      SELECT n.id, n.axis_id, n.status, n.due_month, 1, n.progress
-		      FROM tally_new n) c
-		CROSS JOIN LATERAL (SELECT 0::bigint AS unit_id
-		                    UNION ALL
-		                    SELECT au.unit_id FROM activity_units au
-		                    WHERE au.activity_id = c.id) u;
+	PERFORM activity_tally_add(array_agg((c.axis_id, u.unit_id, c.status, c.due_month, c.n,
+	                                      c.n * c.progress)::activity_tally))
+	FROM (SELECT t.id, t.axis_id, t.status, t.due_month, t.progress, -1 AS n
+	      FROM unnest(p_old) t
+	      UNION ALL
+	      SELECT t.id, t.axis_id, t.status, t.due_month, t.progress, 1
+	      FROM unnest(p_new) t) c
+	CROSS JOIN LATERAL (SELECT 0::bigint AS unit_id
+	                    UNION ALL
+	                    SELECT au.unit_id FROM activity_units au WHERE au.activity_id = c.id) u;
+END;
+$$;
+
+-- activities, per statement (insert and update: the transition tables an event has).
+CREATE FUNCTION activities_tally() RETURNS trigger
+LANGUAGE plpgsql AS $$
+DECLARE
+	v_old activities[] := '{}';
+BEGIN
+	IF TG_OP = 'UPDATE' THEN
+		v_old := ARRAY(SELECT o::activities FROM tally_old o);
 	END IF;
+	PERFORM activity_tally_change(v_old, ARRAY(SELECT n::activities FROM tally_new n));
 	RETURN NULL;
 END;
 $$;
@@ -69,11 +80,7 @@ CREATE FUNCTION activities_tally_delete() RETURNS trigger
 LANGUAGE plpgsql AS $$
 BEGIN
 	IF EXISTS (SELECT 1 FROM axes WHERE id = OLD.axis_id) THEN
-		PERFORM activity_tally_add(array_agg((OLD.axis_id, u.unit_id, OLD.status,
-		                                      OLD.due_month, -1, -OLD.progress)::activity_tally))
-		FROM (SELECT 0::bigint AS unit_id
-		      UNION ALL
-		      SELECT au.unit_id FROM activity_units au WHERE au.activity_id = OLD.id) u;
+		PERFORM activity_tally_change(ARRAY[OLD], '{}');
 	END IF;
 	RETURN OLD;
 END;
@@ -83,23 +90,22 @@ $$;
 -- activities that still exist (a deleted activity counted its own out).
 CREATE FUNCTION activity_units_tally() RETURNS trigger
 LANGUAGE plpgsql AS $$
+DECLARE
+	v_old activity_units[] := '{}';
+	v_new activity_units[] := '{}';
 BEGIN
-	IF TG_OP = 'INSERT' THEN
-		PERFORM activity_tally_add(array_agg((t.axis_id, l.unit_id, t.status, t.due_month, 1,
-		                                      t.progress)::activity_tally))
-		FROM tally_new l JOIN activities t ON t.id = l.activity_id;
-	ELSIF TG_OP = 'DELETE' THEN
-		PERFORM activity_tally_add(array_agg((t.axis_id, l.unit_id, t.status, t.due_month, -1,
-		                                      -t.progress)::activity_tally))
-		FROM tally_old l JOIN activities t ON t.id = l.activity_id;
-	ELSE
-		PERFORM activity_tally_add(array_agg((t.axis_id, l.unit_id, t.status, t.due_month,
-		                                      l.n, l.n * t.progress)::activity_tally))
-		FROM (SELECT o.activity_id, o.unit_id, -1 AS n FROM tally_old o
-		      UNION ALL
-		      SELECT n.activity_id, n.unit_id, 1 FROM tally_new n) l
-		JOIN activities t ON t.id = l.activity_id;
+	IF TG_OP <> 'INSERT' THEN
+		v_old := ARRAY(SELECT o::activity_units FROM tally_old o);
 	END IF;
+	IF TG_OP <> 'DELETE' THEN
+		v_new := ARRAY(SELECT n::activity_units FROM tally_new n);
+	END IF;
+	PERFORM activity_tally_add(array_agg((t.axis_id, l.unit_id, t.status, t.due_month, l.n,
+	                                      l.n * t.progress)::activity_tally))
+	FROM (SELECT x.activity_id, x.unit_id, -1 AS n FROM unnest(v_old) x
+	      UNION ALL
+	      SELECT x.activity_id, x.unit_id, 1 FROM unnest(v_new) x) l
+	JOIN activities t ON t.id = l.activity_id;
 	RETURN NULL;
 END;
 $$;
@@ -269,6 +275,17 @@ LANGUAGE sql STABLE AS $$
 	                    OR (c.k = 2 AND x.unit_id = c.gid)), 0)::bigint
 	FROM c
 	ORDER BY c.k, c.gnum, c.gname, c.gid;
+$$;
+
+-- How many rows of activity_tally differ from the count from the rows (0 when it is
+-- true): what tests/integration/tally.test.mjs and run.sh check.
+CREATE FUNCTION activity_tally_drift() RETURNS bigint
+LANGUAGE sql STABLE AS $$
+	SELECT count(*) FROM (
+		(SELECT * FROM activity_tally WHERE n <> 0 OR progress_sum <> 0
+		 EXCEPT ALL SELECT * FROM activity_tally_expected())
+		UNION ALL
+		(SELECT * FROM activity_tally_expected() EXCEPT ALL SELECT * FROM activity_tally)) x;
 $$;
 
 -- The tally counted afresh from the rows: on every migrate (below), and by tests that
