@@ -129,6 +129,14 @@ LANGUAGE sql IMMUTABLE AS $$
 	SELECT p_role = 'ciudadanos' AND p_sub <> '' AND o.author_sub = p_sub;
 $$;
 
+-- Whether the caller sees o, its plan being visible: staff see all; others the answered
+-- ones (accepted, rejected) and a citizen their own. The one rule of the single read, the
+-- lists and the search (24_search.sql).
+CREATE FUNCTION observation_visible(o observations, p_sub text, p_role text, p_staff boolean)
+RETURNS boolean LANGUAGE sql IMMUTABLE AS $$
+	SELECT p_staff OR o.status IN ('accepted', 'rejected') OR observation_is_own(o, p_sub, p_role);
+$$;
+
 -- GET /observations/{id}: NULL (404) unless visible: staff see all; others only in plans
 -- that are not drafts, and only reviewed ones or their own.
 CREATE FUNCTION observation_view(p_id bigint, p_sub text, p_role text, p_staff boolean)
@@ -138,10 +146,8 @@ RETURNS json LANGUAGE sql STABLE AS $$
 	FROM observations o
 	JOIN axes a ON a.id = o.axis_id
 	JOIN plans p ON p.id = a.plan_id
-	WHERE o.id = p_id
-	  AND (p_staff OR (p.status <> 'draft'
-	                   AND (o.status IN ('accepted', 'rejected')
-	                        OR observation_is_own(o, p_sub, p_role))));
+	WHERE o.id = p_id AND (p_staff OR p.status <> 'draft')
+	  AND observation_visible(o, p_sub, p_role, p_staff);
 $$;
 
 -- A list's page of observations: p_rows in the list's order, at most p_limit + 1 of them
@@ -165,6 +171,37 @@ BEGIN
 END;
 $$;
 
+-- Whether observation p_id is linked to an activity, directly or through an agreement
+-- that has activities (what "incorporated" needs besides acceptance).
+CREATE FUNCTION observation_linked(p_id bigint) RETURNS boolean
+LANGUAGE sql STABLE AS $$
+	SELECT EXISTS (SELECT 1 FROM activity_observations l WHERE l.observation_id = p_id
+	               UNION ALL
+	               SELECT 1 FROM agreement_observations ao
+	               JOIN activities t ON t.agreement_id = ao.agreement_id
+	               WHERE ao.observation_id = p_id);
+$$;
+
+-- Whether o passes a list's filters (NULL: any) and is visible to the caller
+-- (observation_visible); answer_overdue by observation_overdue. One expression, so that it
+-- is inlined into each caller's WHERE: as a function called per row it cost the inbox's
+-- first page ~15 µs a row, 51 rows per axis (make bench-scale). observation_linked, which
+-- holds a subquery, is reached only when incorporated is asked and o is accepted.
+CREATE FUNCTION observation_matches(o observations, p_sub text, p_role text,
+                                    p_staff boolean, p_kind text, p_status text,
+                                    p_source text, p_incorporated text, p_overdue text,
+                                    p_unit bigint)
+RETURNS boolean LANGUAGE sql STABLE AS $$
+	SELECT (p_kind IS NULL OR o.kind = p_kind)
+	   AND (p_status IS NULL OR o.status = p_status)
+	   AND (p_source IS NULL OR o.source = p_source)
+	   AND (p_unit IS NULL OR o.unit_id = p_unit)
+	   AND (p_overdue IS NULL OR p_overdue::boolean = observation_overdue(o))
+	   AND (p_incorporated IS NULL OR p_incorporated::boolean =
+	        (o.status = 'accepted' AND observation_linked(o.id)))
+	   AND observation_visible(o, p_sub, p_role, p_staff);
+$$;
+
 -- GET /axes/{id}/observations: keyset page of the visible observations of a visible axis
 -- (items NULL, i.e. 404, when the axis is not visible), and the last id if more follow.
 CREATE FUNCTION api_observation_list(p_sub text, p_role text, p_staff boolean, p_axis bigint,
@@ -180,10 +217,8 @@ BEGIN
 	FROM observation_page(ARRAY(
 		SELECT o FROM observations o
 		WHERE o.axis_id = p_axis AND o.id > p_after
-		  AND (p_kind IS NULL OR o.kind = p_kind)
-		  AND (p_status IS NULL OR o.status = p_status)
-		  AND (p_staff OR o.status IN ('accepted', 'rejected')
-		       OR observation_is_own(o, p_sub, p_role))
+		  AND observation_matches(o, p_sub, p_role, p_staff, p_kind, p_status, NULL, NULL,
+		                          NULL, NULL)
 		ORDER BY o.id
 		LIMIT p_limit + 1), p_limit, p_staff, p_sub, p_role);
 END;
@@ -397,40 +432,8 @@ LANGUAGE sql IMMUTABLE AS $$
 	END;
 $$;
 
--- Whether observation p_id is linked to an activity, directly or through an agreement
--- that has activities (what "incorporated" needs besides acceptance).
-CREATE FUNCTION observation_linked(p_id bigint) RETURNS boolean
-LANGUAGE sql STABLE AS $$
-	SELECT EXISTS (SELECT 1 FROM activity_observations l WHERE l.observation_id = p_id
-	               UNION ALL
-	               SELECT 1 FROM agreement_observations ao
-	               JOIN activities t ON t.agreement_id = ao.agreement_id
-	               WHERE ao.observation_id = p_id);
-$$;
-
--- Whether o passes the inbox's filters but q for the caller (api_plan_observation_list):
--- the rules of observation_view, answer_overdue by observation_overdue. One expression, so
--- that it is inlined into each caller's WHERE: as a function called per row it cost the
--- first page ~15 µs a row, 51 rows per axis (make bench-scale). observation_linked, which
--- holds a subquery, is reached only when incorporated is asked and o is accepted.
-CREATE FUNCTION observation_in_inbox(o observations, p_sub text, p_role text,
-                                     p_staff boolean, p_kind text, p_status text,
-                                     p_source text, p_incorporated text, p_overdue text,
-                                     p_unit bigint)
-RETURNS boolean LANGUAGE sql STABLE AS $$
-	SELECT (p_kind IS NULL OR o.kind = p_kind)
-	   AND (p_status IS NULL OR o.status = p_status)
-	   AND (p_source IS NULL OR o.source = p_source)
-	   AND (p_unit IS NULL OR o.unit_id = p_unit)
-	   AND (p_overdue IS NULL OR p_overdue::boolean = observation_overdue(o))
-	   AND (p_incorporated IS NULL OR p_incorporated::boolean =
-	        (o.status = 'accepted' AND observation_linked(o.id)))
-	   AND (p_staff OR o.status IN ('accepted', 'rejected')
-	        OR observation_is_own(o, p_sub, p_role));
-$$;
-
 -- GET /plans/{id}/observations: keyset page of the plan's observations the caller may see
--- (items NULL, i.e. 404, when the plan is not visible), filtered (observation_in_inbox)
+-- (items NULL, i.e. 404, when the plan is not visible), filtered (observation_matches)
 -- and sorted (created_at by default). The cursor holds the id of the page's last row; its
 -- sort key is read back from that row (created_at and number never change, and
 -- observations are never deleted), so the page after it stays exact under every sort
@@ -466,8 +469,8 @@ BEGIN
 			  AND (p_after = 0 OR (observation_sort_key(o, v_sort), o.id) >
 			                      (observation_sort_key(v_after, v_sort), p_after))
 			  AND o.search_tsv @@ websearch_to_tsquery('es_unaccent'::regconfig, p_q)
-			  AND observation_in_inbox(o, p_sub, p_role, p_staff, p_kind, p_status, p_source,
-			                           p_incorporated, p_overdue, p_unit)
+			  AND observation_matches(o, p_sub, p_role, p_staff, p_kind, p_status, p_source,
+			                          p_incorporated, p_overdue, p_unit)
 			ORDER BY observation_sort_key(o, v_sort), o.id
 			LIMIT p_limit + 1);
 	ELSE
@@ -476,23 +479,23 @@ BEGIN
 				(SELECT o FROM observations o
 				 WHERE v_sort = 'created_at' AND o.axis_id = a.id
 				   AND (p_after = 0 OR (o.created_at, o.id) > (v_after.created_at, p_after))
-				   AND observation_in_inbox(o, p_sub, p_role, p_staff, p_kind, p_status,
-				                            p_source, p_incorporated, p_overdue, p_unit)
+				   AND observation_matches(o, p_sub, p_role, p_staff, p_kind, p_status,
+				                           p_source, p_incorporated, p_overdue, p_unit)
 				 ORDER BY o.created_at, o.id LIMIT p_limit + 1)
 				UNION ALL
 				(SELECT o FROM observations o
 				 WHERE v_sort = '-created_at' AND o.axis_id = a.id
 				   AND (p_after = 0 OR o.created_at < v_after.created_at
 				        OR (o.created_at = v_after.created_at AND o.id > p_after))
-				   AND observation_in_inbox(o, p_sub, p_role, p_staff, p_kind, p_status,
-				                            p_source, p_incorporated, p_overdue, p_unit)
+				   AND observation_matches(o, p_sub, p_role, p_staff, p_kind, p_status,
+				                           p_source, p_incorporated, p_overdue, p_unit)
 				 ORDER BY o.created_at DESC, o.id LIMIT p_limit + 1)
 				UNION ALL
 				(SELECT o FROM observations o
 				 WHERE v_sort = 'number' AND o.axis_id = a.id
 				   AND (p_after = 0 OR (o.number, o.id) > (v_after.number, p_after))
-				   AND observation_in_inbox(o, p_sub, p_role, p_staff, p_kind, p_status,
-				                            p_source, p_incorporated, p_overdue, p_unit)
+				   AND observation_matches(o, p_sub, p_role, p_staff, p_kind, p_status,
+				                           p_source, p_incorporated, p_overdue, p_unit)
 				 ORDER BY o.number, o.id LIMIT p_limit + 1)) s
 			WHERE a.plan_id = p_plan AND (p_axis IS NULL OR a.id = p_axis)
 			ORDER BY observation_sort_key(s.o, v_sort), (s.o).id
