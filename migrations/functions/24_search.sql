@@ -8,14 +8,14 @@ LANGUAGE sql IMMUTABLE AS $$
 	SELECT p_kind::bigint * 9007199254740992 + p_id;
 $$;
 
--- The best p_limit items of each source (activities, agreements, observations) that the
--- caller may see, match p_q and come after the cursor (p_rank, p_kind, p_id; p_rank NULL:
--- from the start), with their rank: ts_rank on the stored search_tsv columns of
+-- The best p_limit items of each of two sources (activities and agreements, one ranked
+-- stream; observations) that the caller may see, match p_q and come after the cursor
+-- (p_rank, p_kind, p_id; p_rank NULL: from the start), with their rank: ts_rank on the stored search_tsv columns of
 -- 014_search.sql, read through their GIN indexes. Each source stops at p_limit, so a page
--- merges at most 3 × p_limit rows by rank instead of sorting every match; texts are read
+-- merges at most 2 × p_limit rows by rank instead of sorting every match; texts are read
 -- for the page only (api_search). Visibility as everywhere: plans neither draft nor
 -- withdrawn for the public and citizens (plan_status_public); of observations, only the
--- answered ones (accepted, rejected) and a citizen's own (observation_is_own's rule,
+-- answered ones (accepted, rejected) and a citizen's own (observation_visible,
 -- 17_observations.sql). Authors are never searched. Each source ranks in a subquery of its
 -- own (OFFSET 0 keeps it one), so that ts_rank runs once per match, not again in the
 -- cursor's condition.
@@ -26,28 +26,25 @@ LANGUAGE sql STABLE AS $$
 	WITH vp AS (
 		SELECT p.id FROM plans p
 		WHERE (p_plan IS NULL OR p.id = p_plan) AND (p_staff OR plan_status_public(p.status)))
-	(SELECT 1, h.id, h.plan_id, h.axis_id, h.rank
-	 FROM (SELECT t.id, a.plan_id, t.axis_id, ts_rank(t.search_tsv, p_q) AS rank
+	(SELECT h.kind, h.id, h.plan_id, h.axis_id, h.rank
+	 FROM (SELECT 1 AS kind, t.id, a.plan_id, t.axis_id, ts_rank(t.search_tsv, p_q) AS rank
 	       FROM activities t JOIN axes a ON a.id = t.axis_id JOIN vp ON vp.id = a.plan_id
-	       WHERE t.search_tsv @@ p_q OFFSET 0) h
-	 WHERE p_rank IS NULL OR h.rank < p_rank OR (h.rank = p_rank AND (1, h.id) > (p_kind, p_id))
-	 ORDER BY h.rank DESC, h.id LIMIT p_limit)
-	UNION ALL
-	(SELECT 2, h.id, h.plan_id, h.axis_id, h.rank
-	 FROM (SELECT g.id, a.plan_id, g.axis_id, ts_rank(g.search_tsv, p_q) AS rank
+	       WHERE t.search_tsv @@ p_q
+	       UNION ALL
+	       SELECT 2, g.id, a.plan_id, g.axis_id, ts_rank(g.search_tsv, p_q)
 	       FROM agreements g JOIN axes a ON a.id = g.axis_id JOIN vp ON vp.id = a.plan_id
-	       WHERE g.search_tsv @@ p_q OFFSET 0) h
-	 WHERE p_rank IS NULL OR h.rank < p_rank OR (h.rank = p_rank AND (2, h.id) > (p_kind, p_id))
-	 ORDER BY h.rank DESC, h.id LIMIT p_limit)
+	       WHERE g.search_tsv @@ p_q
+	       OFFSET 0) h
+	 WHERE p_rank IS NULL OR h.rank < p_rank
+	    OR (h.rank = p_rank AND (h.kind, h.id) > (p_kind, p_id))
+	 ORDER BY h.rank DESC, h.kind, h.id LIMIT p_limit)
 	UNION ALL
 	-- The matching observations from the GIN index alone, then their plans: ANDed with the
 	-- axis index instead (the planner's choice), a plan of 100,000 cost 3× more (make bench).
 	(SELECT 3, h.id, a.plan_id, h.axis_id, h.rank
 	 FROM (SELECT o.id, o.axis_id, ts_rank(o.search_tsv, p_q) AS rank
 	       FROM observations o
-	       WHERE o.search_tsv @@ p_q
-	         AND (p_staff OR o.status IN ('accepted', 'rejected')
-	              OR (p_role = 'ciudadanos' AND p_sub <> '' AND o.author_sub = p_sub))
+	       WHERE o.search_tsv @@ p_q AND observation_visible(o, p_sub, p_role, p_staff)
 	       OFFSET 0) h
 	 JOIN axes a ON a.id = h.axis_id JOIN vp ON vp.id = a.plan_id
 	 WHERE p_rank IS NULL OR h.rank < p_rank OR (h.rank = p_rank AND (3, h.id) > (p_kind, p_id))
