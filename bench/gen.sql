@@ -85,9 +85,10 @@ JOIN units u ON u.name = 'Unidad de carga ' ||
 -- online ones due 15 days after submission, answered ones answered 0-19 days after it (so
 -- some late). Each names one of 40 topics, so that a search word (make bench: inbox and
 -- search, q=vacunacion) matches one in 40 of them, as a real topic would.
-INSERT INTO observations (axis_id, kind, number, body, source, status, response, author_sub,
-                          author_role, created_at, updated_at, answer_due, answered_at)
-SELECT x.axis_id, k.kind, row_number() OVER (PARTITION BY x.axis_id, k.kind ORDER BY n),
+INSERT INTO observations (plan_id, axis_id, kind, number, body, source, status, response,
+                          author_sub, author_role, created_at, updated_at, answer_due,
+                          answered_at)
+SELECT x.plan_id, x.axis_id, k.kind, row_number() OVER (PARTITION BY x.axis_id, k.kind ORDER BY n),
        'Observación de carga ' || n || ' sobre ' ||
        (ARRAY['alumbrado', 'vacunación', 'alarmas', 'basura', 'agua potable', 'aceras',
               'parques', 'seguridad', 'salud', 'transporte', 'alcantarillado', 'baches',
@@ -106,7 +107,7 @@ SELECT x.axis_id, k.kind, row_number() OVER (PARTITION BY x.axis_id, k.kind ORDE
        CASE WHEN n % 4 <> 0 THEN c.at + interval '15 days' END,
        CASE WHEN st.status IN ('accepted', 'rejected') THEN c.at + (n % 20) * interval '1 day' END
 FROM generate_series(1, 100000 * :scale) n
-CROSS JOIN LATERAL (SELECT a.id AS axis_id FROM axes a JOIN bench_plan p ON p.id = a.plan_id
+CROSS JOIN LATERAL (SELECT a.plan_id, a.id AS axis_id FROM axes a JOIN bench_plan p ON p.id = a.plan_id
                     WHERE a.number = 1 + n % :naxes) x
 CROSS JOIN LATERAL (SELECT CASE WHEN n % 3 = 0 THEN 'contribution' ELSE 'observation' END
                            AS kind) k

@@ -389,9 +389,9 @@ BEGIN
 		INSERT INTO axes (plan_id, number, name, description)
 		VALUES (v_plan, (a->>'number')::int, a->>'name', coalesce(a->>'description', ''))
 		RETURNING id INTO v_axis;
-		INSERT INTO observations (axis_id, kind, number, body, source, status, response,
-		                          author_sub, author_role)
-		SELECT v_axis, k.kind, coalesce((e.value->>'number')::int, e.ordinality::int),
+		INSERT INTO observations (plan_id, axis_id, kind, number, body, source, status,
+		                          response, author_sub, author_role)
+		SELECT v_plan, v_axis, k.kind, coalesce((e.value->>'number')::int, e.ordinality::int),
 		       e.value->>'body', coalesce(e.value->>'source', 'deliberation'),
 		       coalesce(e.value->>'status', 'received'), e.value->>'response', p_sub, p_role
 		FROM (VALUES ('observation', 'observations'), ('contribution', 'contributions')) AS k(kind, key)

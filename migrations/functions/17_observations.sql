@@ -231,8 +231,7 @@ CREATE FUNCTION api_observation_mine(p_sub text, p_after bigint, p_limit int,
 LANGUAGE sql STABLE AS $$
 	SELECT * FROM observation_page(ARRAY(
 		SELECT o FROM observations o
-		JOIN axes a ON a.id = o.axis_id
-		JOIN plans p ON p.id = a.plan_id
+		JOIN plans p ON p.id = o.plan_id
 		WHERE o.author_sub = p_sub AND p.status <> 'draft' AND o.id > p_after
 		ORDER BY o.id
 		LIMIT p_limit + 1), p_limit, true, p_sub, 'ciudadanos');
@@ -253,6 +252,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_hash text := md5('POST /api/v1/axes/' || p_axis || '/observations ' || p_body::text);
 	v_kept idempotency_keys;
+	v_plan bigint;
 	v_plan_status text;
 	v_oldest timestamptz;
 	v_obs observations;
@@ -276,7 +276,7 @@ BEGIN
 		WHERE actor_sub = p_sub AND created_at <= now() - interval '24 hours';
 	END IF;
 
-	SELECT p.status INTO v_plan_status
+	SELECT p.id, p.status INTO v_plan, v_plan_status
 	FROM axes a JOIN plans p ON p.id = a.plan_id
 	WHERE a.id = p_axis
 	FOR SHARE OF p;
@@ -305,8 +305,9 @@ BEGIN
 		PERFORM api_raise(422, 'activity_other_axis', '/activity_id');
 	END IF;
 
-	INSERT INTO observations (axis_id, kind, body, source, author_sub, author_role, activity_id)
-	VALUES (p_axis, p_body->>'kind', trim_blanks(p_body->>'body'),
+	INSERT INTO observations (plan_id, axis_id, kind, body, source, author_sub, author_role,
+	                          activity_id)
+	VALUES (v_plan, p_axis, p_body->>'kind', trim_blanks(p_body->>'body'),
 	        CASE WHEN p_staff THEN coalesce(p_body->>'source', 'deliberation') ELSE 'online' END,
 	        p_sub, p_role, (p_body->>'activity_id')::bigint)
 	RETURNING * INTO v_obs;
@@ -433,14 +434,15 @@ LANGUAGE sql IMMUTABLE AS $$
 $$;
 
 -- GET /plans/{id}/observations: keyset page of the plan's observations the caller may see
--- (items NULL, i.e. 404, when the plan is not visible), filtered (observation_matches)
--- and sorted (created_at by default). The cursor holds the id of the page's last row; its
--- sort key is read back from that row (created_at and number never change, and
--- observations are never deleted), so the page after it stays exact under every sort
--- while new observations arrive. Without q each axis is read in the sort's order from its
--- index (017_inbox_order.sql), limit + 1 rows of each, and merged: a page costs the same
--- however many observations the plan has. With q the matches come from the GIN index and
--- are sorted whole.
+-- (items NULL, i.e. 404, when the plan is not visible), filtered (observation_matches,
+-- and the axis) and sorted (created_at by default). The cursor holds the id of the page's
+-- last row; its sort key is read back from that row (created_at and number never change,
+-- and observations are never deleted), so the page after it stays exact under every sort
+-- while new observations arrive. Without q the plan's observations are read in the sort's
+-- order from its index (019_observation_plan.sql) until limit + 1 match: an unfiltered
+-- page costs the same however many observations the plan has (a filter reads as many
+-- more rows as it passes over). With q the matches come from the GIN index and are
+-- sorted whole.
 CREATE FUNCTION api_plan_observation_list(p_sub text, p_role text, p_staff boolean,
                                           p_plan bigint, p_axis bigint, p_kind text,
                                           p_status text, p_source text, p_incorporated text,
@@ -464,8 +466,7 @@ BEGIN
 	IF p_q IS NOT NULL THEN
 		v_page := ARRAY(
 			SELECT o FROM observations o
-			JOIN axes a ON a.id = o.axis_id
-			WHERE a.plan_id = p_plan AND (p_axis IS NULL OR o.axis_id = p_axis)
+			WHERE o.plan_id = p_plan AND (p_axis IS NULL OR o.axis_id = p_axis)
 			  AND (p_after = 0 OR (observation_sort_key(o, v_sort), o.id) >
 			                      (observation_sort_key(v_after, v_sort), p_after))
 			  AND o.search_tsv @@ websearch_to_tsquery('es_unaccent'::regconfig, p_q)
@@ -474,32 +475,34 @@ BEGIN
 			ORDER BY observation_sort_key(o, v_sort), o.id
 			LIMIT p_limit + 1);
 	ELSE
-		v_page := ARRAY(
-			SELECT s.o FROM axes a CROSS JOIN LATERAL (
-				(SELECT o FROM observations o
-				 WHERE v_sort = 'created_at' AND o.axis_id = a.id
-				   AND (p_after = 0 OR (o.created_at, o.id) > (v_after.created_at, p_after))
-				   AND observation_matches(o, p_sub, p_role, p_staff, p_kind, p_status,
-				                           p_source, p_incorporated, p_overdue, p_unit)
-				 ORDER BY o.created_at, o.id LIMIT p_limit + 1)
-				UNION ALL
-				(SELECT o FROM observations o
-				 WHERE v_sort = '-created_at' AND o.axis_id = a.id
-				   AND (p_after = 0 OR o.created_at < v_after.created_at
-				        OR (o.created_at = v_after.created_at AND o.id > p_after))
-				   AND observation_matches(o, p_sub, p_role, p_staff, p_kind, p_status,
-				                           p_source, p_incorporated, p_overdue, p_unit)
-				 ORDER BY o.created_at DESC, o.id LIMIT p_limit + 1)
-				UNION ALL
-				(SELECT o FROM observations o
-				 WHERE v_sort = 'number' AND o.axis_id = a.id
-				   AND (p_after = 0 OR (o.number, o.id) > (v_after.number, p_after))
-				   AND observation_matches(o, p_sub, p_role, p_staff, p_kind, p_status,
-				                           p_source, p_incorporated, p_overdue, p_unit)
-				 ORDER BY o.number, o.id LIMIT p_limit + 1)) s
-			WHERE a.plan_id = p_plan AND (p_axis IS NULL OR a.id = p_axis)
-			ORDER BY observation_sort_key(s.o, v_sort), (s.o).id
-			LIMIT p_limit + 1);
+		-- One branch per sort, each in its index's order; the others are cut by their
+		-- constant condition before they read anything.
+		v_page := ARRAY(SELECT s.o FROM (
+			(SELECT o FROM observations o
+			 WHERE v_sort = 'created_at' AND o.plan_id = p_plan
+			   AND (p_after = 0 OR (o.created_at, o.id) > (v_after.created_at, p_after))
+			   AND (p_axis IS NULL OR o.axis_id = p_axis)
+			   AND observation_matches(o, p_sub, p_role, p_staff, p_kind, p_status,
+			                           p_source, p_incorporated, p_overdue, p_unit)
+			 ORDER BY o.created_at, o.id LIMIT p_limit + 1)
+			UNION ALL
+			(SELECT o FROM observations o
+			 WHERE v_sort = '-created_at' AND o.plan_id = p_plan
+			   AND (p_after = 0 OR o.created_at < v_after.created_at
+			        OR (o.created_at = v_after.created_at AND o.id > p_after))
+			   AND (p_axis IS NULL OR o.axis_id = p_axis)
+			   AND observation_matches(o, p_sub, p_role, p_staff, p_kind, p_status,
+			                           p_source, p_incorporated, p_overdue, p_unit)
+			 ORDER BY o.created_at DESC, o.id LIMIT p_limit + 1)
+			UNION ALL
+			(SELECT o FROM observations o
+			 WHERE v_sort = 'number' AND o.plan_id = p_plan
+			   AND (p_after = 0 OR (o.number, o.id) > (v_after.number, p_after))
+			   AND (p_axis IS NULL OR o.axis_id = p_axis)
+			   AND observation_matches(o, p_sub, p_role, p_staff, p_kind, p_status,
+			                           p_source, p_incorporated, p_overdue, p_unit)
+			 ORDER BY o.number, o.id LIMIT p_limit + 1)) s
+			ORDER BY observation_sort_key(s.o, v_sort), (s.o).id);
 	END IF;
 	SELECT * INTO items, next_after
 	FROM observation_page(v_page, p_limit, p_staff, p_sub, p_role);

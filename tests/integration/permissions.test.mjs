@@ -122,6 +122,7 @@ describe('the relations', () => {
   let activityId;
   let ownUnit;
   let otherUnit;
+  let planId;
   let axisId;
   const subA = `perm-a-${uniq()}`;
   const citizenA = tokenFor('ciudadanos', { sub: subA });
@@ -131,7 +132,7 @@ describe('the relations', () => {
     const doc = { ...seedDocument(), title: `Plan de permisos ${uniq()}`, status: 'approved' };
     const res = await api('POST', '/api/v1/plans/import', { token: admin, body: doc });
     assert.equal(res.status, 201, res.text);
-    const planId = res.json.id;
+    planId = res.json.id;
     axisId = res.json.axes[0].id;
     [activityId, ownUnit] = sql(`SELECT t.id || '|' || au.unit_id FROM activities t
       JOIN axes a ON a.id = t.axis_id JOIN activity_units au ON au.activity_id = t.id
@@ -141,8 +142,8 @@ describe('the relations', () => {
 
   function observation(status, author) {
     const response = status === 'rejected' ? "'No procede'" : 'NULL';
-    return Number(sql(`INSERT INTO observations (axis_id, kind, body, source, status, response, author_sub, author_role)
-      VALUES (${axisId}, 'observation', 'Texto de prueba de permisos', 'online', '${status}', ${response}, '${author}', 'ciudadanos')
+    return Number(sql(`INSERT INTO observations (plan_id, axis_id, kind, body, source, status, response, author_sub, author_role)
+      VALUES (${planId}, ${axisId}, 'observation', 'Texto de prueba de permisos', 'online', '${status}', ${response}, '${author}', 'ciudadanos')
       RETURNING id`));
   }
 

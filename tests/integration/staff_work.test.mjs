@@ -117,6 +117,10 @@ test('every sort pages to the end with no item twice or missing while new ones a
     const order = list.map((o) => o.id);
     assert.deepEqual(ids.filter((id) => order.includes(id)), order.filter((id) => ids.includes(id)),
       `${sort}: the pages follow the sort`);
+    const inAxis = (await api('GET', `/api/v1/plans/${p.id}/observations?sort=${sort}&source=online&axis_id=${p.axes[1]}&limit=200`, { token: DIRECTOR })).json.items;
+    assert.ok(inAxis.length >= 3, `${sort}: the second axis has its own`);
+    assert.deepEqual(inAxis.map((o) => o.id), list.filter((o) => o.axis_id === p.axes[1]).map((o) => o.id),
+      `${sort}: one axis's, in the same order`);
     if (sort === 'number') {
       const nums = list.map((o) => o.number);
       assert.deepEqual(nums, [...nums].sort((a, b) => a - b));

@@ -5,7 +5,8 @@
 
 Fails when the SQL (api_raise(status, 'reason') in migrations/) or the C code (R_reason in
 service/) can give a reason the catalogue lacks or with another status; when a database
-constraint that a client can break (a unique constraint or index, not a primary key:
+constraint that a client can break (a unique constraint or index, not a primary key nor one
+holding its columns:
 CONSTRAINTS_FILE, one "name|u" line each, read from a migrated database, beside its
 foreign keys as "name|f") is not mapped to a reason by service/http/constraints.def, or
 is mapped to one of another status than its violation's (409 unique, 422 foreign key);
