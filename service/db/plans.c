@@ -21,7 +21,7 @@ DB_ITEM_WRITES(plan);
 DB_STMT(db_plan_approve, DB_WITH_ETAG("api_plan_approve($1, $2, $3::bigint, $4::jsonb)"));
 DB_STMT(db_plan_close, DB_WITH_ETAG("api_plan_close($1, $2, $3::bigint, $4::jsonb)"));
 DB_STMT(db_plan_withdraw, DB_WITH_ETAG("api_plan_withdraw($1, $2, $3::bigint, $4::jsonb)"));
-DB_STMT(db_plan_document, DB_WITH_ETAG("plan_document_at($1::bigint, $2::boolean, $3::int)"));
+DB_STMT(db_plan_document, DB_READ_ETAG("plan_document_at($1::bigint, $2::boolean, $3::int)"));
 DB_STMT(db_plan_versions, "SELECT items::text, next_after::text FROM "
                           "api_plan_versions($1::bigint, $2::bigint, $3::int)");
 DB_STMT(db_plan_import, DB_WITH_ETAG("api_plan_import($1, $2, $3::jsonb, $4::boolean)"));
