@@ -37,22 +37,13 @@ db_compliance(bool staff, int64_t plan_id, const char *as_of,
 {
 	char s_id[INT_TEXT_MAX];
 	const char *v[] = {db_int(s_id, plan_id), db_bool(staff), as_of};
-	struct db_conn *c;
 	PGresult *res;
 	int rows;
 
-	memset(r, 0, sizeof *r);
 	memset(out, 0, sizeof *out);
 	out->plan_id = plan_id;
 	snprintf(out->as_of, sizeof out->as_of, "%s", as_of ? as_of : "");
-	c = db_acquire();
-	if (c == NULL) {
-		r->err = DB_UNAVAILABLE;
-		return;
-	}
-	res = as_of ? db_exec(c, &db_compliance_as_of, 3, v, &r->err, r->reason)
-	            : db_exec(c, &db_compliance_now, 2, v, &r->err, r->reason);
-	db_release(c);
+	res = as_of ? db_rows(&db_compliance_as_of, 3, v, r) : db_rows(&db_compliance_now, 2, v, r);
 	if (res == NULL)
 		return;
 	rows = PQntuples(res);

@@ -261,8 +261,8 @@ db_exec_sql(struct db_conn *c, const char *sql, char *msg)
 	return ok;
 }
 
-void
-db_call(struct db_stmt *s, int n, const char *const *vals, struct db_reply *r)
+PGresult *
+db_rows(struct db_stmt *s, int n, const char *const *vals, struct db_reply *r)
 {
 	struct db_conn *c;
 	PGresult *res;
@@ -271,12 +271,23 @@ db_call(struct db_stmt *s, int n, const char *const *vals, struct db_reply *r)
 	c = db_acquire();
 	if (c == NULL) {
 		r->err = DB_UNAVAILABLE;
-		return;
+		return NULL;
 	}
 	res = exec_stmt(c, s, n, vals, r);
-	if (res && (PQntuples(res) == 0 || PQgetisnull(res, 0, 0))) {
+	db_release(c);
+	return res;
+}
+
+void
+db_call(struct db_stmt *s, int n, const char *const *vals, struct db_reply *r)
+{
+	PGresult *res = db_rows(s, n, vals, r);
+
+	if (res == NULL)
+		return;
+	if (PQntuples(res) == 0 || PQgetisnull(res, 0, 0)) {
 		r->err = DB_NOT_FOUND;
-	} else if (res) {
+	} else {
 		r->body = strdup(PQgetvalue(res, 0, 0));
 		if (PQnfields(res) > 1 && !PQgetisnull(res, 0, 1))
 			r->etag = strdup(PQgetvalue(res, 0, 1));
@@ -286,7 +297,6 @@ db_call(struct db_stmt *s, int n, const char *const *vals, struct db_reply *r)
 			r->err = DB_ERROR;
 	}
 	PQclear(res);
-	db_release(c);
 }
 
 void

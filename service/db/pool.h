@@ -86,7 +86,11 @@ enum db_err db_classify(PGconn *pg, const PGresult *r, char *reason);
 /* Runs plain SQL without parameters (migrations, transaction control); false on error,
  * with the server's message copied into msg (if given, 256 bytes). */
 bool db_exec_sql(struct db_conn *c, const char *sql, char *msg);
-/* Acquires, runs an API statement, releases; fills r (free with db_reply_free). */
+/* Acquires, runs a statement, releases; returns its rows (caller PQclear()s), or NULL with
+ * r's error fields set (r zeroed first; DB_UNAVAILABLE when no connection could be had). */
+PGresult *db_rows(struct db_stmt *s, int n, const char *const *vals, struct db_reply *r);
+/* Runs an API statement (db_rows) and fills r from its one row: body, ETag, id (free with
+ * db_reply_free). */
 void db_call(struct db_stmt *s, int n, const char *const *vals, struct db_reply *r);
 /* Frees what db_call allocated. */
 void db_reply_free(struct db_reply *r);

@@ -107,6 +107,10 @@ void reply_db_error(struct call *c, struct db_reply *r, enum reason_id missing);
 
 /* conditional.c: ETags */
 
+/* The ETag of a representation the service writes itself: the hex of a 16-byte BLAKE2b of
+ * tag (a media's own prefix, "" for JSON: each representation its own ETag) and body, into
+ * out (33 bytes). */
+void etag_of(const char *tag, const char *body, size_t len, char out[33]);
 /* True if the If-None-Match value list names quoted (an ETag with its quotes), or is "*". */
 bool etag_listed(const char *list, const char *quoted);
 /* Sets the ETag header to quoted-etag and answers 304 when If-None-Match names it (true),

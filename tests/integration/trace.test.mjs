@@ -504,6 +504,28 @@ test('the report follows visibility: drafts are 404 to the public, unreviewed ob
   assert.deepEqual(staff.json.rows.find((x) => x.text === 'Una feria mensual en la parroquia').status, 'received');
 });
 
+test('the JSON report, written by the service from its parts, is the value the CSV, XLSX and PDF are made from', async () => {
+  const plan = await importCopy();
+  // Some rows with links, progress and evidence, so that every member has something.
+  assert.equal((await api('POST', `/api/v1/activities/${activityId(plan, 2, 1)}/updates`, {
+    token: admin, body: { progress: 40, note: 'Avance', evidence_url: 'https://example.org/acta.pdf' },
+  })).status, 201);
+  for (const [token, staff] of [[undefined, false], [admin, true]]) {
+    const res = await api('GET', `/api/v1/plans/${plan}/report`, { token });
+    assert.equal(res.status, 200, res.text);
+    assert.deepEqual(res.json, JSON.parse(sql(`SELECT plan_report(${plan}, ${staff})`)), `staff ${staff}`);
+    assert.deepEqual(Object.keys(res.json), ['plan', 'rows', 'totals']);
+  }
+  // No visible row: the public's report of a plan whose observations are all unanswered.
+  const quiet = await importCopy();
+  sql(`UPDATE observations SET status = 'received', response = NULL WHERE plan_id = ${quiet}`);
+  const empty = await api('GET', `/api/v1/plans/${quiet}/report`);
+  assert.equal(empty.status, 200, empty.text);
+  assert.deepEqual(empty.json.rows, []);
+  assert.deepEqual(empty.json.totals, { items: 0, incorporated: 0, incorporated_pct: 0, avg_progress: null });
+  assert.deepEqual(empty.json, JSON.parse(sql(`SELECT plan_report(${quiet}, false)`)));
+});
+
 // ---------------------------------------------------------------- the document's links
 
 test('a linked document round-trips: export then import gives an equal document with its links', async () => {
