@@ -65,12 +65,13 @@ BEGIN
 		IF p_entity = 'plan' THEN
 			v_plan := p_id;
 			v_status := v_row ->> 'status';
-		ELSIF p_entity = 'axis' THEN
+		ELSIF v_row ? 'plan_id' THEN
+			-- An axis or an observation: the row names its plan.
 			SELECT id, status INTO v_plan, v_status
 			FROM plans WHERE id = (v_row ->> 'plan_id')::bigint;
 		ELSE
-			-- The row's axis: its own, or its activity's or agreement's (a progress update,
-			-- or a link row of an activity or an agreement).
+			-- The row's axis: its own, or its activity's or agreement's (an agreement, an
+			-- activity, a progress update, or a link row of an activity or an agreement).
 			SELECT p.id, p.status INTO v_plan, v_status
 			FROM axes x JOIN plans p ON p.id = x.plan_id
 			WHERE x.id = coalesce((v_row ->> 'axis_id')::bigint,

@@ -144,8 +144,7 @@ RETURNS json LANGUAGE sql STABLE AS $$
 	SELECT observation_json(o, p_staff OR observation_is_own(o, p_sub, p_role),
 	                        observation_outcome(o.id))
 	FROM observations o
-	JOIN axes a ON a.id = o.axis_id
-	JOIN plans p ON p.id = a.plan_id
+	JOIN plans p ON p.id = o.plan_id
 	WHERE o.id = p_id AND (p_staff OR p.status <> 'draft')
 	  AND observation_visible(o, p_sub, p_role, p_staff);
 $$;
@@ -327,7 +326,7 @@ LANGUAGE plpgsql AS $$
 DECLARE
 	v_obs observations;
 BEGIN
-	PERFORM 1 FROM plans p JOIN axes a ON a.plan_id = p.id JOIN observations o ON o.axis_id = a.id
+	PERFORM 1 FROM plans p JOIN observations o ON o.plan_id = p.id
 	WHERE o.id = p_id
 	FOR SHARE OF p;
 	SELECT * INTO v_obs FROM observations WHERE id = p_id FOR UPDATE;
@@ -343,8 +342,7 @@ $$;
 CREATE FUNCTION observation_require_open(o observations) RETURNS void
 LANGUAGE plpgsql AS $$
 BEGIN
-	IF (SELECT p.status FROM axes a JOIN plans p ON p.id = a.plan_id
-	    WHERE a.id = o.axis_id) = 'closed' THEN
+	IF (SELECT p.status FROM plans p WHERE p.id = o.plan_id) = 'closed' THEN
 		PERFORM api_raise(409, 'plan_closed');
 	END IF;
 END;

@@ -41,12 +41,12 @@ LANGUAGE sql STABLE AS $$
 	UNION ALL
 	-- The matching observations from the GIN index alone, then their plans: ANDed with the
 	-- axis index instead (the planner's choice), a plan of 100,000 cost 3× more (make bench).
-	(SELECT 3, h.id, a.plan_id, h.axis_id, h.rank
-	 FROM (SELECT o.id, o.axis_id, ts_rank(o.search_tsv, p_q) AS rank
+	(SELECT 3, h.id, h.plan_id, h.axis_id, h.rank
+	 FROM (SELECT o.id, o.plan_id, o.axis_id, ts_rank(o.search_tsv, p_q) AS rank
 	       FROM observations o
 	       WHERE o.search_tsv @@ p_q AND observation_visible(o, p_sub, p_role, p_staff)
 	       OFFSET 0) h
-	 JOIN axes a ON a.id = h.axis_id JOIN vp ON vp.id = a.plan_id
+	 JOIN vp ON vp.id = h.plan_id
 	 WHERE p_rank IS NULL OR h.rank < p_rank OR (h.rank = p_rank AND (3, h.id) > (p_kind, p_id))
 	 ORDER BY h.rank DESC, h.id LIMIT p_limit);
 $$;
